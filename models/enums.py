@@ -1,0 +1,41 @@
+"""Closed vocabularies shared by tables, schemas and the solver."""
+
+from enum import StrEnum
+
+
+class WorkerKind(StrEnum):
+    health = "health"  # approved health professional (nurse, assistant nurse, aide)
+    seasonal = "seasonal"  # paid seasonal hand
+    volunteer = "volunteer"
+
+
+class AvailabilityKind(StrEnum):
+    available = "available"
+    unavailable = "unavailable"
+    preferred = "preferred"  # available, and the worker would like work here
+    undesired = "undesired"  # available, but the worker would rather not
+
+
+class Priority(StrEnum):
+    critical = "critical"
+    normal = "normal"
+    low = "low"
+
+
+class AssignmentStatus(StrEnum):
+    proposed = "proposed"
+    offered = "offered"
+    accepted = "accepted"
+    declined = "declined"
+    cancelled = "cancelled"
+
+
+class SiteKind(StrEnum):
+    nursing_home = "nursing_home"
+    home_care = "home_care"
+    clinic = "clinic"
+
+
+class ItemKind(StrEnum):
+    shift = "shift"
+    job = "job"  # one day's block of a farm job

@@ -1,0 +1,317 @@
+"""The problem snapshot: Bemanna's JSON interchange format and the solver's only input.
+
+These Pydantic schemas are kept apart from the SQLModel tables (``models.tables``): a snapshot is a
+self-contained, validated picture of one pool over one horizon, so the solver never touches a database.
+Times may be given with an offset or as local wall-clock times (read in ``timezone``); after validation
+every datetime is timezone-aware UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from models.enums import AssignmentStatus, AvailabilityKind, Priority, SiteKind, WorkerKind
+
+DEFAULT_TIMEZONE = "Europe/Oslo"
+
+Ref = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$"),
+]
+"""An external id. Letters, digits and ``_ . : -``; no ``@``, which joins a job id to a day."""
+
+Latitude = Annotated[float, Field(ge=-90, le=90)]
+Longitude = Annotated[float, Field(ge=-180, le=180)]
+
+
+class Schema(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+
+
+class Skill(Schema):
+    id: Ref
+    name: str = ""
+
+
+class Region(Schema):
+    id: Ref
+    name: str
+
+
+class Place(Schema):
+    id: Ref
+    name: str
+    address: str = ""
+    lat: Latitude
+    lon: Longitude
+    region_id: Ref
+    contact: str = Field("", description="Who to call on arrival (shown to assigned workers)")
+
+
+class Site(Place):
+    """A health site: nursing home, home-care base or clinic."""
+
+    kind: SiteKind = SiteKind.nursing_home
+
+
+class Farm(Place):
+    pass
+
+
+class Qualification(Schema):
+    skill: Ref
+    approved: bool = Field(False, description="Approved by the organisation; unapproved skills never count")
+    valid_until: dt.date | None = Field(None, description="Last day the licence is valid; none = no expiry")
+
+
+class Availability(Schema):
+    """A window the worker stated.
+
+    A worker works only inside the union of their ``available`` and ``preferred`` windows (or anywhere,
+    if ``always_available``), never in an ``unavailable`` window. ``preferred`` and ``undesired``
+    windows steer the soft preference term, scaled by ``weight``.
+    """
+
+    kind: AvailabilityKind
+    start: dt.datetime
+    end: dt.datetime
+    weight: int = Field(1, ge=1, le=1000)
+
+
+class Worker(Schema):
+    id: Ref
+    name: str
+    kind: WorkerKind
+    home_lat: Latitude
+    home_lon: Longitude
+    region_id: Ref
+    max_travel_km: float = Field(30.0, ge=0, le=2000)
+    max_hours_per_7_days: float = Field(40.0, gt=0, le=168)
+    max_consecutive_days: int = Field(5, ge=1, le=31)
+    hourly_rate: float | None = Field(None, ge=0, description="NOK per hour for paid workers; none = unpaid")
+    always_available: bool = Field(
+        False, description="Available outside unavailable windows (contract staff)"
+    )
+    qualifications: list[Qualification] = Field(default_factory=list)
+    availability: list[Availability] = Field(default_factory=list)
+
+
+class Shift(Schema):
+    """A health shift; every required skill must be held by each assigned worker."""
+
+    id: Ref
+    site_id: Ref
+    start: dt.datetime
+    end: dt.datetime
+    required_skills: list[Ref] = Field(default_factory=list)
+    headcount: int = Field(1, ge=1, le=500)
+    priority: Priority = Priority.normal
+    title: str = ""
+
+
+class Job(Schema):
+    """A farmer's paid posting, expanded into one work block per day from ``first_day`` to ``last_day``."""
+
+    id: Ref
+    farm_id: Ref
+    title: str
+    first_day: dt.date
+    last_day: dt.date
+    daily_start: dt.time = dt.time(8, 0)
+    daily_hours: float = Field(7.5, gt=0, le=16)
+    headcount: int = Field(1, ge=1, le=500)
+    required_skills: list[Ref] = Field(default_factory=list)
+    pay_per_hour: float = Field(0.0, ge=0)
+    priority: Priority = Priority.normal
+
+
+class Assignment(Schema):
+    """A worker on a work item. ``item_id`` is a shift id, or ``<job id>@<YYYY-MM-DD>`` for a job's day."""
+
+    worker_id: Ref
+    item_id: str = Field(min_length=1, max_length=80)
+    status: AssignmentStatus = AssignmentStatus.proposed
+    pinned: bool = False
+
+    @property
+    def kept(self) -> bool:
+        """Pinned and accepted assignments are fixed: the solver must keep them."""
+        return self.pinned or self.status == AssignmentStatus.accepted
+
+    @property
+    def active(self) -> bool:
+        return self.status not in (AssignmentStatus.declined, AssignmentStatus.cancelled)
+
+
+class TravelEntry(Schema):
+    """An override of the straight-line distance, e.g. from a road-network travel-time matrix."""
+
+    worker_id: Ref
+    place_id: Ref
+    km: float = Field(ge=0)
+
+
+class Weights(Schema):
+    """Soft-goal weights per unit of each term; units: see ``solver.score.TERMS``."""
+
+    unfilled_critical: int = Field(1_000_000, ge=0, description="per unfilled place on a critical item")
+    unfilled_normal: int = Field(100_000, ge=0, description="per unfilled place on a normal item")
+    unfilled_low: int = Field(10_000, ge=0, description="per unfilled place on a low-priority item")
+    preference: int = Field(300, ge=0, description="per unit of window weight (undesired minus preferred)")
+    fairness: int = Field(1, ge=0, description="per minute a worker's load exceeds each fairness step")
+    travel: int = Field(20, ge=0, description="per km from home to work, one way")
+    cost: int = Field(1, ge=0, description="per NOK paid to workers with an hourly rate")
+    continuity: int = Field(600, ge=0, description="per extra worker on a multi-day job beyond its headcount")
+
+    def unfilled(self, priority: Priority) -> int:
+        return {
+            Priority.critical: self.unfilled_critical,
+            Priority.normal: self.unfilled_normal,
+            Priority.low: self.unfilled_low,
+        }[priority]
+
+
+class Settings(Schema):
+    min_rest_hours: float = Field(11.0, ge=0, le=48)
+    fairness_step_hours: float = Field(8.0, gt=0, le=168, description="Each further step of hours costs more")
+    coverage_first: bool = Field(
+        True, description="Maximise weighted coverage first, then optimise the other goals without losing any"
+    )
+    weights: Weights = Field(default_factory=Weights)
+
+
+class Problem(Schema):
+    name: str = "Bemanna pool"
+    timezone: str = DEFAULT_TIMEZONE
+    skills: list[Skill] = Field(default_factory=list)
+    regions: list[Region] = Field(default_factory=list)
+    sites: list[Site] = Field(default_factory=list)
+    farms: list[Farm] = Field(default_factory=list)
+    workers: list[Worker] = Field(default_factory=list)
+    shifts: list[Shift] = Field(default_factory=list)
+    jobs: list[Job] = Field(default_factory=list)
+    assignments: list[Assignment] = Field(default_factory=list, description="Existing assignments")
+    travel: list[TravelEntry] = Field(default_factory=list)
+    settings: Settings = Field(default_factory=Settings)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @model_validator(mode="after")
+    def _normalise_and_check(self) -> Problem:
+        errors: list[InitErrorDetails] = []
+        try:
+            tz = ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            errors.append(_error(("timezone",), self.timezone, f"unknown time zone {self.timezone!r}"))
+            raise ValidationError.from_exception_data("Problem", errors) from None
+        for w in self.workers:
+            for a in w.availability:
+                a.start, a.end = _to_utc(a.start, tz), _to_utc(a.end, tz)
+        for s in self.shifts:
+            s.start, s.end = _to_utc(s.start, tz), _to_utc(s.end, tz)
+        errors.extend(_check(self))
+        if errors:
+            raise ValidationError.from_exception_data("Problem", errors)
+        return self
+
+
+def _to_utc(value: dt.datetime, tz: ZoneInfo) -> dt.datetime:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=tz)
+    return value.astimezone(dt.UTC)
+
+
+def _error(loc: tuple[str | int, ...], value: Any, message: str) -> InitErrorDetails:
+    return InitErrorDetails(
+        type=PydanticCustomError("invalid_problem", message.replace("{", "{{").replace("}", "}}")),
+        loc=loc,
+        input=value,
+    )
+
+
+def _duplicates(section: str, ids: Iterable[str]) -> list[InitErrorDetails]:
+    ids = list(ids)
+    seen = Counter(ids)
+    return [
+        _error((section, i, "id"), ref, f"duplicate id {ref!r} in {section}")
+        for i, ref in enumerate(ids)
+        if seen[ref] > 1 and ids.index(ref) != i
+    ]
+
+
+def _check(p: Problem) -> list[InitErrorDetails]:
+    """Cross-record rules a field validator cannot see: unique ids, known references, time order."""
+    errs: list[InitErrorDetails] = []
+    for section in ("skills", "regions", "sites", "farms", "workers", "shifts", "jobs"):
+        errs += _duplicates(section, (r.id for r in getattr(p, section)))
+    errs += _duplicates("places", (r.id for r in [*p.sites, *p.farms]))
+    skills = {s.id for s in p.skills}
+    regions = {r.id for r in p.regions}
+    sites = {s.id for s in p.sites}
+    farms = {f.id for f in p.farms}
+    workers = {w.id: w for w in p.workers}
+
+    def ref(loc: tuple[str | int, ...], value: str, known: set[str] | dict[str, Any], what: str) -> None:
+        if value not in known:
+            errs.append(_error(loc, value, f"unknown {what} {value!r}"))
+
+    for section in ("sites", "farms"):
+        for i, place in enumerate(getattr(p, section)):
+            ref((section, i, "region_id"), place.region_id, regions, "region")
+    for i, w in enumerate(p.workers):
+        ref(("workers", i, "region_id"), w.region_id, regions, "region")
+        held = [q.skill for q in w.qualifications]
+        for j, q in enumerate(w.qualifications):
+            ref(("workers", i, "qualifications", j, "skill"), q.skill, skills, "skill")
+            if held.count(q.skill) > 1 and held.index(q.skill) != j:
+                errs.append(
+                    _error(("workers", i, "qualifications", j, "skill"), q.skill, "skill listed twice")
+                )
+        for j, a in enumerate(w.availability):
+            if a.end <= a.start:
+                errs.append(
+                    _error(("workers", i, "availability", j, "end"), str(a.end), "end must be after start")
+                )
+    for i, s in enumerate(p.shifts):
+        ref(("shifts", i, "site_id"), s.site_id, sites, "site")
+        for j, sk in enumerate(s.required_skills):
+            ref(("shifts", i, "required_skills", j), sk, skills, "skill")
+        if s.end <= s.start:
+            errs.append(_error(("shifts", i, "end"), str(s.end), f"end must be after start ({s.start})"))
+        elif s.end - s.start > dt.timedelta(hours=24):
+            errs.append(_error(("shifts", i, "end"), str(s.end), "a shift may last at most 24 hours"))
+    for i, job in enumerate(p.jobs):
+        ref(("jobs", i, "farm_id"), job.farm_id, farms, "farm")
+        for j, sk in enumerate(job.required_skills):
+            ref(("jobs", i, "required_skills", j), sk, skills, "skill")
+        if job.last_day < job.first_day:
+            errs.append(_error(("jobs", i, "last_day"), str(job.last_day), "last_day is before first_day"))
+        elif (job.last_day - job.first_day).days > 366:
+            errs.append(_error(("jobs", i, "last_day"), str(job.last_day), "a job may span at most a year"))
+    for i, t in enumerate(p.travel):
+        ref(("travel", i, "worker_id"), t.worker_id, workers, "worker")
+        ref(("travel", i, "place_id"), t.place_id, sites | farms, "site or farm")
+    if not errs:  # item ids need valid jobs to expand
+        from models.work_items import item_ids
+
+        items = item_ids(p)
+        pairs: set[tuple[str, str]] = set()
+        for i, a in enumerate(p.assignments):
+            ref(("assignments", i, "worker_id"), a.worker_id, workers, "worker")
+            ref(("assignments", i, "item_id"), a.item_id, items, "shift or job day")
+            if a.active and (a.worker_id, a.item_id) in pairs:
+                errs.append(
+                    _error(("assignments", i), f"{a.worker_id} on {a.item_id}", "duplicate assignment")
+                )
+            if a.active:
+                pairs.add((a.worker_id, a.item_id))
+    return errs

@@ -1,0 +1,70 @@
+"""The solver's answer, as written to ``solution.json`` and read back by ``bemanna validate``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from pydantic import Field
+
+from models.enums import AssignmentStatus, Priority
+from models.problem import Schema
+
+
+class SolveStatus(StrEnum):
+    optimal = "optimal"  # proven best for the weighted objective
+    feasible = "feasible"  # valid roster, not proven best within the time limit
+    infeasible = "infeasible"  # only when the kept (pinned/accepted) assignments break a hard rule
+    unknown = "unknown"  # no roster found within the time limit
+
+
+class PlannedAssignment(Schema):
+    worker_id: str
+    item_id: str
+    start: dt.datetime
+    end: dt.datetime
+    status: AssignmentStatus = AssignmentStatus.proposed
+    pinned: bool = False
+
+
+class Unfilled(Schema):
+    item_id: str
+    place_id: str
+    start: dt.datetime
+    end: dt.datetime
+    priority: Priority
+    required_skills: list[str]
+    missing: int = Field(ge=1)
+    reason: str
+
+
+class Term(Schema):
+    """One soft goal in the score: ``weighted = raw * weight``."""
+
+    raw: int
+    weight: int
+    weighted: int
+    unit: str
+
+
+class SolveStats(Schema):
+    wall_seconds: float = 0.0
+    build_seconds: float = 0.0
+    first_solution_seconds: float | None = None
+    candidate_pairs: int = 0
+    variables: int = 0
+    constraints: int = 0
+    coverage_proven: bool = False
+    model_objective: float | None = None  # CP-SAT's own value; equals ``Solution.objective`` when optimal
+
+
+class Solution(Schema):
+    problem_name: str = ""
+    status: SolveStatus
+    message: str = ""
+    objective: int | None = None
+    best_bound: float | None = None
+    terms: dict[str, Term] = Field(default_factory=dict)
+    assignments: list[PlannedAssignment] = Field(default_factory=list)
+    unfilled: list[Unfilled] = Field(default_factory=list)
+    stats: SolveStats = Field(default_factory=SolveStats)

@@ -1,0 +1,103 @@
+"""Soft goals of the CP-SAT model, one function per term; each returns its weighted expression.
+
+Term names match ``solver.score``, which recomputes every term from a finished roster without the model;
+the two must agree on an optimal solution (tested).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ortools.sat.python import cp_model
+
+from models.enums import ItemKind, Priority
+from solver.instance import Instance
+from solver.rules import Vars
+
+LinearExpr = cp_model.LinearExprT
+
+
+def term_unfilled(inst: Instance, v: Vars, priority: Priority) -> LinearExpr:
+    """Unfilled demand: every open place costs its priority's weight (critical far above normal above low)."""
+    weight = inst.problem.settings.weights.unfilled(priority)
+    return weight * sum(v.unfilled[i] for i, it in enumerate(inst.items) if it.priority == priority)
+
+
+def term_preference(inst: Instance, v: Vars) -> LinearExpr:
+    """Preferences: work in an undesired window costs, work in a preferred window earns."""
+    weight = inst.problem.settings.weights.preference
+    return weight * sum(pair.preference * v.x[p] for p, pair in enumerate(inst.pairs) if pair.preference)
+
+
+def term_fairness(inst: Instance, v: Vars) -> LinearExpr:
+    """Fairness: each further ``fairness_step_hours`` of a worker's load costs one more per minute.
+
+    A convex piecewise-linear cost of each worker's total minutes spreads hours over the pool, among
+    workers of the same kind as among all, without quadratic terms.
+    """
+    weight = inst.problem.settings.weights.fairness
+    step = round(inst.problem.settings.fairness_step_hours * 60)
+    excess: list[cp_model.IntVar] = []
+    for w, pairs in enumerate(inst.by_worker):
+        minutes = [(inst.items[inst.pairs[p].i].minutes, p) for p in pairs]
+        most = sum(m for m, _ in minutes)
+        if most <= step or weight == 0:
+            continue
+        load = sum(m * v.x[p] for m, p in minutes)
+        for k in range(1, most // step + 1):
+            e = v.model.new_int_var(0, most - k * step, f"over_w{w}_{k}")
+            v.model.add(e >= load - k * step)
+            excess.append(e)
+    return weight * sum(excess)
+
+
+def term_travel(inst: Instance, v: Vars) -> LinearExpr:
+    """Travel: kilometres from home to the site or farm, one way, per assignment."""
+    weight = inst.problem.settings.weights.travel
+    return weight * sum(pair.travel * v.x[p] for p, pair in enumerate(inst.pairs) if pair.travel)
+
+
+def term_cost(inst: Instance, v: Vars) -> LinearExpr:
+    """Cost of paid work: hours times the worker's hourly rate."""
+    weight = inst.problem.settings.weights.cost
+    return weight * sum(pair.cost * v.x[p] for p, pair in enumerate(inst.pairs) if pair.cost)
+
+
+def term_continuity(inst: Instance, v: Vars) -> LinearExpr:
+    """Continuity: a multi-day job should keep the same people; each worker beyond its headcount costs."""
+    weight = inst.problem.settings.weights.continuity
+    by_job: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+    headcount: dict[str, int] = {}
+    for p, pair in enumerate(inst.pairs):
+        item = inst.items[pair.i]
+        if item.kind == ItemKind.job:
+            by_job[item.source_id][pair.w].append(p)
+            headcount[item.source_id] = item.headcount
+    extra: list[cp_model.IntVar] = []
+    for job, workers in by_job.items():
+        if len(workers) <= headcount[job]:
+            continue
+        used = []
+        for w, pairs in workers.items():
+            u = v.model.new_bool_var(f"on_job_{job}_w{w}")
+            for p in pairs:
+                v.model.add_implication(v.x[p], u)
+            used.append(u)
+        e = v.model.new_int_var(0, len(workers), f"extra_{job}")
+        v.model.add(e >= sum(used) - headcount[job])
+        extra.append(e)
+    return weight * sum(extra)
+
+
+def coverage_objective(inst: Instance, v: Vars) -> LinearExpr:
+    return sum(term_unfilled(inst, v, pr) for pr in Priority)
+
+
+def quality_objective(inst: Instance, v: Vars) -> LinearExpr:
+    return (
+        term_preference(inst, v)
+        + term_fairness(inst, v)
+        + term_travel(inst, v)
+        + term_cost(inst, v)
+        + term_continuity(inst, v)
+    )
