@@ -1,0 +1,1 @@
+"""The ``bemanna`` command line: a thin shell over models, solver and reports."""

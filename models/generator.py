@@ -189,8 +189,7 @@ def generate(config: GeneratorConfig | None = None) -> Problem:
                 lat=lat,
                 lon=lon,
                 address=f"{name}, Hamar",
-                contact=f"Avdelingsleder, tlf. 62 {rng.randint(10, 99)} "
-                f"{rng.randint(10, 99)} {rng.randint(10, 99)}",
+                contact=f"Avdelingsleder, tlf. 62 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
             )
         )
     farms = []
@@ -302,9 +301,7 @@ def _jobs(rng: random.Random, days: list[dt.date], farms: list[Farm]) -> list[Jo
     return jobs
 
 
-def _worker(
-    rng: random.Random, k: int, days: list[dt.date], centres: dict[str, tuple[float, float]]
-) -> Worker:
+def _worker(rng: random.Random, k: int, days: list[dt.date], centres: dict[str, tuple[float, float]]) -> Worker:
     roll = k % 20
     kind = WorkerKind.health if roll < 10 else WorkerKind.seasonal if roll < 16 else WorkerKind.volunteer
     rid = rng.choice(list(centres))
@@ -367,9 +364,7 @@ def _worker(
                     if r < 0.22
                     else AvailabilityKind.available
                 )
-                availability.append(
-                    Availability(kind=kind_, start=start, end=start + dt.timedelta(hours=hours))
-                )
+                availability.append(Availability(kind=kind_, start=start, end=start + dt.timedelta(hours=hours)))
 
     rate = {
         WorkerKind.health: rng.choice([310.0, 340.0, 365.0, 395.0]),

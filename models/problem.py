@@ -96,9 +96,7 @@ class Worker(Schema):
     max_hours_per_7_days: float = Field(40.0, gt=0, le=168)
     max_consecutive_days: int = Field(5, ge=1, le=31)
     hourly_rate: float | None = Field(None, ge=0, description="NOK per hour for paid workers; none = unpaid")
-    always_available: bool = Field(
-        False, description="Available outside unavailable windows (contract staff)"
-    )
+    always_available: bool = Field(False, description="Available outside unavailable windows (contract staff)")
     qualifications: list[Qualification] = Field(default_factory=list)
     availability: list[Availability] = Field(default_factory=list)
 
@@ -273,14 +271,10 @@ def _check(p: Problem) -> list[InitErrorDetails]:
         for j, q in enumerate(w.qualifications):
             ref(("workers", i, "qualifications", j, "skill"), q.skill, skills, "skill")
             if held.count(q.skill) > 1 and held.index(q.skill) != j:
-                errs.append(
-                    _error(("workers", i, "qualifications", j, "skill"), q.skill, "skill listed twice")
-                )
+                errs.append(_error(("workers", i, "qualifications", j, "skill"), q.skill, "skill listed twice"))
         for j, a in enumerate(w.availability):
             if a.end <= a.start:
-                errs.append(
-                    _error(("workers", i, "availability", j, "end"), str(a.end), "end must be after start")
-                )
+                errs.append(_error(("workers", i, "availability", j, "end"), str(a.end), "end must be after start"))
     for i, s in enumerate(p.shifts):
         ref(("shifts", i, "site_id"), s.site_id, sites, "site")
         for j, sk in enumerate(s.required_skills):
@@ -309,9 +303,7 @@ def _check(p: Problem) -> list[InitErrorDetails]:
             ref(("assignments", i, "worker_id"), a.worker_id, workers, "worker")
             ref(("assignments", i, "item_id"), a.item_id, items, "shift or job day")
             if a.active and (a.worker_id, a.item_id) in pairs:
-                errs.append(
-                    _error(("assignments", i), f"{a.worker_id} on {a.item_id}", "duplicate assignment")
-                )
+                errs.append(_error(("assignments", i), f"{a.worker_id} on {a.item_id}", "duplicate assignment"))
             if a.active:
                 pairs.add((a.worker_id, a.item_id))
     return errs

@@ -55,7 +55,7 @@ class SolveStats(Schema):
     variables: int = 0
     constraints: int = 0
     coverage_proven: bool = False
-    model_objective: float | None = None  # CP-SAT's own value; equals ``Solution.objective`` when optimal
+    model_objective: int | None = None  # CP-SAT's own value; equals ``Solution.objective`` when optimal
 
 
 class Solution(Schema):

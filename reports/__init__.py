@@ -1,0 +1,1 @@
+"""Reporting with pandas: coverage, unfilled demand, supply against demand, hours per worker."""

@@ -41,9 +41,7 @@ class Calendar:
 
     @cached_property
     def blocked(self) -> list[Span]:
-        return _merge(
-            [(a.start, a.end) for a in self.worker.availability if a.kind == AvailabilityKind.unavailable]
-        )
+        return _merge([(a.start, a.end) for a in self.worker.availability if a.kind == AvailabilityKind.unavailable])
 
     def is_available(self, start: dt.datetime, end: dt.datetime) -> bool:
         if any(s < end and start < e for s, e in self.blocked):
@@ -66,11 +64,7 @@ class Calendar:
 
 def valid_skills(worker: Worker, on: dt.date) -> set[str]:
     """Skills approved by the organisation and unexpired on local date ``on``."""
-    return {
-        q.skill
-        for q in worker.qualifications
-        if q.approved and (q.valid_until is None or q.valid_until >= on)
-    }
+    return {q.skill for q in worker.qualifications if q.approved and (q.valid_until is None or q.valid_until >= on)}
 
 
 def last_local_day(item: WorkItem, tz: ZoneInfo) -> dt.date:

@@ -48,9 +48,7 @@ def _plural(n: int, word: str) -> str:
 class Explainer:
     """Explains open places of one roster; built once per solution."""
 
-    def __init__(
-        self, problem: Problem, items: dict[str, WorkItem], roster: Iterable[tuple[str, str]]
-    ) -> None:
+    def __init__(self, problem: Problem, items: dict[str, WorkItem], roster: Iterable[tuple[str, str]]) -> None:
         self.problem = problem
         self.items = items
         self.travel = travel_for(problem)
@@ -68,11 +66,10 @@ class Explainer:
 
     def why(self, item: WorkItem, missing: int) -> str:
         p = self.problem
-        head = f"{missing} of {item.headcount} places open {when_text(item, p)} at {item.place_name}: "
+        places = "place" if item.headcount == 1 else "places"
+        head = f"{missing} of {item.headcount} {places} open {when_text(item, p)} at {item.place_name}: "
         skill = skills_text(item.required_skills)
-        qualified = [
-            w for w in p.workers if is_qualified(w, item, p.tz) and w.id not in self.on_item[item.id]
-        ]
+        qualified = [w for w in p.workers if is_qualified(w, item, p.tz) and w.id not in self.on_item[item.id]]
         if not qualified:
             pending = sum(1 for w in p.workers if item.required_skills <= {q.skill for q in w.qualifications})
             more = f" ({_plural(pending, 'worker')} hold it unapproved or expired)" if pending else ""
@@ -92,9 +89,7 @@ class Explainer:
             )
         willing = [w for w in free if (w.id, item.id) not in self.refused]
         if not willing:
-            return (
-                head + f"every qualified, available worker in range ({len(free)}) declined or was cancelled."
-            )
+            return head + f"every qualified, available worker in range ({len(free)}) declined or was cancelled."
         busy = Counter(self._blocker(w, item) for w in willing)
         idle = busy.pop(None, 0)
         funnel = (

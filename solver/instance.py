@@ -75,9 +75,7 @@ def build_instance(problem: Problem) -> Instance:
                 if not cal.is_available(item.start, item.end):
                     continue
             km = travel.km(worker, item)
-            pairs.append(
-                Pair(w, i, km, round(km), pay_nok(worker, item), cal.preference(item.start, item.end))
-            )
+            pairs.append(Pair(w, i, km, round(km), pay_nok(worker, item), cal.preference(item.start, item.end)))
 
     inst = Instance(problem, items, workers, pairs)
     inst.by_worker = [[] for _ in workers]

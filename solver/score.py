@@ -56,9 +56,7 @@ def score(problem: Problem, assignments: Iterable[tuple[str, str]]) -> dict[str,
             job_headcount[item.source_id] = item.headcount
 
     step = round(problem.settings.fairness_step_hours * 60)
-    raw["fairness"] = sum(
-        minutes - k * step for minutes in load.values() for k in range(1, minutes // step + 1)
-    )
+    raw["fairness"] = sum(minutes - k * step for minutes in load.values() for k in range(1, minutes // step + 1))
     raw["continuity"] = sum(max(0, len(ws) - job_headcount[j]) for j, ws in job_workers.items())
 
     weight = {

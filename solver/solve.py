@@ -67,9 +67,7 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         if self.first is None:
             self.first = now
         if self.progress:
-            self.progress(
-                Progress(self.phase, self.objective_value, self.best_objective_bound, now, self.count)
-            )
+            self.progress(Progress(self.phase, self.objective_value, self.best_objective_bound, now, self.count))
         if self.target is not None and self.objective_value <= self.target:
             self.stop_search()  # reached a bound known without search: nothing better exists
 
@@ -102,8 +100,7 @@ def coverage_floor(inst: Instance) -> int:
     """Weighted places that cannot be filled because too few workers are eligible at all."""
     weights = inst.problem.settings.weights
     return sum(
-        weights.unfilled(it.priority) * max(0, it.headcount - len(inst.by_item[i]))
-        for i, it in enumerate(inst.items)
+        weights.unfilled(it.priority) * max(0, it.headcount - len(inst.by_item[i])) for i, it in enumerate(inst.items)
     )
 
 
@@ -115,10 +112,11 @@ def check_kept(problem: Problem) -> None:
         raise KeptAssignmentsInfeasible(violations)
 
 
-def solve(
-    problem: Problem, options: SolveOptions | None = None, progress: ProgressFn | None = None
-) -> SolutionModel:
-    """Roster for ``problem``. Deterministic for ``workers=1`` and a fixed seed when the search ends before its limit."""
+def solve(problem: Problem, options: SolveOptions | None = None, progress: ProgressFn | None = None) -> SolutionModel:
+    """Roster for ``problem``.
+
+    Deterministic for ``workers=1`` and a fixed seed whenever the search ends before its time limit.
+    """
     options = options or SolveOptions()
     t0 = time.perf_counter()
     check_kept(problem)
@@ -152,11 +150,11 @@ def solve(
     solver, status, rep = _run(v, options, remaining, "quality", t0, progress)
     first = first if first is not None else rep.first
     bound: float | None = None
-    model_objective: float | None = None
+    model_objective: int | None = None
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         values = [solver.value(x) for x in v.x]
         bound = solver.best_objective_bound
-        model_objective = solver.objective_value
+        model_objective = round(solver.objective_value)  # integer model; the float carries noise
     if not (problem.settings.coverage_first and inst.pairs):
         coverage_proven = status == cp_model.OPTIMAL
 
@@ -182,16 +180,12 @@ def solve(
     return solution
 
 
-def _solution(
-    inst: Instance, values: list[int], status: int, bound: float | None, stats: SolveStats
-) -> SolutionModel:
+def _solution(inst: Instance, values: list[int], status: int, bound: float | None, stats: SolveStats) -> SolutionModel:
     problem = inst.problem
     existing = {(a.worker_id, a.item_id): a for a in problem.assignments if a.active}
     chosen = [inst.pairs[p] for p, val in enumerate(values) if val]
     assignments = []
-    for pair in sorted(
-        chosen, key=lambda q: (inst.items[q.i].start, inst.items[q.i].id, inst.workers[q.w].id)
-    ):
+    for pair in sorted(chosen, key=lambda q: (inst.items[q.i].start, inst.items[q.i].id, inst.workers[q.w].id)):
         worker, item = inst.workers[pair.w], inst.items[pair.i]
         before = existing.get((worker.id, item.id))
         assignments.append(

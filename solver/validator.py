@@ -8,6 +8,7 @@ roster. ``bemanna validate`` exits 0 only when this returns nothing.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -123,7 +124,7 @@ def schedule_violations(problem: Problem, worker: Worker, items: list[WorkItem])
 
     days = sorted({it.start.astimezone(tz).date() for it in ordered})
     run = 1
-    for prev, day in zip(days, days[1:], strict=False):
+    for prev, day in itertools.pairwise(days):
         run = run + 1 if day - prev == dt.timedelta(days=1) else 1
         if run > worker.max_consecutive_days:
             out.append(
@@ -173,9 +174,7 @@ def item_violations(problem: Problem, worker: Worker, item: WorkItem) -> list[Vi
     return out
 
 
-def validate(
-    problem: Problem, roster: Iterable[tuple[str, str]], *, require_kept: bool = True
-) -> list[Violation]:
+def validate(problem: Problem, roster: Iterable[tuple[str, str]], *, require_kept: bool = True) -> list[Violation]:
     """All hard-rule violations of a roster of (worker id, item id) pairs."""
     items = {it.id: it for it in work_items(problem)}
     workers = {w.id: w for w in problem.workers}
@@ -193,9 +192,7 @@ def validate(
     per_item = Counter(i for _, i in unique)
     for i, n in per_item.items():
         if n > items[i].headcount:
-            out.append(
-                Violation("headcount", f"{i} has {n} workers; headcount {items[i].headcount}", None, i)
-            )
+            out.append(Violation("headcount", f"{i} has {n} workers; headcount {items[i].headcount}", None, i))
 
     kept = {(a.worker_id, a.item_id) for a in problem.assignments if a.kept}
     refused = {

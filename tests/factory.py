@@ -33,9 +33,7 @@ def worker(wid: str, skills: tuple[str, ...] = ("nurse",), **kw: Any) -> dict[st
     return w
 
 
-def shift(
-    sid: str, day: int, start: float, hours: float, skills: tuple[str, ...] = ("nurse",), **kw: Any
-) -> dict:
+def shift(sid: str, day: int, start: float, hours: float, skills: tuple[str, ...] = ("nurse",), **kw: Any) -> dict:
     s: dict[str, Any] = {
         "id": sid,
         "site_id": "site1",
@@ -53,9 +51,7 @@ def problem(workers: list[dict], shifts: list[dict] | None = None, **kw: Any) ->
         "skills": [{"id": s} for s in ("nurse", "assistant_nurse", "drivers_licence", "tractor_licence")],
         "regions": [{"id": "r1", "name": "Region 1"}],
         "sites": [{"id": "site1", "name": "Site 1", "lat": HOME[0], "lon": HOME[1], "region_id": "r1"}],
-        "farms": [
-            {"id": "farm1", "name": "Farm 1", "lat": HOME[0] + 0.05, "lon": HOME[1], "region_id": "r1"}
-        ],
+        "farms": [{"id": "farm1", "name": "Farm 1", "lat": HOME[0] + 0.05, "lon": HOME[1], "region_id": "r1"}],
         "workers": workers,
         "shifts": shifts or [],
     }

@@ -37,9 +37,7 @@ def test_qualification_requires_every_skill_approved_and_valid() -> None:
         [
             worker("missing", skills=("assistant_nurse",)),
             worker("pending", qualifications=[{"skill": "nurse", "approved": False}]),
-            worker(
-                "expired", qualifications=[{"skill": "nurse", "approved": True, "valid_until": "2027-06-14"}]
-            ),
+            worker("expired", qualifications=[{"skill": "nurse", "approved": True, "valid_until": "2027-06-14"}]),
             worker("partial", skills=("nurse",)),
         ],
         [shift("s1", 1, 7, 8, skills=("nurse", "drivers_licence"))],
@@ -47,10 +45,7 @@ def test_qualification_requires_every_skill_approved_and_valid() -> None:
     sol = run(p)
     assert sol.assignments == []
     assert sol.unfilled[0].missing == 1
-    assert (
-        "no other worker holds an approved, valid skills 'drivers_licence' and 'nurse'"
-        in sol.unfilled[0].reason
-    )
+    assert "no other worker holds an approved, valid skills 'drivers_licence' and 'nurse'" in sol.unfilled[0].reason
     for w in ("missing", "pending", "expired", "partial"):
         assert rules(p, [(w, "s1")]) == {"qualification"}
 

@@ -1,0 +1,427 @@
+"""Database access: engines, and the mapping between a problem snapshot and the tables.
+
+``save_problem`` and ``save_solution`` only add to the caller's session: the caller commits once, so a
+failure part-way leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, SQLModel, create_engine, delete, select
+
+from models import problem as p
+from models import tables as t
+from models.enums import AssignmentStatus
+from models.solution import Solution
+from models.work_items import job_item_id, split_item_id
+
+DEFAULT_DATABASE_URL = "sqlite:///bemanna.sqlite3"
+
+
+class StoreError(ValueError):
+    """A request the stored data cannot satisfy (unknown organisation, ref taken, ...)."""
+
+
+def database_url(url: str | None = None) -> str:
+    return url or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+
+
+def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
+    url = database_url(url)
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    engine = create_engine(url, **kwargs)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def init_db(engine: Engine) -> None:
+    SQLModel.metadata.create_all(engine)
+
+
+def organisation(session: Session, ref: str) -> t.Organisation:
+    org = session.exec(select(t.Organisation).where(t.Organisation.ref == ref)).first()
+    if org is None:
+        raise StoreError(f"no organisation {ref!r} in the database")
+    return org
+
+
+def delete_organisation(session: Session, ref: str) -> bool:
+    """Remove an organisation and everything it owns (children first, for databases without cascades)."""
+    org = session.exec(select(t.Organisation).where(t.Organisation.ref == ref)).first()
+    if org is None:
+        return False
+    oid = org.id
+    workers = select(t.Worker.id).where(t.Worker.organisation_id == oid)
+    shifts = select(t.Shift.id).where(t.Shift.organisation_id == oid)
+    jobs = select(t.Job.id).where(t.Job.organisation_id == oid)
+    session.exec(delete(t.Assignment).where(t.Assignment.organisation_id == oid))  # type: ignore[call-overload]
+    session.exec(delete(t.SolveRun).where(t.SolveRun.organisation_id == oid))  # type: ignore[call-overload]
+    for model in (t.Qualification, t.Availability, t.TravelOverride):
+        session.exec(delete(model).where(model.worker_id.in_(workers)))  # type: ignore[attr-defined, call-overload]
+    session.exec(delete(t.ShiftSkill).where(t.ShiftSkill.shift_id.in_(shifts)))  # type: ignore[attr-defined, call-overload]
+    session.exec(delete(t.JobSkill).where(t.JobSkill.job_id.in_(jobs)))  # type: ignore[attr-defined, call-overload]
+    for model in (t.Shift, t.Job, t.Worker, t.Site, t.Farm, t.Region, t.Skill):
+        session.exec(delete(model).where(model.organisation_id == oid))  # type: ignore[attr-defined, call-overload]
+    session.delete(org)
+    session.flush()
+    return True
+
+
+def save_problem(session: Session, problem: p.Problem, ref: str, *, replace: bool = False) -> t.Organisation:
+    """Store a validated problem as organisation ``ref``; with ``replace``, an existing one is dropped first."""
+    existing = session.exec(select(t.Organisation).where(t.Organisation.ref == ref)).first()
+    if existing is not None:
+        if not replace:
+            raise StoreError(f"organisation {ref!r} already exists; choose another name or replace it")
+        delete_organisation(session, ref)
+    org = t.Organisation(
+        ref=ref, name=problem.name, timezone=problem.timezone, settings=problem.settings.model_dump(mode="json")
+    )
+    session.add(org)
+    session.flush()
+    oid = org.id
+    assert oid is not None
+
+    def add_all(rows: list[Any]) -> list[Any]:
+        session.add_all(rows)
+        session.flush()
+        return rows
+
+    skills = {
+        r.ref: r.id for r in add_all([t.Skill(organisation_id=oid, ref=s.id, name=s.name) for s in problem.skills])
+    }
+    regions = {
+        r.ref: r.id for r in add_all([t.Region(organisation_id=oid, ref=r.id, name=r.name) for r in problem.regions])
+    }
+    sites = {
+        r.ref: r.id
+        for r in add_all(
+            [
+                t.Site(
+                    organisation_id=oid,
+                    ref=s.id,
+                    name=s.name,
+                    kind=s.kind,
+                    address=s.address,
+                    contact=s.contact,
+                    lat=s.lat,
+                    lon=s.lon,
+                    region_id=regions[s.region_id],
+                )
+                for s in problem.sites
+            ]
+        )
+    }
+    farms = {
+        r.ref: r.id
+        for r in add_all(
+            [
+                t.Farm(
+                    organisation_id=oid,
+                    ref=f.id,
+                    name=f.name,
+                    address=f.address,
+                    contact=f.contact,
+                    lat=f.lat,
+                    lon=f.lon,
+                    region_id=regions[f.region_id],
+                )
+                for f in problem.farms
+            ]
+        )
+    }
+    worker_rows = add_all(
+        [
+            t.Worker(
+                organisation_id=oid,
+                ref=w.id,
+                name=w.name,
+                kind=w.kind,
+                home_lat=w.home_lat,
+                home_lon=w.home_lon,
+                region_id=regions[w.region_id],
+                max_travel_km=w.max_travel_km,
+                max_hours_per_7_days=w.max_hours_per_7_days,
+                max_consecutive_days=w.max_consecutive_days,
+                hourly_rate=w.hourly_rate,
+                always_available=w.always_available,
+            )
+            for w in problem.workers
+        ]
+    )
+    workers = {r.ref: r.id for r in worker_rows}
+    children: list[Any] = []
+    for w in problem.workers:
+        wid = workers[w.id]
+        children += [
+            t.Qualification(worker_id=wid, skill_id=skills[q.skill], approved=q.approved, valid_until=q.valid_until)
+            for q in w.qualifications
+        ]
+        children += [
+            t.Availability(worker_id=wid, kind=a.kind, start_utc=a.start, end_utc=a.end, weight=a.weight)
+            for a in w.availability
+        ]
+    children += [
+        t.TravelOverride(worker_id=workers[e.worker_id], place_ref=e.place_id, km=e.km) for e in problem.travel
+    ]
+    add_all(children)
+
+    shift_rows = add_all(
+        [
+            t.Shift(
+                organisation_id=oid,
+                ref=s.id,
+                site_id=sites[s.site_id],
+                title=s.title,
+                start_utc=s.start,
+                end_utc=s.end,
+                headcount=s.headcount,
+                priority=s.priority,
+            )
+            for s in problem.shifts
+        ]
+    )
+    job_rows = add_all(
+        [
+            t.Job(
+                organisation_id=oid,
+                ref=j.id,
+                farm_id=farms[j.farm_id],
+                title=j.title,
+                first_day=j.first_day,
+                last_day=j.last_day,
+                daily_start=j.daily_start,
+                daily_hours=j.daily_hours,
+                headcount=j.headcount,
+                pay_per_hour=j.pay_per_hour,
+                priority=j.priority,
+            )
+            for j in problem.jobs
+        ]
+    )
+    shifts = {r.ref: r.id for r in shift_rows}
+    jobs = {r.ref: r.id for r in job_rows}
+    links: list[Any] = []
+    for s in problem.shifts:
+        links += [
+            t.ShiftSkill(shift_id=shifts[s.id], skill_id=skills[k], position=n) for n, k in enumerate(s.required_skills)
+        ]
+    for j in problem.jobs:
+        links += [
+            t.JobSkill(job_id=jobs[j.id], skill_id=skills[k], position=n) for n, k in enumerate(j.required_skills)
+        ]
+    add_all(links)
+
+    add_all(
+        [
+            _assignment_row(oid, workers[a.worker_id], a.item_id, a.status, a.pinned, shifts, jobs)
+            for a in problem.assignments
+        ]
+    )
+    return org
+
+
+def _assignment_row(
+    oid: int,
+    worker_id: int,
+    item_id: str,
+    status: AssignmentStatus,
+    pinned: bool,
+    shifts: dict[str, int],
+    jobs: dict[str, int],
+) -> t.Assignment:
+    base, day = split_item_id(item_id)
+    if day is None:
+        return t.Assignment(
+            organisation_id=oid, worker_id=worker_id, shift_id=shifts[base], status=status, pinned=pinned
+        )
+    return t.Assignment(
+        organisation_id=oid, worker_id=worker_id, job_id=jobs[base], day=day, status=status, pinned=pinned
+    )
+
+
+def load_problem(session: Session, ref: str) -> p.Problem:
+    """The organisation's pool as a validated snapshot, ready for the solver."""
+    org = organisation(session, ref)
+    oid = org.id
+
+    def rows(model: Any) -> list[Any]:
+        return list(session.exec(select(model).where(model.organisation_id == oid).order_by(model.id)))
+
+    skill_rows, region_rows = rows(t.Skill), rows(t.Region)
+    skills = {r.id: r.ref for r in skill_rows}
+    regions = {r.id: r.ref for r in region_rows}
+    site_rows, farm_rows, worker_rows = rows(t.Site), rows(t.Farm), rows(t.Worker)
+    shift_rows, job_rows = rows(t.Shift), rows(t.Job)
+    worker_ids = [w.id for w in worker_rows]
+
+    def children(model: Any, key: Any, ids: list[int]) -> dict[int, list[Any]]:
+        grouped: dict[int, list[Any]] = defaultdict(list)
+        if ids:
+            order = [model.position] if hasattr(model, "position") else [model.id]
+            for row in session.exec(select(model).where(key.in_(ids)).order_by(*order)):
+                grouped[getattr(row, key.key)].append(row)
+        return grouped
+
+    quals = children(t.Qualification, t.Qualification.worker_id, worker_ids)
+    avail = children(t.Availability, t.Availability.worker_id, worker_ids)
+    travel = children(t.TravelOverride, t.TravelOverride.worker_id, worker_ids)
+    shift_skills = children(t.ShiftSkill, t.ShiftSkill.shift_id, [s.id for s in shift_rows])
+    job_skills = children(t.JobSkill, t.JobSkill.job_id, [j.id for j in job_rows])
+    workers = {w.id: w.ref for w in worker_rows}
+    sites = {s.id: s.ref for s in site_rows}
+    farms = {f.id: f.ref for f in farm_rows}
+    shifts = {s.id: s.ref for s in shift_rows}
+    jobs = {j.id: j.ref for j in job_rows}
+
+    data = {
+        "name": org.name,
+        "timezone": org.timezone,
+        "settings": org.settings,
+        "skills": [{"id": s.ref, "name": s.name} for s in skill_rows],
+        "regions": [{"id": r.ref, "name": r.name} for r in region_rows],
+        "sites": [
+            {
+                "id": s.ref,
+                "name": s.name,
+                "kind": s.kind,
+                "address": s.address,
+                "contact": s.contact,
+                "lat": s.lat,
+                "lon": s.lon,
+                "region_id": regions[s.region_id],
+            }
+            for s in site_rows
+        ],
+        "farms": [
+            {
+                "id": f.ref,
+                "name": f.name,
+                "address": f.address,
+                "contact": f.contact,
+                "lat": f.lat,
+                "lon": f.lon,
+                "region_id": regions[f.region_id],
+            }
+            for f in farm_rows
+        ],
+        "workers": [
+            {
+                "id": w.ref,
+                "name": w.name,
+                "kind": w.kind,
+                "home_lat": w.home_lat,
+                "home_lon": w.home_lon,
+                "region_id": regions[w.region_id],
+                "max_travel_km": w.max_travel_km,
+                "max_hours_per_7_days": w.max_hours_per_7_days,
+                "max_consecutive_days": w.max_consecutive_days,
+                "hourly_rate": w.hourly_rate,
+                "always_available": w.always_available,
+                "qualifications": [
+                    {"skill": skills[q.skill_id], "approved": q.approved, "valid_until": q.valid_until}
+                    for q in quals[w.id]
+                ],
+                "availability": [
+                    {"kind": a.kind, "start": a.start_utc, "end": a.end_utc, "weight": a.weight} for a in avail[w.id]
+                ],
+            }
+            for w in worker_rows
+        ],
+        "travel": [
+            {"worker_id": workers[e.worker_id], "place_id": e.place_ref, "km": e.km}
+            for wid in worker_ids
+            for e in travel[wid]
+        ],
+        "shifts": [
+            {
+                "id": s.ref,
+                "site_id": sites[s.site_id],
+                "title": s.title,
+                "start": s.start_utc,
+                "end": s.end_utc,
+                "headcount": s.headcount,
+                "priority": s.priority,
+                "required_skills": [skills[k.skill_id] for k in shift_skills[s.id]],
+            }
+            for s in shift_rows
+        ],
+        "jobs": [
+            {
+                "id": j.ref,
+                "farm_id": farms[j.farm_id],
+                "title": j.title,
+                "first_day": j.first_day,
+                "last_day": j.last_day,
+                "daily_start": j.daily_start,
+                "daily_hours": j.daily_hours,
+                "headcount": j.headcount,
+                "pay_per_hour": j.pay_per_hour,
+                "priority": j.priority,
+                "required_skills": [skills[k.skill_id] for k in job_skills[j.id]],
+            }
+            for j in job_rows
+        ],
+        "assignments": [
+            {
+                "worker_id": workers[a.worker_id],
+                "item_id": shifts[a.shift_id] if a.shift_id is not None else job_item_id(jobs[a.job_id], a.day),
+                "status": a.status,
+                "pinned": a.pinned,
+            }
+            for a in rows(t.Assignment)
+        ],
+    }
+    return p.Problem.model_validate(data)
+
+
+def save_solution(session: Session, ref: str, solution: Solution) -> t.SolveRun:
+    """Replace the organisation's unpinned proposals by the solution's; other statuses stay as they are."""
+    org = organisation(session, ref)
+    oid = org.id
+    assert oid is not None
+    workers = {w.ref: w.id for w in session.exec(select(t.Worker).where(t.Worker.organisation_id == oid))}
+    shifts = {s.ref: s.id for s in session.exec(select(t.Shift).where(t.Shift.organisation_id == oid))}
+    jobs = {j.ref: j.id for j in session.exec(select(t.Job).where(t.Job.organisation_id == oid))}
+    session.exec(
+        delete(t.Assignment).where(  # type: ignore[call-overload]
+            t.Assignment.organisation_id == oid,
+            t.Assignment.status == AssignmentStatus.proposed,
+            t.Assignment.pinned == False,  # noqa: E712  (SQL expression)
+        )
+    )
+    session.flush()
+    existing = session.exec(select(t.Assignment).where(t.Assignment.organisation_id == oid)).all()
+    taken = {(a.worker_id, a.shift_id, a.job_id, a.day) for a in existing}
+    new_rows = []
+    for a in solution.assignments:
+        row = _assignment_row(oid, workers[a.worker_id], a.item_id, AssignmentStatus.proposed, False, shifts, jobs)
+        if (row.worker_id, row.shift_id, row.job_id, row.day) not in taken:
+            new_rows.append(row)
+    session.add_all(new_rows)
+    run = t.SolveRun(
+        organisation_id=oid,
+        status=solution.status.value,
+        objective=solution.objective,
+        best_bound=solution.best_bound,
+        wall_seconds=solution.stats.wall_seconds,
+        assignments=len(solution.assignments),
+        unfilled_places=sum(u.missing for u in solution.unfilled),
+        terms={k: v.model_dump() for k, v in solution.terms.items()},
+    )
+    session.add(run)
+    session.flush()
+    return run

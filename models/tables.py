@@ -1,0 +1,205 @@
+"""SQLModel tables: the pool as stored. Same on SQLite and PostgreSQL.
+
+Rows have integer keys; the external ids of the JSON format are ``ref`` columns, unique within an
+organisation, so several pools can share one database. Datetimes are aware and stored in UTC
+(SQLModel's UTC type: ``timestamptz`` on PostgreSQL, UTC text on SQLite).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.enums import AssignmentStatus, AvailabilityKind, Priority, SiteKind, WorkerKind
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Organisation(SQLModel, table=True):
+    """A municipality's pool: the tenant every other row belongs to."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    ref: str = Field(max_length=64, unique=True, index=True)
+    name: str
+    timezone: str = "Europe/Oslo"
+    settings: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Skill(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("organisation_id", "ref"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    ref: str = Field(max_length=64)
+    name: str = ""
+
+
+class Region(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("organisation_id", "ref"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    ref: str = Field(max_length=64)
+    name: str
+
+
+class Site(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("organisation_id", "ref"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    ref: str = Field(max_length=64)
+    name: str
+    kind: SiteKind = SiteKind.nursing_home
+    address: str = ""
+    contact: str = ""
+    lat: float
+    lon: float
+    region_id: int = Field(foreign_key="region.id", index=True)
+
+
+class Farm(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("organisation_id", "ref"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    ref: str = Field(max_length=64)
+    name: str
+    address: str = ""
+    contact: str = ""
+    lat: float
+    lon: float
+    region_id: int = Field(foreign_key="region.id", index=True)
+
+
+class Worker(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("organisation_id", "ref"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    ref: str = Field(max_length=64)
+    name: str
+    kind: WorkerKind
+    home_lat: float
+    home_lon: float
+    region_id: int = Field(foreign_key="region.id", index=True)
+    max_travel_km: float = 30.0
+    max_hours_per_7_days: float = 40.0
+    max_consecutive_days: int = 5
+    hourly_rate: float | None = None
+    always_available: bool = False
+
+
+class Qualification(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("worker_id", "skill_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    worker_id: int = Field(foreign_key="worker.id", index=True, ondelete="CASCADE")
+    skill_id: int = Field(foreign_key="skill.id", index=True)
+    approved: bool = False
+    valid_until: dt.date | None = None
+
+
+class Availability(SQLModel, table=True):
+    __table_args__ = (CheckConstraint("end_utc > start_utc", name="availability_ends_after_start"),)
+    id: int | None = Field(default=None, primary_key=True)
+    worker_id: int = Field(foreign_key="worker.id", index=True, ondelete="CASCADE")
+    kind: AvailabilityKind
+    start_utc: dt.datetime = Field(index=True)
+    end_utc: dt.datetime
+    weight: int = 1
+
+
+class TravelOverride(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("worker_id", "place_ref"),)
+    id: int | None = Field(default=None, primary_key=True)
+    worker_id: int = Field(foreign_key="worker.id", index=True, ondelete="CASCADE")
+    place_ref: str = Field(max_length=64)
+    km: float
+
+
+class Shift(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "ref"),
+        CheckConstraint("end_utc > start_utc", name="shift_ends_after_start"),
+        CheckConstraint("headcount >= 1", name="shift_headcount_positive"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    ref: str = Field(max_length=64)
+    site_id: int = Field(foreign_key="site.id", index=True)
+    title: str = ""
+    start_utc: dt.datetime = Field(index=True)
+    end_utc: dt.datetime
+    headcount: int = 1
+    priority: Priority = Priority.normal
+
+
+class ShiftSkill(SQLModel, table=True):
+    shift_id: int = Field(foreign_key="shift.id", primary_key=True, ondelete="CASCADE")
+    skill_id: int = Field(foreign_key="skill.id", primary_key=True)
+    position: int = 0
+
+
+class Job(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "ref"),
+        CheckConstraint("last_day >= first_day", name="job_last_day_not_before_first"),
+        CheckConstraint("headcount >= 1", name="job_headcount_positive"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    ref: str = Field(max_length=64)
+    farm_id: int = Field(foreign_key="farm.id", index=True)
+    title: str
+    first_day: dt.date
+    last_day: dt.date
+    daily_start: dt.time
+    daily_hours: float
+    headcount: int = 1
+    pay_per_hour: float = 0.0
+    priority: Priority = Priority.normal
+
+
+class JobSkill(SQLModel, table=True):
+    job_id: int = Field(foreign_key="job.id", primary_key=True, ondelete="CASCADE")
+    skill_id: int = Field(foreign_key="skill.id", primary_key=True)
+    position: int = 0
+
+
+class Assignment(SQLModel, table=True):
+    """A worker on a shift, or on one day of a job. Exactly one of the two targets is set."""
+
+    __table_args__ = (
+        UniqueConstraint("worker_id", "shift_id"),
+        UniqueConstraint("worker_id", "job_id", "day"),
+        CheckConstraint(
+            "(shift_id IS NOT NULL AND job_id IS NULL AND day IS NULL)"
+            " OR (shift_id IS NULL AND job_id IS NOT NULL AND day IS NOT NULL)",
+            name="assignment_one_target",
+        ),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    worker_id: int = Field(foreign_key="worker.id", index=True, ondelete="CASCADE")
+    shift_id: int | None = Field(default=None, foreign_key="shift.id", index=True, ondelete="CASCADE")
+    job_id: int | None = Field(default=None, foreign_key="job.id", index=True, ondelete="CASCADE")
+    day: dt.date | None = None
+    status: AssignmentStatus = AssignmentStatus.proposed
+    pinned: bool = False
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class SolveRun(SQLModel, table=True):
+    """One solve of an organisation's pool: what was asked and how it went."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    status: str
+    objective: int | None = None
+    best_bound: float | None = None
+    wall_seconds: float = 0.0
+    assignments: int = 0
+    unfilled_places: int = 0
+    terms: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

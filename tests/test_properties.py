@@ -1,0 +1,155 @@
+"""Properties on random small pools: every roster is valid, more workers never cost coverage,
+impossible kept assignments fail clearly, and the model agrees with the independent score."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from models.problem import Problem
+from models.solution import SolveStatus
+from solver.score import total
+from solver.solve import KeptAssignmentsInfeasible, SolveOptions, solve
+from solver.validator import validate, validate_solution
+from tests.factory import at, problem, shift, worker
+
+SKILLS = ("nurse", "assistant_nurse", "drivers_licence")
+OPTIONS = SolveOptions(time_limit=10, workers=1, seed=3)
+PROPERTY = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@st.composite
+def workers_st(draw: st.DrawFn, wid: str) -> dict[str, Any]:
+    skills = draw(st.lists(st.sampled_from(SKILLS), unique=True, max_size=3))
+    quals = [
+        {
+            "skill": s,
+            "approved": draw(st.booleans()) or draw(st.booleans()),
+            "valid_until": draw(st.sampled_from([None, None, "2027-06-15"])),
+        }
+        for s in skills
+    ]
+    always = draw(st.booleans())
+    windows = []
+    for day in draw(st.lists(st.integers(0, 3), unique=True, max_size=3)):
+        start = draw(st.sampled_from([0, 6, 14, 22]))
+        kind = draw(st.sampled_from(["available", "preferred", "undesired", "unavailable"]))
+        windows.append({"kind": kind, "start": at(day, start), "end": at(day, start + draw(st.sampled_from([4, 10])))})
+    return worker(
+        wid,
+        qualifications=quals,
+        always_available=always,
+        availability=windows,
+        home_lat=draw(st.sampled_from([60.80, 60.85, 61.2])),
+        max_travel_km=draw(st.sampled_from([5.0, 30.0])),
+        max_hours_per_7_days=draw(st.sampled_from([8.0, 16.0, 40.0])),
+        max_consecutive_days=draw(st.integers(1, 3)),
+        hourly_rate=draw(st.sampled_from([None, 250.0, 400.0])),
+        kind=draw(st.sampled_from(["health", "seasonal", "volunteer"])),
+    )
+
+
+@st.composite
+def pools(draw: st.DrawFn, max_workers: int = 4) -> dict[str, Any]:
+    n_workers = draw(st.integers(1, max_workers))
+    ws = [draw(workers_st(f"w{k}")) for k in range(n_workers)]
+    shifts = [
+        shift(
+            f"s{k}",
+            draw(st.integers(0, 3)),
+            draw(st.sampled_from([0, 7, 15, 23])),
+            draw(st.sampled_from([4, 8])),
+            skills=tuple(draw(st.lists(st.sampled_from(SKILLS), unique=True, max_size=2))),
+            headcount=draw(st.integers(1, 2)),
+            priority=draw(st.sampled_from(["critical", "normal", "low"])),
+        )
+        for k in range(draw(st.integers(1, 6)))
+    ]
+    jobs = []
+    if draw(st.booleans()):
+        jobs.append(
+            {
+                "id": "job",
+                "farm_id": "farm1",
+                "title": "Harvest",
+                "first_day": "2027-06-14",
+                "last_day": draw(st.sampled_from(["2027-06-14", "2027-06-16"])),
+                "headcount": 2,
+                "daily_hours": 6,
+            }
+        )
+    return {"workers": ws, "shifts": shifts, "jobs": jobs, "rest": draw(st.sampled_from([8, 11]))}
+
+
+def build(pool: dict[str, Any], **extra: Any) -> Problem:
+    return problem(
+        pool["workers"], pool["shifts"], jobs=pool["jobs"], settings={"min_rest_hours": pool["rest"]}, **extra
+    )
+
+
+def weighted_unfilled(sol) -> int:
+    return sum(t.weighted for k, t in sol.terms.items() if k.startswith("unfilled"))
+
+
+@PROPERTY
+@given(pools())
+def test_every_solution_passes_the_validator(pool: dict[str, Any]) -> None:
+    p = build(pool)
+    sol = solve(p, OPTIONS)
+    assert sol.status == SolveStatus.optimal
+    assert validate_solution(p, sol) == []
+    assert sol.objective == total(sol.terms)
+    assert sol.stats.model_objective == sol.objective
+    open_places = {u.item_id: u.missing for u in sol.unfilled}
+    for u in sol.unfilled:
+        assert u.reason and "open" in u.reason
+    assert sum(open_places.values()) == sum(t.raw for k, t in sol.terms.items() if k.startswith("unfilled"))
+
+
+@PROPERTY
+@given(pools(max_workers=3), workers_st("extra"))
+def test_adding_a_worker_never_increases_weighted_unfilled_demand(pool: dict[str, Any], extra: dict) -> None:
+    before = solve(build(pool), OPTIONS)
+    pool["workers"] = [*pool["workers"], extra]
+    after = solve(build(pool), OPTIONS)
+    assert before.stats.coverage_proven and after.stats.coverage_proven
+    assert weighted_unfilled(after) <= weighted_unfilled(before)
+
+
+@PROPERTY
+@given(pools(), st.data())
+def test_kept_assignments_are_kept_or_named_in_a_clear_error(pool: dict[str, Any], data: st.DataObject) -> None:
+    p0 = build(pool)
+    items = [s["id"] for s in pool["shifts"]]
+    kept = data.draw(
+        st.lists(
+            st.tuples(st.sampled_from([w["id"] for w in pool["workers"]]), st.sampled_from(items)),
+            unique=True,
+            min_size=1,
+            max_size=3,
+        )
+    )
+    status = data.draw(st.sampled_from(["accepted", "pinned"]))
+    assignments = [
+        {
+            "worker_id": w,
+            "item_id": i,
+            "status": "accepted" if status == "accepted" else "proposed",
+            "pinned": status == "pinned",
+        }
+        for w, i in kept
+    ]
+    p = build(pool, assignments=assignments)
+    assert p0.workers == p.workers
+    try:
+        sol = solve(p, OPTIONS)
+    except KeptAssignmentsInfeasible as e:
+        assert e.violations
+        assert validate(p, kept) == e.violations  # exactly the kept pairs' own breaches
+        for v in e.violations:
+            assert v.rule in str(e)
+        return
+    assert set(kept) <= {(a.worker_id, a.item_id) for a in sol.assignments}
+    assert validate_solution(p, sol) == []
