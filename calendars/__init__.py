@@ -1,0 +1,1 @@
+"""iCalendar feeds and availability import. Not built yet: see issue 5."""

@@ -142,7 +142,7 @@ def load_cmd(
 def demo_cmd(
     db: Annotated[str, typer.Option("--db", help="Database URL")] = DEMO_DB,
     seed: Seed = 1,
-    time_limit: TimeLimit = 60.0,
+    time_limit: TimeLimit = 30.0,
     workers: Workers = 2,
 ) -> None:
     """Generate a municipality's pool into the embedded SQLite file, solve it, store and summarise the roster."""

@@ -299,11 +299,11 @@ def _check(p: Problem) -> list[InitErrorDetails]:
 
         items = item_ids(p)
         pairs: set[tuple[str, str]] = set()
-        for i, a in enumerate(p.assignments):
-            ref(("assignments", i, "worker_id"), a.worker_id, workers, "worker")
-            ref(("assignments", i, "item_id"), a.item_id, items, "shift or job day")
-            if a.active and (a.worker_id, a.item_id) in pairs:
-                errs.append(_error(("assignments", i), f"{a.worker_id} on {a.item_id}", "duplicate assignment"))
-            if a.active:
-                pairs.add((a.worker_id, a.item_id))
+        for i, asg in enumerate(p.assignments):
+            ref(("assignments", i, "worker_id"), asg.worker_id, workers, "worker")
+            ref(("assignments", i, "item_id"), asg.item_id, items, "shift or job day")
+            if asg.active and (asg.worker_id, asg.item_id) in pairs:
+                errs.append(_error(("assignments", i), f"{asg.worker_id} on {asg.item_id}", "duplicate assignment"))
+            if asg.active:
+                pairs.add((asg.worker_id, asg.item_id))
     return errs

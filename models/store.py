@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, create_engine, delete, select
+from sqlmodel import Session, SQLModel, col, create_engine, delete, select
 
 from models import problem as p
 from models import tables as t
@@ -67,14 +67,19 @@ def delete_organisation(session: Session, ref: str) -> bool:
     workers = select(t.Worker.id).where(t.Worker.organisation_id == oid)
     shifts = select(t.Shift.id).where(t.Shift.organisation_id == oid)
     jobs = select(t.Job.id).where(t.Job.organisation_id == oid)
-    session.exec(delete(t.Assignment).where(t.Assignment.organisation_id == oid))  # type: ignore[call-overload]
-    session.exec(delete(t.SolveRun).where(t.SolveRun.organisation_id == oid))  # type: ignore[call-overload]
-    for model in (t.Qualification, t.Availability, t.TravelOverride):
-        session.exec(delete(model).where(model.worker_id.in_(workers)))  # type: ignore[attr-defined, call-overload]
-    session.exec(delete(t.ShiftSkill).where(t.ShiftSkill.shift_id.in_(shifts)))  # type: ignore[attr-defined, call-overload]
-    session.exec(delete(t.JobSkill).where(t.JobSkill.job_id.in_(jobs)))  # type: ignore[attr-defined, call-overload]
-    for model in (t.Shift, t.Job, t.Worker, t.Site, t.Farm, t.Region, t.Skill):
-        session.exec(delete(model).where(model.organisation_id == oid))  # type: ignore[attr-defined, call-overload]
+    statements: list[Any] = [
+        delete(t.Assignment).where(col(t.Assignment.organisation_id) == oid),
+        delete(t.SolveRun).where(col(t.SolveRun.organisation_id) == oid),
+        delete(t.Qualification).where(col(t.Qualification.worker_id).in_(workers)),
+        delete(t.Availability).where(col(t.Availability.worker_id).in_(workers)),
+        delete(t.TravelOverride).where(col(t.TravelOverride.worker_id).in_(workers)),
+        delete(t.ShiftSkill).where(col(t.ShiftSkill.shift_id).in_(shifts)),
+        delete(t.JobSkill).where(col(t.JobSkill.job_id).in_(jobs)),
+    ]
+    owned: tuple[Any, ...] = (t.Shift, t.Job, t.Worker, t.Site, t.Farm, t.Region, t.Skill)
+    statements += [delete(model).where(model.organisation_id == oid) for model in owned]
+    for statement in statements:
+        session.execute(statement)
     session.delete(org)
     session.flush()
     return True
@@ -388,19 +393,22 @@ def load_problem(session: Session, ref: str) -> p.Problem:
     return p.Problem.model_validate(data)
 
 
+def _refs(session: Session, model: Any, oid: int) -> dict[str, int]:
+    return {row.ref: row.id for row in session.exec(select(model).where(model.organisation_id == oid))}
+
+
 def save_solution(session: Session, ref: str, solution: Solution) -> t.SolveRun:
     """Replace the organisation's unpinned proposals by the solution's; other statuses stay as they are."""
-    org = organisation(session, ref)
-    oid = org.id
+    oid = organisation(session, ref).id
     assert oid is not None
-    workers = {w.ref: w.id for w in session.exec(select(t.Worker).where(t.Worker.organisation_id == oid))}
-    shifts = {s.ref: s.id for s in session.exec(select(t.Shift).where(t.Shift.organisation_id == oid))}
-    jobs = {j.ref: j.id for j in session.exec(select(t.Job).where(t.Job.organisation_id == oid))}
-    session.exec(
-        delete(t.Assignment).where(  # type: ignore[call-overload]
-            t.Assignment.organisation_id == oid,
-            t.Assignment.status == AssignmentStatus.proposed,
-            t.Assignment.pinned == False,  # noqa: E712  (SQL expression)
+    workers = _refs(session, t.Worker, oid)
+    shifts = _refs(session, t.Shift, oid)
+    jobs = _refs(session, t.Job, oid)
+    session.execute(
+        delete(t.Assignment).where(
+            col(t.Assignment.organisation_id) == oid,
+            col(t.Assignment.status) == AssignmentStatus.proposed,
+            col(t.Assignment.pinned).is_(False),
         )
     )
     session.flush()

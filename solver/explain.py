@@ -18,10 +18,10 @@ from solver.travel import travel_for
 from solver.validator import schedule_violations
 
 BUSY_WORDS = {
-    "overlap": "already work an overlapping item",
-    "rest": "would get less than {rest:g} h rest",
-    "weekly_hours": "would go over their hours in 7 days",
-    "consecutive_days": "would go over their consecutive working days",
+    "overlap": "busy with overlapping work",
+    "rest": "would get under {rest:g} h rest",
+    "weekly_hours": "at their limit of hours in 7 days",
+    "consecutive_days": "at their limit of consecutive working days",
 }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -80,7 +81,7 @@ def _run(
     t0: float,
     progress: ProgressFn | None,
     target: float | None = None,
-) -> tuple[cp_model.CpSolver, int, _Reporter]:
+) -> tuple[cp_model.CpSolver, Any, _Reporter]:
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.05, seconds)
     solver.parameters.num_workers = options.workers

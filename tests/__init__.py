@@ -1,0 +1,1 @@
+"""Bemanna test suite."""

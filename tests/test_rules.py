@@ -305,4 +305,4 @@ def test_unfilled_reason_names_busy_candidates() -> None:
     sol = run(p)
     (gap,) = sol.unfilled
     assert gap.item_id == "s2"
-    assert "1 worker with approved skill 'nurse', 1 in range, 1 available: 1 already work" in gap.reason
+    assert "1 worker with approved skill 'nurse', 1 in range, 1 available: 1 busy with overlapping work" in gap.reason

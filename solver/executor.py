@@ -1,0 +1,83 @@
+"""Where solves run. The API and CLI submit work here instead of calling ``solve`` directly.
+
+``ProcessExecutor`` (the default) runs each solve in a worker process of this machine, so a long
+search never blocks a web server's event loop and a crash in native code cannot take the caller down.
+A distributed backend (e.g. Ray) implements the same ``Executor`` protocol when one machine is not
+enough; nothing else needs to change.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import queue
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any, Protocol
+
+from models.problem import Problem
+from models.solution import Solution
+from solver.solve import Progress, ProgressFn, SolveOptions, solve
+
+
+class Executor(Protocol):
+    def submit(self, problem: Problem, options: SolveOptions, progress: ProgressFn | None = None) -> Future[Solution]:
+        """Start a solve; progress events are delivered in the caller's process, from a helper thread."""
+        ...
+
+    def shutdown(self) -> None: ...
+
+
+def _solve_in_worker(problem_json: str, options: SolveOptions, events: Any) -> str:
+    def forward(p: Progress) -> None:
+        if events is not None:
+            events.put(p)
+
+    solution = solve(Problem.model_validate_json(problem_json), options, forward if events is not None else None)
+    return solution.model_dump_json()
+
+
+class ProcessExecutor:
+    """A pool of solver processes (spawned, so no state leaks from the parent)."""
+
+    def __init__(self, max_workers: int = 1) -> None:
+        self._ctx = mp.get_context("spawn")
+        self._pool = ProcessPoolExecutor(max_workers=max_workers, mp_context=self._ctx)
+        self._manager: Any = None
+
+    def submit(self, problem: Problem, options: SolveOptions, progress: ProgressFn | None = None) -> Future[Solution]:
+        events = None
+        if progress is not None:
+            if self._manager is None:
+                self._manager = self._ctx.Manager()
+            events = self._manager.Queue()
+        raw = self._pool.submit(_solve_in_worker, problem.model_dump_json(), options, events)
+        result: Future[Solution] = Future()
+
+        def pump() -> None:
+            while not raw.done() or (events is not None and not events.empty()):
+                try:
+                    event = events.get(timeout=0.1) if events is not None else None
+                except queue.Empty:
+                    continue
+                if event is not None and progress is not None:
+                    progress(event)
+
+        def finish(done: Future[str]) -> None:
+            if events is not None:
+                pump_thread.join()
+            error = done.exception()
+            if error is not None:
+                result.set_exception(error)
+            else:
+                result.set_result(Solution.model_validate_json(done.result()))
+
+        pump_thread = threading.Thread(target=pump, daemon=True)
+        if events is not None:
+            pump_thread.start()
+        raw.add_done_callback(finish)
+        return result
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        if self._manager is not None:
+            self._manager.shutdown()
