@@ -87,7 +87,7 @@ def solve_cmd(
     solution = _solve(problem, time_limit, workers, seed)
     write_json(solution, out)
     if not quiet:
-        summary(console, problem, solution)
+        summary(console, problem, solution, str(out))
     console.print(f"Wrote {out}")
     if solution.status == SolveStatus.unknown:
         raise fail(solution.message, 1)
@@ -164,10 +164,17 @@ def demo_cmd(
     with Session(engine) as session:
         save_solution(session, "demo", solution)
         session.commit()
-    summary(console, snapshot, solution)
+    problem_file, solution_file = Path("bemanna-demo-problem.json"), Path("bemanna-demo-solution.json")
+    write_json(snapshot, problem_file)
+    write_json(solution, solution_file)
+    summary(console, snapshot, solution, str(solution_file))
     if violations:
         raise fail(f"the roster breaks {len(violations)} hard rule(s): {violations[0]}", 1)
     console.print(f"[green]✓[/green] independent validator: all {len(RULES)} hard rules hold")
+    console.print(
+        f"Snapshot and roster written to {problem_file} and {solution_file}; re-check them with"
+        f" `.venv/bin/bemanna validate {problem_file} {solution_file}`"
+    )
 
 
 @app.command("schema")

@@ -74,7 +74,7 @@ def with_progress(console: Console, time_limit: float, run: Callable[[Callable[[
     return result[0]
 
 
-def summary(console: Console, problem: Problem, solution: Solution) -> None:
+def summary(console: Console, problem: Problem, solution: Solution, solution_file: str = "solution.json") -> None:
     places = sum(it.headcount for it in _items(problem))
     open_places = sum(u.missing for u in solution.unfilled)
     console.print(
@@ -103,7 +103,7 @@ def summary(console: Console, problem: Problem, solution: Solution) -> None:
             style = _PRIORITY_STYLE[row.priority]
             console.print(f" • [{style}]{row.priority}[/] {escape(row.reason)}", highlight=False)
         if len(gaps) > 12:
-            console.print(f"   ... and {len(gaps) - 12} more items; every reason is in the solution file")
+            console.print(f"   ... and {len(gaps) - 12} more items; every reason is in {solution_file}")
 
 
 def _items(problem: Problem) -> list:
