@@ -15,6 +15,7 @@ from rich.table import Table
 
 from models.problem import Problem
 from models.solution import Solution
+from models.work_items import work_items
 from reports import tables
 from solver.solve import Progress as SolveProgress
 
@@ -75,7 +76,7 @@ def with_progress(console: Console, time_limit: float, run: Callable[[Callable[[
 
 
 def summary(console: Console, problem: Problem, solution: Solution, solution_file: str = "solution.json") -> None:
-    places = sum(it.headcount for it in _items(problem))
+    places = sum(it.headcount for it in work_items(problem))
     open_places = sum(u.missing for u in solution.unfilled)
     console.print(
         f"\n[bold]{problem.name}[/bold]\n"
@@ -104,9 +105,3 @@ def summary(console: Console, problem: Problem, solution: Solution, solution_fil
             console.print(f" • [{style}]{row.priority}[/] {escape(row.reason)}", highlight=False)
         if len(gaps) > 12:
             console.print(f"   ... and {len(gaps) - 12} more items; every reason is in {solution_file}")
-
-
-def _items(problem: Problem) -> list:
-    from models.work_items import work_items
-
-    return work_items(problem)

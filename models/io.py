@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -32,7 +32,7 @@ def field_path(loc: tuple[int | str, ...]) -> str:
     return out or "(top level)"
 
 
-def describe(error: ValidationError, data: Any = None) -> list[str]:
+def describe(error: ValidationError) -> list[str]:
     lines = []
     for e in error.errors(include_url=False):
         where = field_path(tuple(e["loc"]))
@@ -59,7 +59,7 @@ def parse(model: type[M], text: str | bytes, source: str) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as e:
-        raise InputError(source, describe(e, data)) from None
+        raise InputError(source, describe(e)) from None
 
 
 def read(model: type[M], path: str | Path) -> M:

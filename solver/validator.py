@@ -18,7 +18,7 @@ from models.enums import AssignmentStatus, AvailabilityKind
 from models.problem import Problem, Worker
 from models.solution import Solution
 from models.work_items import WorkItem, work_items
-from solver.travel import travel_for
+from solver.travel import Travel, travel_for
 
 RULES = {
     "unknown_reference": "the worker or work item does not exist in the problem",
@@ -138,7 +138,7 @@ def schedule_violations(problem: Problem, worker: Worker, items: list[WorkItem])
     return out
 
 
-def item_violations(problem: Problem, worker: Worker, item: WorkItem) -> list[Violation]:
+def item_violations(problem: Problem, worker: Worker, item: WorkItem, travel: Travel | None = None) -> list[Violation]:
     """Rules about one assignment on its own: qualification, availability, travel radius."""
     tz = problem.tz
     out: list[Violation] = []
@@ -161,7 +161,7 @@ def item_violations(problem: Problem, worker: Worker, item: WorkItem) -> list[Vi
                 item.id,
             )
         )
-    km = travel_for(problem).km(worker, item)
+    km = (travel or travel_for(problem)).km(worker, item)
     if km > worker.max_travel_km:
         out.append(
             Violation(
@@ -201,8 +201,9 @@ def validate(problem: Problem, roster: Iterable[tuple[str, str]], *, require_kep
         if a.status in (AssignmentStatus.declined, AssignmentStatus.cancelled)
     }
     per_worker: dict[str, list[WorkItem]] = defaultdict(list)
+    travel = travel_for(problem)
     for w, i in unique:
-        out += item_violations(problem, workers[w], items[i])
+        out += item_violations(problem, workers[w], items[i], travel)
         if (w, i) in refused and (w, i) not in kept:
             out.append(Violation("declined_offer", f"{w} declined or was cancelled from {i}", w, i))
         per_worker[w].append(items[i])
