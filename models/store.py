@@ -111,43 +111,8 @@ def save_problem(session: Session, problem: p.Problem, ref: str, *, replace: boo
     regions = {
         r.ref: r.id for r in add_all([t.Region(organisation_id=oid, ref=r.id, name=r.name) for r in problem.regions])
     }
-    sites = {
-        r.ref: r.id
-        for r in add_all(
-            [
-                t.Site(
-                    organisation_id=oid,
-                    ref=s.id,
-                    name=s.name,
-                    kind=s.kind,
-                    address=s.address,
-                    contact=s.contact,
-                    lat=s.lat,
-                    lon=s.lon,
-                    region_id=regions[s.region_id],
-                )
-                for s in problem.sites
-            ]
-        )
-    }
-    farms = {
-        r.ref: r.id
-        for r in add_all(
-            [
-                t.Farm(
-                    organisation_id=oid,
-                    ref=f.id,
-                    name=f.name,
-                    address=f.address,
-                    contact=f.contact,
-                    lat=f.lat,
-                    lon=f.lon,
-                    region_id=regions[f.region_id],
-                )
-                for f in problem.farms
-            ]
-        )
-    }
+    sites = {r.ref: r.id for r in add_all([_place_row(t.Site, oid, x, regions) for x in problem.sites])}
+    farms = {r.ref: r.id for r in add_all([_place_row(t.Farm, oid, x, regions) for x in problem.farms])}
     worker_rows = add_all(
         [
             t.Worker(
@@ -239,6 +204,18 @@ def save_problem(session: Session, problem: p.Problem, ref: str, *, replace: boo
     return org
 
 
+def _place_row(model: Any, oid: int, place: p.Place, regions: dict[str, int | None]) -> Any:
+    """A site or farm row: the schema's own fields, with the region ref turned into its key."""
+    fields = place.model_dump(exclude={"id", "region_id"})
+    return model(organisation_id=oid, ref=place.id, region_id=regions[place.region_id], **fields)
+
+
+def _place_data(schema: type[p.Place], row: Any, regions: dict[int, str]) -> dict[str, Any]:
+    """The inverse of ``_place_row``: a row back into the schema's fields."""
+    fields = set(schema.model_fields) - {"id", "region_id"}
+    return {"id": row.ref, "region_id": regions[row.region_id], **{f: getattr(row, f) for f in fields}}
+
+
 def _assignment_row(
     oid: int,
     worker_id: int,
@@ -298,31 +275,8 @@ def load_problem(session: Session, ref: str) -> p.Problem:
         "settings": org.settings,
         "skills": [{"id": s.ref, "name": s.name} for s in skill_rows],
         "regions": [{"id": r.ref, "name": r.name} for r in region_rows],
-        "sites": [
-            {
-                "id": s.ref,
-                "name": s.name,
-                "kind": s.kind,
-                "address": s.address,
-                "contact": s.contact,
-                "lat": s.lat,
-                "lon": s.lon,
-                "region_id": regions[s.region_id],
-            }
-            for s in site_rows
-        ],
-        "farms": [
-            {
-                "id": f.ref,
-                "name": f.name,
-                "address": f.address,
-                "contact": f.contact,
-                "lat": f.lat,
-                "lon": f.lon,
-                "region_id": regions[f.region_id],
-            }
-            for f in farm_rows
-        ],
+        "sites": [_place_data(p.Site, row, regions) for row in site_rows],
+        "farms": [_place_data(p.Farm, row, regions) for row in farm_rows],
         "workers": [
             {
                 "id": w.ref,

@@ -31,54 +31,47 @@ class Organisation(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow)
 
 
-class Skill(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("organisation_id", "ref"),)
+class Owned(SQLModel):
+    """Columns of every row an organisation owns under an external ``ref``; each table adds its own
+    ``UniqueConstraint("organisation_id", "ref")`` (constraint objects cannot be shared)."""
+
     id: int | None = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     ref: str = Field(max_length=64)
+
+
+class Place(Owned):
+    """Columns shared by health sites and farms."""
+
+    name: str
+    address: str = ""
+    contact: str = ""
+    lat: float
+    lon: float
+    region_id: int = Field(foreign_key="region.id", index=True)
+
+
+class Skill(Owned, table=True):
+    __table_args__ = (UniqueConstraint("organisation_id", "ref"),)
     name: str = ""
 
 
-class Region(SQLModel, table=True):
+class Region(Owned, table=True):
     __table_args__ = (UniqueConstraint("organisation_id", "ref"),)
-    id: int | None = Field(default=None, primary_key=True)
-    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
-    ref: str = Field(max_length=64)
     name: str
 
 
-class Site(SQLModel, table=True):
+class Site(Place, table=True):
     __table_args__ = (UniqueConstraint("organisation_id", "ref"),)
-    id: int | None = Field(default=None, primary_key=True)
-    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
-    ref: str = Field(max_length=64)
-    name: str
     kind: SiteKind = SiteKind.nursing_home
-    address: str = ""
-    contact: str = ""
-    lat: float
-    lon: float
-    region_id: int = Field(foreign_key="region.id", index=True)
 
 
-class Farm(SQLModel, table=True):
+class Farm(Place, table=True):
     __table_args__ = (UniqueConstraint("organisation_id", "ref"),)
-    id: int | None = Field(default=None, primary_key=True)
-    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
-    ref: str = Field(max_length=64)
-    name: str
-    address: str = ""
-    contact: str = ""
-    lat: float
-    lon: float
-    region_id: int = Field(foreign_key="region.id", index=True)
 
 
-class Worker(SQLModel, table=True):
+class Worker(Owned, table=True):
     __table_args__ = (UniqueConstraint("organisation_id", "ref"),)
-    id: int | None = Field(default=None, primary_key=True)
-    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
-    ref: str = Field(max_length=64)
     name: str
     kind: WorkerKind
     home_lat: float
@@ -118,15 +111,12 @@ class TravelOverride(SQLModel, table=True):
     km: float
 
 
-class Shift(SQLModel, table=True):
+class Shift(Owned, table=True):
     __table_args__ = (
         UniqueConstraint("organisation_id", "ref"),
         CheckConstraint("end_utc > start_utc", name="shift_ends_after_start"),
         CheckConstraint("headcount >= 1", name="shift_headcount_positive"),
     )
-    id: int | None = Field(default=None, primary_key=True)
-    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
-    ref: str = Field(max_length=64)
     site_id: int = Field(foreign_key="site.id", index=True)
     title: str = ""
     start_utc: dt.datetime = Field(index=True)
@@ -141,15 +131,12 @@ class ShiftSkill(SQLModel, table=True):
     position: int = 0
 
 
-class Job(SQLModel, table=True):
+class Job(Owned, table=True):
     __table_args__ = (
         UniqueConstraint("organisation_id", "ref"),
         CheckConstraint("last_day >= first_day", name="job_last_day_not_before_first"),
         CheckConstraint("headcount >= 1", name="job_headcount_positive"),
     )
-    id: int | None = Field(default=None, primary_key=True)
-    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
-    ref: str = Field(max_length=64)
     farm_id: int = Field(foreign_key="farm.id", index=True)
     title: str
     first_day: dt.date
