@@ -39,3 +39,8 @@ class SiteKind(StrEnum):
 class ItemKind(StrEnum):
     shift = "shift"
     job = "job"  # one day's block of a farm job
+
+
+class RequestKind(StrEnum):
+    on = "on"  # the worker asks to work this item
+    off = "off"  # the worker asks not to work this item

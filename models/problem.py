@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from models.enums import AssignmentStatus, AvailabilityKind, Priority, SiteKind, WorkerKind
+from models.enums import AssignmentStatus, AvailabilityKind, Priority, RequestKind, SiteKind, WorkerKind
 
 DEFAULT_TIMEZONE = "Europe/Oslo"
 
@@ -85,7 +85,22 @@ class Availability(Schema):
     weight: int = Field(1, ge=1, le=1000)
 
 
+class ShiftType(Schema):
+    """A kind of shift (early, late, night) that working-time rules can name."""
+
+    id: Ref
+    name: str = ""
+    forbidden_next: list[Ref] = Field(
+        default_factory=list,
+        description="Shift types that may not start on the local day after one of this type"
+        " (e.g. no early after a night)",
+    )
+
+
 class Worker(Schema):
+    """A pool member. The limits below are hard working-time rules; days outside the planning horizon
+    (the local days from the first to the last work item) count as days off."""
+
     id: Ref
     name: str
     kind: WorkerKind
@@ -94,7 +109,19 @@ class Worker(Schema):
     region_id: Ref
     max_travel_km: float = Field(30.0, ge=0, le=2000)
     max_hours_per_7_days: float = Field(40.0, gt=0, le=168)
-    max_consecutive_days: int = Field(5, ge=1, le=31)
+    max_consecutive_days: int = Field(5, ge=1, le=366)
+    min_consecutive_days: int = Field(1, ge=1, le=366, description="Shortest run of working days")
+    min_consecutive_days_off: int = Field(
+        1, ge=1, le=366, description="Shortest run of days off between two working days"
+    )
+    max_weekends: int | None = Field(
+        None, ge=0, description="Max weekends worked in the horizon (a Saturday or Sunday or both); none = no limit"
+    )
+    min_hours: float = Field(0.0, ge=0, description="Minimum hours worked over the horizon")
+    max_hours: float | None = Field(None, ge=0, description="Maximum hours worked over the horizon; none = no limit")
+    max_shifts_per_type: dict[Ref, Annotated[int, Field(ge=0)]] = Field(
+        default_factory=dict, description="Max shifts of each shift type over the horizon; 0 = never that type"
+    )
     hourly_rate: float | None = Field(None, ge=0, description="NOK per hour for paid workers; none = unpaid")
     always_available: bool = Field(False, description="Available outside unavailable windows (contract staff)")
     qualifications: list[Qualification] = Field(default_factory=list)
@@ -109,9 +136,19 @@ class Shift(Schema):
     start: dt.datetime
     end: dt.datetime
     required_skills: list[Ref] = Field(default_factory=list)
-    headcount: int = Field(1, ge=1, le=500)
+    headcount: int = Field(1, ge=0, le=500, description="Workers needed")
+    max_headcount: int | None = Field(
+        None, ge=1, le=500, description="Workers allowed (over-cover costs over_weight each); none = headcount"
+    )
     priority: Priority = Priority.normal
+    under_weight: int | None = Field(None, ge=0, description="Penalty per open place, instead of the priority's weight")
+    over_weight: int = Field(0, ge=0, description="Penalty per worker above headcount")
+    shift_type: Ref | None = None
     title: str = ""
+
+    @property
+    def capacity(self) -> int:
+        return self.headcount if self.max_headcount is None else self.max_headcount
 
 
 class Job(Schema):
@@ -148,6 +185,15 @@ class Assignment(Schema):
         return self.status not in (AssignmentStatus.declined, AssignmentStatus.cancelled)
 
 
+class ShiftRequest(Schema):
+    """A worker asking to work (``on``) or not to work (``off``) one item; unmet requests cost ``weight``."""
+
+    worker_id: Ref
+    item_id: str = Field(min_length=1, max_length=80)
+    kind: RequestKind
+    weight: int = Field(1, ge=1, le=1_000_000)
+
+
 class TravelEntry(Schema):
     """An override of the straight-line distance, e.g. from a road-network travel-time matrix."""
 
@@ -167,6 +213,7 @@ class Weights(Schema):
     travel: int = Field(20, ge=0, description="per km from home to work, one way")
     cost: int = Field(1, ge=0, description="per NOK paid to workers with an hourly rate")
     continuity: int = Field(600, ge=0, description="per extra worker on a multi-day job beyond its headcount")
+    requests: int = Field(100, ge=0, description="per unit of request weight not honoured")
 
     def unfilled(self, priority: Priority) -> int:
         return {
@@ -192,10 +239,12 @@ class Problem(Schema):
     regions: list[Region] = Field(default_factory=list)
     sites: list[Site] = Field(default_factory=list)
     farms: list[Farm] = Field(default_factory=list)
+    shift_types: list[ShiftType] = Field(default_factory=list)
     workers: list[Worker] = Field(default_factory=list)
     shifts: list[Shift] = Field(default_factory=list)
     jobs: list[Job] = Field(default_factory=list)
     assignments: list[Assignment] = Field(default_factory=list, description="Existing assignments")
+    requests: list[ShiftRequest] = Field(default_factory=list, description="Workers' shift on/off requests")
     travel: list[TravelEntry] = Field(default_factory=list)
     settings: Settings = Field(default_factory=Settings)
 
@@ -249,7 +298,7 @@ def _duplicates(section: str, ids: Iterable[str]) -> list[InitErrorDetails]:
 def _check(p: Problem) -> list[InitErrorDetails]:
     """Cross-record rules a field validator cannot see: unique ids, known references, time order."""
     errs: list[InitErrorDetails] = []
-    for section in ("skills", "regions", "sites", "farms", "workers", "shifts", "jobs"):
+    for section in ("skills", "regions", "shift_types", "sites", "farms", "workers", "shifts", "jobs"):
         errs += _duplicates(section, (r.id for r in getattr(p, section)))
     errs += _duplicates("places", (r.id for r in [*p.sites, *p.farms]))
     skills = {s.id for s in p.skills}
@@ -257,6 +306,7 @@ def _check(p: Problem) -> list[InitErrorDetails]:
     sites = {s.id for s in p.sites}
     farms = {f.id for f in p.farms}
     workers = {w.id: w for w in p.workers}
+    types = {t.id for t in p.shift_types}
 
     def ref(loc: tuple[str | int, ...], value: str, known: set[str] | dict[str, Any], what: str) -> None:
         if value not in known:
@@ -265,8 +315,15 @@ def _check(p: Problem) -> list[InitErrorDetails]:
     for section in ("sites", "farms"):
         for i, place in enumerate(getattr(p, section)):
             ref((section, i, "region_id"), place.region_id, regions, "region")
+    for i, st in enumerate(p.shift_types):
+        for j, nxt in enumerate(st.forbidden_next):
+            ref(("shift_types", i, "forbidden_next", j), nxt, types, "shift type")
     for i, w in enumerate(p.workers):
         ref(("workers", i, "region_id"), w.region_id, regions, "region")
+        for typ in w.max_shifts_per_type:
+            ref(("workers", i, "max_shifts_per_type", typ), typ, types, "shift type")
+        if w.max_hours is not None and w.max_hours < w.min_hours:
+            errs.append(_error(("workers", i, "max_hours"), w.max_hours, f"below min_hours ({w.min_hours:g})"))
         held = [q.skill for q in w.qualifications]
         for j, q in enumerate(w.qualifications):
             ref(("workers", i, "qualifications", j, "skill"), q.skill, skills, "skill")
@@ -279,6 +336,12 @@ def _check(p: Problem) -> list[InitErrorDetails]:
         ref(("shifts", i, "site_id"), s.site_id, sites, "site")
         for j, sk in enumerate(s.required_skills):
             ref(("shifts", i, "required_skills", j), sk, skills, "skill")
+        if s.shift_type is not None:
+            ref(("shifts", i, "shift_type"), s.shift_type, types, "shift type")
+        if s.max_headcount is not None and s.max_headcount < s.headcount:
+            errs.append(_error(("shifts", i, "max_headcount"), s.max_headcount, f"below headcount ({s.headcount})"))
+        if s.capacity == 0:
+            errs.append(_error(("shifts", i, "headcount"), s.headcount, "a shift needs a headcount or max_headcount"))
         if s.end <= s.start:
             errs.append(_error(("shifts", i, "end"), str(s.end), f"end must be after start ({s.start})"))
         elif s.end - s.start > dt.timedelta(hours=24):
@@ -306,4 +369,11 @@ def _check(p: Problem) -> list[InitErrorDetails]:
                 errs.append(_error(("assignments", i), f"{asg.worker_id} on {asg.item_id}", "duplicate assignment"))
             if asg.active:
                 pairs.add((asg.worker_id, asg.item_id))
+        asked: set[tuple[str, str]] = set()
+        for i, req in enumerate(p.requests):
+            ref(("requests", i, "worker_id"), req.worker_id, workers, "worker")
+            ref(("requests", i, "item_id"), req.item_id, items, "shift or job day")
+            if (req.worker_id, req.item_id) in asked:
+                errs.append(_error(("requests", i), f"{req.worker_id} on {req.item_id}", "duplicate request"))
+            asked.add((req.worker_id, req.item_id))
     return errs

@@ -14,7 +14,7 @@ from models.problem import Schema
 class SolveStatus(StrEnum):
     optimal = "optimal"  # proven best for the weighted objective
     feasible = "feasible"  # valid roster, not proven best within the time limit
-    infeasible = "infeasible"  # only when the kept (pinned/accepted) assignments break a hard rule
+    infeasible = "infeasible"  # kept assignments break a hard rule, or no roster meets the lower-bound rules
     unknown = "unknown"  # no roster found within the time limit
 
 
@@ -51,6 +51,7 @@ class SolveStats(Schema):
     wall_seconds: float = 0.0
     build_seconds: float = 0.0
     first_solution_seconds: float | None = None
+    best_solution_seconds: float | None = None  # when the reported roster was found
     candidate_pairs: int = 0
     variables: int = 0
     constraints: int = 0

@@ -21,6 +21,9 @@ from models.solution import Solution
 from models.work_items import job_item_id, split_item_id
 
 DEFAULT_DATABASE_URL = "sqlite:///bemanna.sqlite3"
+WORKER_CHILDREN = frozenset({"qualifications", "availability"})
+WORKER_FIELDS = sorted(set(p.Worker.model_fields) - {"id", "region_id", *WORKER_CHILDREN})
+"""Worker fields stored as columns of the same name."""
 
 
 class StoreError(ValueError):
@@ -73,10 +76,11 @@ def delete_organisation(session: Session, ref: str) -> bool:
         delete(t.Qualification).where(col(t.Qualification.worker_id).in_(workers)),
         delete(t.Availability).where(col(t.Availability.worker_id).in_(workers)),
         delete(t.TravelOverride).where(col(t.TravelOverride.worker_id).in_(workers)),
+        delete(t.ShiftRequest).where(col(t.ShiftRequest.worker_id).in_(workers)),
         delete(t.ShiftSkill).where(col(t.ShiftSkill.shift_id).in_(shifts)),
         delete(t.JobSkill).where(col(t.JobSkill.job_id).in_(jobs)),
     ]
-    owned: tuple[Any, ...] = (t.Shift, t.Job, t.Worker, t.Site, t.Farm, t.Region, t.Skill)
+    owned: tuple[Any, ...] = (t.Shift, t.Job, t.Worker, t.Site, t.Farm, t.Region, t.Skill, t.ShiftType)
     statements += [delete(model).where(model.organisation_id == oid) for model in owned]
     for statement in statements:
         session.execute(statement)
@@ -113,21 +117,22 @@ def save_problem(session: Session, problem: p.Problem, ref: str, *, replace: boo
     }
     sites = {r.ref: r.id for r in add_all([_place_row(t.Site, oid, x, regions) for x in problem.sites])}
     farms = {r.ref: r.id for r in add_all([_place_row(t.Farm, oid, x, regions) for x in problem.farms])}
+    types = {
+        r.ref: r.id
+        for r in add_all(
+            [
+                t.ShiftType(organisation_id=oid, ref=x.id, name=x.name, forbidden_next=list(x.forbidden_next))
+                for x in problem.shift_types
+            ]
+        )
+    }
     worker_rows = add_all(
         [
             t.Worker(
                 organisation_id=oid,
                 ref=w.id,
-                name=w.name,
-                kind=w.kind,
-                home_lat=w.home_lat,
-                home_lon=w.home_lon,
                 region_id=regions[w.region_id],
-                max_travel_km=w.max_travel_km,
-                max_hours_per_7_days=w.max_hours_per_7_days,
-                max_consecutive_days=w.max_consecutive_days,
-                hourly_rate=w.hourly_rate,
-                always_available=w.always_available,
+                **w.model_dump(exclude={"id", "region_id", *WORKER_CHILDREN}),
             )
             for w in problem.workers
         ]
@@ -147,6 +152,10 @@ def save_problem(session: Session, problem: p.Problem, ref: str, *, replace: boo
     children += [
         t.TravelOverride(worker_id=workers[e.worker_id], place_ref=e.place_id, km=e.km) for e in problem.travel
     ]
+    children += [
+        t.ShiftRequest(worker_id=workers[r.worker_id], item_ref=r.item_id, kind=r.kind, weight=r.weight)
+        for r in problem.requests
+    ]
     add_all(children)
 
     shift_rows = add_all(
@@ -155,11 +164,15 @@ def save_problem(session: Session, problem: p.Problem, ref: str, *, replace: boo
                 organisation_id=oid,
                 ref=s.id,
                 site_id=sites[s.site_id],
+                shift_type_id=None if s.shift_type is None else types[s.shift_type],
                 title=s.title,
                 start_utc=s.start,
                 end_utc=s.end,
                 headcount=s.headcount,
+                max_headcount=s.max_headcount,
                 priority=s.priority,
+                under_weight=s.under_weight,
+                over_weight=s.over_weight,
             )
             for s in problem.shifts
         ]
@@ -243,7 +256,8 @@ def load_problem(session: Session, ref: str) -> p.Problem:
     def rows(model: Any) -> list[Any]:
         return list(session.exec(select(model).where(model.organisation_id == oid).order_by(model.id)))
 
-    skill_rows, region_rows = rows(t.Skill), rows(t.Region)
+    skill_rows, region_rows, type_rows = rows(t.Skill), rows(t.Region), rows(t.ShiftType)
+    types = {r.id: r.ref for r in type_rows}
     skills = {r.id: r.ref for r in skill_rows}
     regions = {r.id: r.ref for r in region_rows}
     site_rows, farm_rows, worker_rows = rows(t.Site), rows(t.Farm), rows(t.Worker)
@@ -261,6 +275,7 @@ def load_problem(session: Session, ref: str) -> p.Problem:
     quals = children(t.Qualification, t.Qualification.worker_id, worker_ids)
     avail = children(t.Availability, t.Availability.worker_id, worker_ids)
     travel = children(t.TravelOverride, t.TravelOverride.worker_id, worker_ids)
+    requests = children(t.ShiftRequest, t.ShiftRequest.worker_id, worker_ids)
     shift_skills = children(t.ShiftSkill, t.ShiftSkill.shift_id, [s.id for s in shift_rows])
     job_skills = children(t.JobSkill, t.JobSkill.job_id, [j.id for j in job_rows])
     workers = {w.id: w.ref for w in worker_rows}
@@ -275,21 +290,14 @@ def load_problem(session: Session, ref: str) -> p.Problem:
         "settings": org.settings,
         "skills": [{"id": s.ref, "name": s.name} for s in skill_rows],
         "regions": [{"id": r.ref, "name": r.name} for r in region_rows],
+        "shift_types": [{"id": r.ref, "name": r.name, "forbidden_next": r.forbidden_next} for r in type_rows],
         "sites": [_place_data(p.Site, row, regions) for row in site_rows],
         "farms": [_place_data(p.Farm, row, regions) for row in farm_rows],
         "workers": [
             {
                 "id": w.ref,
-                "name": w.name,
-                "kind": w.kind,
-                "home_lat": w.home_lat,
-                "home_lon": w.home_lon,
                 "region_id": regions[w.region_id],
-                "max_travel_km": w.max_travel_km,
-                "max_hours_per_7_days": w.max_hours_per_7_days,
-                "max_consecutive_days": w.max_consecutive_days,
-                "hourly_rate": w.hourly_rate,
-                "always_available": w.always_available,
+                **{f: getattr(w, f) for f in WORKER_FIELDS},
                 "qualifications": [
                     {"skill": skills[q.skill_id], "approved": q.approved, "valid_until": q.valid_until}
                     for q in quals[w.id]
@@ -305,15 +313,24 @@ def load_problem(session: Session, ref: str) -> p.Problem:
             for wid in worker_ids
             for e in travel[wid]
         ],
+        "requests": [
+            {"worker_id": workers[r.worker_id], "item_id": r.item_ref, "kind": r.kind, "weight": r.weight}
+            for wid in worker_ids
+            for r in requests[wid]
+        ],
         "shifts": [
             {
                 "id": s.ref,
                 "site_id": sites[s.site_id],
+                "shift_type": None if s.shift_type_id is None else types[s.shift_type_id],
                 "title": s.title,
                 "start": s.start_utc,
                 "end": s.end_utc,
                 "headcount": s.headcount,
+                "max_headcount": s.max_headcount,
                 "priority": s.priority,
+                "under_weight": s.under_weight,
+                "over_weight": s.over_weight,
                 "required_skills": [skills[k.skill_id] for k in shift_skills[s.id]],
             }
             for s in shift_rows

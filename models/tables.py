@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.enums import AssignmentStatus, AvailabilityKind, Priority, SiteKind, WorkerKind
+from models.enums import AssignmentStatus, AvailabilityKind, Priority, RequestKind, SiteKind, WorkerKind
 
 
 def utcnow() -> dt.datetime:
@@ -70,6 +70,12 @@ class Farm(Place, table=True):
     __table_args__ = (UniqueConstraint("organisation_id", "ref"),)
 
 
+class ShiftType(Owned, table=True):
+    __table_args__ = (UniqueConstraint("organisation_id", "ref"),)
+    name: str = ""
+    forbidden_next: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
 class Worker(Owned, table=True):
     __table_args__ = (UniqueConstraint("organisation_id", "ref"),)
     name: str
@@ -80,6 +86,12 @@ class Worker(Owned, table=True):
     max_travel_km: float = 30.0
     max_hours_per_7_days: float = 40.0
     max_consecutive_days: int = 5
+    min_consecutive_days: int = 1
+    min_consecutive_days_off: int = 1
+    max_weekends: int | None = None
+    min_hours: float = 0.0
+    max_hours: float | None = None
+    max_shifts_per_type: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     hourly_rate: float | None = None
     always_available: bool = False
 
@@ -103,6 +115,17 @@ class Availability(SQLModel, table=True):
     weight: int = 1
 
 
+class ShiftRequest(SQLModel, table=True):
+    """A worker's wish to work (or not) one shift or one job day."""
+
+    __table_args__ = (UniqueConstraint("worker_id", "item_ref"),)
+    id: int | None = Field(default=None, primary_key=True)
+    worker_id: int = Field(foreign_key="worker.id", index=True, ondelete="CASCADE")
+    item_ref: str = Field(max_length=80)
+    kind: RequestKind
+    weight: int = 1
+
+
 class TravelOverride(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("worker_id", "place_ref"),)
     id: int | None = Field(default=None, primary_key=True)
@@ -115,14 +138,19 @@ class Shift(Owned, table=True):
     __table_args__ = (
         UniqueConstraint("organisation_id", "ref"),
         CheckConstraint("end_utc > start_utc", name="shift_ends_after_start"),
-        CheckConstraint("headcount >= 1", name="shift_headcount_positive"),
+        CheckConstraint("headcount >= 0", name="shift_headcount_not_negative"),
+        CheckConstraint("max_headcount IS NULL OR max_headcount >= headcount", name="shift_capacity_covers_headcount"),
     )
     site_id: int = Field(foreign_key="site.id", index=True)
+    shift_type_id: int | None = Field(default=None, foreign_key="shifttype.id", index=True)
     title: str = ""
     start_utc: dt.datetime = Field(index=True)
     end_utc: dt.datetime
     headcount: int = 1
+    max_headcount: int | None = None
     priority: Priority = Priority.normal
+    under_weight: int | None = None
+    over_weight: int = 0
 
 
 class ShiftSkill(SQLModel, table=True):

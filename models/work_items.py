@@ -34,6 +34,14 @@ class WorkItem:
     priority: Priority
     pay_per_hour: float
     title: str
+    capacity: int = 0  # workers allowed; above headcount each costs over_weight (0 = headcount)
+    under_weight: int | None = None  # penalty per open place instead of the priority's weight
+    over_weight: int = 0
+    shift_type: str | None = None
+
+    @property
+    def max_workers(self) -> int:
+        return max(self.capacity, self.headcount)
 
     @property
     def minutes(self) -> int:
@@ -61,6 +69,18 @@ def item_ids(problem: Problem) -> set[str]:
     return ids
 
 
+def horizon(items: list[WorkItem]) -> list[dt.date]:
+    """The planning horizon: every local day from the first item's to the last item's.
+
+    Day-based rules (runs of working days and days off, weekends, totals) look only at these days and
+    treat the days around them as days off.
+    """
+    if not items:
+        return []
+    days = [it.local_day for it in items]
+    return _days(min(days), max(days))
+
+
 def work_items(problem: Problem) -> list[WorkItem]:
     """Every item of the problem, sorted by start time (then id) so the order is deterministic."""
     tz = problem.tz
@@ -86,6 +106,10 @@ def work_items(problem: Problem) -> list[WorkItem]:
                 priority=s.priority,
                 pay_per_hour=0.0,
                 title=s.title or "Shift",
+                capacity=s.capacity,
+                under_weight=s.under_weight,
+                over_weight=s.over_weight,
+                shift_type=s.shift_type,
             )
         )
     for job in problem.jobs:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from models.enums import AssignmentStatus
 from models.problem import Problem, Worker
-from models.work_items import WorkItem
+from models.work_items import WorkItem, horizon
 from solver.eligibility import Calendar, is_qualified
 from solver.travel import travel_for
 from solver.validator import schedule_violations
@@ -22,6 +22,12 @@ BUSY_WORDS = {
     "rest": "would get under {rest:g} h rest",
     "weekly_hours": "at their limit of hours in 7 days",
     "consecutive_days": "at their limit of consecutive working days",
+    "forbidden_succession": "would work a forbidden shift type the day after another",
+    "shift_type_limit": "at their limit of shifts of this type",
+    "max_hours": "at their limit of hours in the planning period",
+    "weekends": "at their limit of working weekends",
+    "min_consecutive_days": "would work a run of days shorter than their minimum",
+    "min_days_off": "would get fewer days off in a row than their minimum",
 }
 
 
@@ -52,6 +58,7 @@ class Explainer:
         self.problem = problem
         self.items = items
         self.travel = travel_for(problem)
+        self.days = horizon(list(items.values()))
         self.calendars = {w.id: Calendar(w) for w in problem.workers}
         self.rostered: dict[str, list[WorkItem]] = defaultdict(list)
         self.on_item: dict[str, set[str]] = defaultdict(set)
@@ -104,7 +111,7 @@ class Explainer:
 
     def _blocker(self, worker: Worker, item: WorkItem) -> str | None:
         mine = self.rostered.get(worker.id, [])
-        rules = [v.rule for v in schedule_violations(self.problem, worker, [*mine, item])]
+        rules = [v.rule for v in schedule_violations(self.problem, worker, [*mine, item], self.days)]
         for rule in BUSY_WORDS:  # most concrete reason first
             if rule in rules:
                 return rule

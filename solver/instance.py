@@ -49,7 +49,8 @@ def pay_nok(worker: Worker, item: WorkItem) -> int:
 
 
 def build_instance(problem: Problem) -> Instance:
-    """Index the problem and keep only pairs passing skill, distance, availability and no earlier decline."""
+    """Index the problem and keep only pairs passing skill, distance, availability, allowed shift type
+    and no earlier decline."""
     items = work_items(problem)
     workers = list(problem.workers)
     travel = travel_for(problem)
@@ -73,6 +74,8 @@ def build_instance(problem: Problem) -> Instance:
                 if travel.km(worker, item) > worker.max_travel_km:
                     continue
                 if not cal.is_available(item.start, item.end):
+                    continue
+                if item.shift_type is not None and worker.max_shifts_per_type.get(item.shift_type) == 0:
                     continue
             km = travel.km(worker, item)
             pairs.append(Pair(w, i, km, round(km), pay_nok(worker, item), cal.preference(item.start, item.end)))

@@ -11,7 +11,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from models.enums import ItemKind, Priority
+from models.enums import ItemKind, Priority, RequestKind
 from solver.instance import Instance
 from solver.rules import Vars
 
@@ -21,7 +21,40 @@ LinearExpr = Any  # cp_model's stubs reject int + LinearExpr sums that work at r
 def term_unfilled(inst: Instance, v: Vars, priority: Priority) -> LinearExpr:
     """Unfilled demand: every open place costs its priority's weight (critical far above normal above low)."""
     weight = inst.problem.settings.weights.unfilled(priority)
-    return weight * sum(v.unfilled[i] for i, it in enumerate(inst.items) if it.priority == priority)
+    return weight * sum(
+        v.unfilled[i] for i, it in enumerate(inst.items) if it.priority == priority and it.under_weight is None
+    )
+
+
+def term_under_cover(inst: Instance, v: Vars) -> LinearExpr:
+    """Cover on items' own weights (part one): open places on items with an ``under_weight``."""
+    return sum(it.under_weight * v.unfilled[i] for i, it in enumerate(inst.items) if it.under_weight)
+
+
+def term_over_cover(inst: Instance, v: Vars) -> LinearExpr:
+    """Cover on items' own weights (part two): every worker above headcount costs the item's ``over_weight``.
+
+    A quality goal, not coverage: with ``coverage_first`` it never costs a needed place.
+    """
+    return sum(it.over_weight * o for it, o in zip(inst.items, v.over, strict=True) if o is not None and it.over_weight)
+
+
+def term_requests(inst: Instance, v: Vars) -> LinearExpr:
+    """Shift requests: an unmet "on" request or a violated "off" request costs its weight."""
+    weight = inst.problem.settings.weights.requests
+    if not weight or not inst.problem.requests:
+        return 0
+    w_index = {w.id: k for k, w in enumerate(inst.workers)}
+    i_index = {it.id: k for k, it in enumerate(inst.items)}
+    pair = {(q.w, q.i): p for p, q in enumerate(inst.pairs)}
+    cost: list[LinearExpr] = []
+    for r in inst.problem.requests:
+        p = pair.get((w_index[r.worker_id], i_index[r.item_id]))
+        if r.kind == RequestKind.on:
+            cost.append(r.weight if p is None else r.weight * (1 - v.x[p]))
+        elif p is not None:
+            cost.append(r.weight * v.x[p])
+    return weight * sum(cost)
 
 
 def term_preference(inst: Instance, v: Vars) -> LinearExpr:
@@ -91,7 +124,7 @@ def term_continuity(inst: Instance, v: Vars) -> LinearExpr:
 
 
 def coverage_objective(inst: Instance, v: Vars) -> LinearExpr:
-    return sum(term_unfilled(inst, v, pr) for pr in Priority)
+    return sum(term_unfilled(inst, v, pr) for pr in Priority) + term_under_cover(inst, v)
 
 
 def quality_objective(inst: Instance, v: Vars) -> LinearExpr:
@@ -101,4 +134,6 @@ def quality_objective(inst: Instance, v: Vars) -> LinearExpr:
         + term_travel(inst, v)
         + term_cost(inst, v)
         + term_continuity(inst, v)
+        + term_requests(inst, v)
+        + term_over_cover(inst, v)
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from models.enums import ItemKind, Priority
+from models.enums import ItemKind, Priority, RequestKind
 from models.problem import Problem
 from models.solution import Term
 from models.work_items import work_items
@@ -26,6 +26,8 @@ UNITS = {
     "travel": "km from home, one way, per assignment",
     "cost": "NOK paid at hourly rates",
     "continuity": "workers beyond headcount on multi-day jobs",
+    "cover": "penalty points of items' own under- and over-cover weights",
+    "requests": "weight of shift requests not honoured",
 }
 
 
@@ -40,7 +42,17 @@ def score(problem: Problem, assignments: Iterable[tuple[str, str]]) -> dict[str,
 
     filled = Counter(item.id for _, item in roster)
     for item in items.values():
-        raw[f"unfilled_{item.priority.value}"] += max(0, item.headcount - filled[item.id])
+        missing = max(0, item.headcount - filled[item.id])
+        if item.under_weight is None:
+            raw[f"unfilled_{item.priority.value}"] += missing
+        else:
+            raw["cover"] += item.under_weight * missing
+        raw["cover"] += item.over_weight * max(0, filled[item.id] - item.headcount)
+    on_item = {(w.id, it.id) for w, it in roster}
+    for r in problem.requests:
+        worked = (r.worker_id, r.item_id) in on_item
+        if worked != (r.kind == RequestKind.on):
+            raw["requests"] += r.weight
 
     calendars = {w.id: Calendar(w) for w in problem.workers}
     load: Counter[str] = Counter()
@@ -68,6 +80,8 @@ def score(problem: Problem, assignments: Iterable[tuple[str, str]]) -> dict[str,
         "travel": weights.travel,
         "cost": weights.cost,
         "continuity": weights.continuity,
+        "cover": 1,
+        "requests": weights.requests,
     }
     return {k: Term(raw=raw[k], weight=weight[k], weighted=raw[k] * weight[k], unit=UNITS[k]) for k in UNITS}
 

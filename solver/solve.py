@@ -23,7 +23,7 @@ from solver.instance import Instance, build_instance
 from solver.objective import coverage_objective, quality_objective
 from solver.rules import Vars, add_hard_rules, new_vars
 from solver.score import score, total
-from solver.validator import Violation, validate
+from solver.validator import LOWER_BOUND_RULES, Violation, validate
 
 
 @dataclass(frozen=True)
@@ -61,12 +61,14 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         self.phase, self.t0, self.progress, self.target = phase, t0, progress, target
         self.count = 0
         self.first: float | None = None
+        self.last: float | None = None
 
     def on_solution_callback(self) -> None:
         self.count += 1
         now = time.perf_counter() - self.t0
         if self.first is None:
             self.first = now
+        self.last = now
         if self.progress:
             self.progress(Progress(self.phase, self.objective_value, self.best_objective_bound, now, self.count))
         if self.target is not None and self.objective_value <= self.target:
@@ -108,7 +110,7 @@ def coverage_floor(inst: Instance) -> int:
 def check_kept(problem: Problem) -> None:
     """Raise if the kept assignments alone already break a hard rule (then no roster can keep them)."""
     kept = [(a.worker_id, a.item_id) for a in problem.assignments if a.kept]
-    violations = validate(problem, kept)
+    violations = [v for v in validate(problem, kept) if v.rule not in LOWER_BOUND_RULES]
     if violations:
         raise KeptAssignmentsInfeasible(violations)
 
@@ -150,6 +152,7 @@ def solve(problem: Problem, options: SolveOptions | None = None, progress: Progr
     remaining = options.time_limit - (time.perf_counter() - t0)
     solver, status, rep = _run(v, options, remaining, "quality", t0, progress)
     first = first if first is not None else rep.first
+    best_at = rep.last if rep.last is not None else first
     bound: float | None = None
     model_objective: int | None = None
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -162,6 +165,7 @@ def solve(problem: Problem, options: SolveOptions | None = None, progress: Progr
     stats = SolveStats(
         build_seconds=round(build_seconds, 3),
         first_solution_seconds=None if first is None else round(first, 3),
+        best_solution_seconds=None if best_at is None else round(best_at, 3),
         candidate_pairs=len(inst.pairs),
         variables=len(v.model.proto.variables),
         constraints=len(v.model.proto.constraints),
@@ -170,6 +174,14 @@ def solve(problem: Problem, options: SolveOptions | None = None, progress: Progr
     )
     if values is None:
         stats.wall_seconds = round(time.perf_counter() - t0, 3)
+        if status == cp_model.INFEASIBLE:
+            return SolutionModel(
+                problem_name=problem.name,
+                status=SolveStatus.infeasible,
+                message="no roster meets every working-time rule: check workers' minimum hours, minimum runs of"
+                " working days and days off against their availability",
+                stats=stats,
+            )
         return SolutionModel(
             problem_name=problem.name,
             status=SolveStatus.unknown,

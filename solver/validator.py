@@ -17,13 +17,13 @@ from zoneinfo import ZoneInfo
 from models.enums import AssignmentStatus, AvailabilityKind
 from models.problem import Problem, Worker
 from models.solution import Solution
-from models.work_items import WorkItem, work_items
+from models.work_items import WorkItem, horizon, work_items
 from solver.travel import Travel, travel_for
 
 RULES = {
     "unknown_reference": "the worker or work item does not exist in the problem",
     "duplicate_assignment": "a worker is listed twice on the same item",
-    "headcount": "an item has more workers than its headcount",
+    "headcount": "an item has no more workers than its capacity (max_headcount, else headcount)",
     "qualification": "each worker holds every required skill, approved and unexpired",
     "availability": "inside the worker's available windows, outside unavailable ones",
     "travel_radius": "the site or farm is within the worker's travel radius",
@@ -32,8 +32,19 @@ RULES = {
     "rest": "minimum rest between the end of one item and the start of the next",
     "weekly_hours": "max hours in any rolling 7 days",
     "consecutive_days": "max consecutive working days",
+    "forbidden_succession": "no shift of a forbidden type on the day after a shift of a given type",
+    "shift_type_limit": "max shifts of each shift type per worker",
+    "min_hours": "min hours worked over the horizon",
+    "max_hours": "max hours worked over the horizon",
+    "min_consecutive_days": "every run of working days is at least the worker's minimum long",
+    "min_days_off": "every run of days off between two working days is at least the worker's minimum long",
+    "weekends": "max weekends worked (Saturday or Sunday or both)",
     "kept_assignment": "pinned and accepted assignments are kept",
 }
+
+
+LOWER_BOUND_RULES = frozenset({"min_hours", "min_consecutive_days", "min_days_off"})
+"""Rules a partial roster may break and a fuller one mend; judged only on complete rosters."""
 
 
 @dataclass(frozen=True)
@@ -80,8 +91,20 @@ def _available(worker: Worker, item: WorkItem) -> bool:
     return covered_until >= item.end
 
 
-def schedule_violations(problem: Problem, worker: Worker, items: list[WorkItem]) -> list[Violation]:
-    """Working-time rules over one worker's items: overlap, rest, rolling 7-day hours, consecutive days."""
+def schedule_violations(
+    problem: Problem, worker: Worker, items: list[WorkItem], days: list[dt.date] | None = None
+) -> list[Violation]:
+    """Working-time rules over one worker's items (``days``: the planning horizon, see ``horizon``)."""
+    if days is None:
+        days = horizon(work_items(problem))
+    out = _time_violations(problem, worker, items)
+    out += _type_violations(problem, worker, items)
+    out += _day_violations(worker, {it.local_day for it in items}, days)
+    return out
+
+
+def _time_violations(problem: Problem, worker: Worker, items: list[WorkItem]) -> list[Violation]:
+    """Overlap, rest, rolling 7-day hours, consecutive days, total hours."""
     tz = problem.tz
     out: list[Violation] = []
     rest = dt.timedelta(hours=problem.settings.min_rest_hours)
@@ -135,6 +158,90 @@ def schedule_violations(problem: Problem, worker: Worker, items: list[WorkItem])
                 )
             )
             break
+
+    total = sum(it.minutes for it in ordered)
+    bounds = [("min_hours", worker.min_hours, total < round(worker.min_hours * 60))]
+    if worker.max_hours is not None:
+        bounds.append(("max_hours", worker.max_hours, total > round(worker.max_hours * 60)))
+    for rule, hours, broken in bounds:
+        if broken:
+            text = f"{worker.id}: {total / 60:g} h over the horizon; {rule[:3]} {hours:g} h"
+            out.append(Violation(rule, text, worker.id))
+    return out
+
+
+def _type_violations(problem: Problem, worker: Worker, items: list[WorkItem]) -> list[Violation]:
+    """Forbidden successions of shift types and per-type limits."""
+    out: list[Violation] = []
+    forbidden = {t.id: set(t.forbidden_next) for t in problem.shift_types}
+    by_day: dict[dt.date, list[WorkItem]] = defaultdict(list)
+    for it in items:
+        by_day[it.local_day].append(it)
+    for day, today in sorted(by_day.items()):
+        for a in today:
+            for b in by_day.get(day + dt.timedelta(days=1), []):
+                if a.shift_type and b.shift_type in forbidden.get(a.shift_type, set()):
+                    out.append(
+                        Violation(
+                            "forbidden_succession",
+                            f"{worker.id}: {b.shift_type} shift {b.id} on the day after {a.shift_type} shift {a.id}",
+                            worker.id,
+                            b.id,
+                        )
+                    )
+    counts = Counter(it.shift_type for it in items if it.shift_type is not None)
+    for typ, n in sorted(counts.items()):
+        limit = worker.max_shifts_per_type.get(typ)
+        if limit is not None and n > limit:
+            out.append(Violation("shift_type_limit", f"{worker.id}: {n} {typ} shifts; limit {limit}", worker.id))
+    return out
+
+
+def _runs(flags: list[bool]) -> list[tuple[bool, int, int]]:
+    """Maximal runs of equal flags as (flag, first index, length)."""
+    runs: list[tuple[bool, int, int]] = []
+    for k, flag in enumerate(flags):
+        if runs and runs[-1][0] == flag:
+            runs[-1] = (flag, runs[-1][1], runs[-1][2] + 1)
+        else:
+            runs.append((flag, k, 1))
+    return runs
+
+
+def _day_violations(worker: Worker, worked: set[dt.date], days: list[dt.date]) -> list[Violation]:
+    """Runs of working days and days off, and weekends, over the horizon padded with days off."""
+    out: list[Violation] = []
+    flags = [d in worked for d in days]
+    for flag, first, length in _runs(flags):
+        edge = first == 0 or first + length == len(days)
+        if flag and length < worker.min_consecutive_days:
+            out.append(
+                Violation(
+                    "min_consecutive_days",
+                    f"{worker.id}: works {length} day(s) in a row from {days[first]};"
+                    f" minimum {worker.min_consecutive_days}",
+                    worker.id,
+                )
+            )
+        if not flag and not edge and length < worker.min_consecutive_days_off:
+            out.append(
+                Violation(
+                    "min_days_off",
+                    f"{worker.id}: {length} day(s) off from {days[first]} between working days;"
+                    f" minimum {worker.min_consecutive_days_off}",
+                    worker.id,
+                )
+            )
+    if worker.max_weekends is not None:
+        weekends = {d - dt.timedelta(days=d.weekday() - 5) for d in worked if d.weekday() >= 5}
+        if len(weekends) > worker.max_weekends:
+            out.append(
+                Violation(
+                    "weekends",
+                    f"{worker.id}: works {len(weekends)} weekends; limit {worker.max_weekends}",
+                    worker.id,
+                )
+            )
     return out
 
 
@@ -191,8 +298,8 @@ def validate(problem: Problem, roster: Iterable[tuple[str, str]], *, require_kep
 
     per_item = Counter(i for _, i in unique)
     for i, n in per_item.items():
-        if n > items[i].headcount:
-            out.append(Violation("headcount", f"{i} has {n} workers; headcount {items[i].headcount}", None, i))
+        if n > items[i].max_workers:
+            out.append(Violation("headcount", f"{i} has {n} workers; capacity {items[i].max_workers}", None, i))
 
     kept = {(a.worker_id, a.item_id) for a in problem.assignments if a.kept}
     refused = {
@@ -207,8 +314,9 @@ def validate(problem: Problem, roster: Iterable[tuple[str, str]], *, require_kep
         if (w, i) in refused and (w, i) not in kept:
             out.append(Violation("declined_offer", f"{w} declined or was cancelled from {i}", w, i))
         per_worker[w].append(items[i])
-    for w, its in per_worker.items():
-        out += schedule_violations(problem, workers[w], its)
+    days = horizon(list(items.values()))
+    for w, worker in workers.items():
+        out += schedule_violations(problem, worker, per_worker.get(w, []), days)
 
     if require_kept:
         present = set(unique)

@@ -153,3 +153,90 @@ def test_kept_assignments_are_kept_or_named_in_a_clear_error(pool: dict[str, Any
         return
     assert set(kept) <= {(a.worker_id, a.item_id) for a in sol.assignments}
     assert validate_solution(p, sol) == []
+
+
+TYPES = [
+    {"id": "E", "name": "Early"},
+    {"id": "L", "name": "Late", "forbidden_next": ["E"]},
+    {"id": "N", "name": "Night", "forbidden_next": ["E", "L"]},
+]
+TYPE_START = {"E": 6, "L": 14, "N": 22}
+
+
+@st.composite
+def contract_pools(draw: st.DrawFn) -> Problem:
+    """Tiny pools exercising every contract rule, item weight and request at once (small enough to enumerate)."""
+    ws = []
+    for k in range(draw(st.integers(1, 2))):
+        off = draw(st.lists(st.integers(0, 6), unique=True, max_size=1))
+        ws.append(
+            worker(
+                f"w{k}",
+                max_consecutive_days=draw(st.integers(1, 4)),
+                min_consecutive_days=draw(st.sampled_from([1, 2, 2, 3])),
+                min_consecutive_days_off=draw(st.sampled_from([1, 2, 2, 3])),
+                max_weekends=draw(st.sampled_from([None, 0, 1])),
+                min_hours=draw(st.sampled_from([0, 0, 8])),
+                max_hours=draw(st.sampled_from([None, 16])),
+                max_shifts_per_type=draw(
+                    st.dictionaries(st.sampled_from("ELN"), st.sampled_from([0, 1, 1, 2]), max_size=2)
+                ),
+                availability=[{"kind": "unavailable", "start": at(d, 0), "end": at(d + 1, 0)} for d in off],
+            )
+        )
+    shifts = []
+    for k in range(draw(st.integers(2, 5))):
+        typ = draw(st.sampled_from("ELN"))
+        headcount = draw(st.sampled_from([0, 1, 1, 2]))
+        shifts.append(
+            shift(
+                f"s{k}",
+                k + draw(st.sampled_from([0, 0, 0, 1, 2])),  # mostly on consecutive days, so runs matter
+                TYPE_START[typ],
+                8,
+                shift_type=typ,
+                headcount=headcount,
+                max_headcount=max(1, headcount + draw(st.integers(0, 1))),
+                under_weight=draw(st.sampled_from([None, 30])),
+                over_weight=draw(st.integers(0, 5)),
+            )
+        )
+    requests = [
+        {"worker_id": w["id"], "item_id": s["id"], "kind": kind, "weight": draw(st.integers(1, 9))}
+        for w in ws
+        for s in shifts
+        if (kind := draw(st.sampled_from([None, None, "on", "off"])))
+    ]
+    return problem(
+        ws,
+        shifts,
+        shift_types=TYPES,
+        requests=requests,
+        settings={"min_rest_hours": 0, "coverage_first": False, "weights": {"requests": 7}},
+    )
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(contract_pools())
+def test_solver_optimum_equals_brute_force_over_all_valid_rosters(p: Problem) -> None:
+    """The model and the validator describe the same rules: the best valid roster found by trying every
+    roster equals the solver's proven optimum, and 'infeasible' means no valid roster exists."""
+    from itertools import combinations
+
+    from solver.score import score
+
+    pairs = [(w.id, s.id) for w in p.workers for s in p.shifts]
+    best: int | None = None
+    for n in range(len(pairs) + 1):
+        for roster in combinations(pairs, n):
+            if not validate(p, roster):
+                value = total(score(p, roster))
+                best = value if best is None else min(best, value)
+    sol = solve(p, OPTIONS)
+    if best is None:
+        assert sol.status == SolveStatus.infeasible
+        return
+    assert sol.status == SolveStatus.optimal
+    assert validate_solution(p, sol) == []
+    assert sol.objective == best
+    assert sol.stats.model_objective == best

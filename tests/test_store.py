@@ -52,6 +52,37 @@ def test_travel_overrides_and_assignments_round_trip(engine: Engine) -> None:
         assert load_problem(s, "x").model_dump(mode="json") == p.model_dump(mode="json")
 
 
+def test_working_time_rules_shift_types_and_requests_round_trip(engine: Engine) -> None:
+    p = problem(
+        [
+            worker(
+                "a",
+                min_consecutive_days=2,
+                min_consecutive_days_off=2,
+                max_weekends=1,
+                min_hours=8,
+                max_hours=40,
+                max_shifts_per_type={"N": 0, "D": 3},
+            ),
+            worker("b"),
+        ],
+        [
+            shift("s1", 1, 7, 8, shift_type="D", headcount=0, max_headcount=2, under_weight=100, over_weight=1),
+            shift("s2", 1, 22, 8, shift_type="N"),
+        ],
+        shift_types=[{"id": "D", "name": "Day"}, {"id": "N", "name": "Night", "forbidden_next": ["D"]}],
+        requests=[
+            {"worker_id": "a", "item_id": "s1", "kind": "on", "weight": 3},
+            {"worker_id": "b", "item_id": "s2", "kind": "off"},
+        ],
+    )
+    with Session(engine) as s:
+        save_problem(s, p, "x")
+        s.commit()
+    with Session(engine) as s:
+        assert load_problem(s, "x").model_dump(mode="json") == p.model_dump(mode="json")
+
+
 def test_solution_is_stored_and_kept_assignments_survive(engine: Engine) -> None:
     p = problem(
         [worker("a"), worker("b")],
@@ -93,7 +124,7 @@ def test_existing_organisation_is_not_overwritten_silently(engine: Engine) -> No
 
 def test_failed_write_leaves_nothing_behind(engine: Engine) -> None:
     p = small()
-    p.shifts[3].headcount = 0  # bypasses validation; the database CHECK rejects it mid-write
+    p.shifts[3].headcount = -1  # bypasses validation; the database CHECK rejects it mid-write
     with Session(engine) as s, pytest.raises(IntegrityError):
         save_problem(s, p, "broken")
         s.commit()
