@@ -17,6 +17,7 @@ from rich.markup import escape
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
+from cli.bench import app as bench_app
 from cli.render import summary, with_progress
 from models.generator import DEFAULT_START, GeneratorConfig, generate
 from models.io import InputError, read_problem, read_solution, write_json
@@ -27,6 +28,7 @@ from solver.solve import KeptAssignmentsInfeasible, SolveOptions, solve
 from solver.validator import RULES, validate_solution
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__, pretty_exceptions_enable=False)
+app.add_typer(bench_app, name="bench")
 console = Console()
 err = Console(stderr=True)
 

@@ -98,8 +98,9 @@ class ShiftType(Schema):
 
 
 class Worker(Schema):
-    """A pool member. The limits below are hard working-time rules; days outside the planning horizon
-    (the local days from the first to the last work item) count as days off."""
+    """A pool member. The limits below are hard working-time rules over the planning horizon (the local
+    days from the first to the last work item). Runs of working days or days off that touch the horizon's
+    edges may continue outside it, so the minimum run lengths do not apply to them."""
 
     id: Ref
     name: str
@@ -110,9 +111,11 @@ class Worker(Schema):
     max_travel_km: float = Field(30.0, ge=0, le=2000)
     max_hours_per_7_days: float = Field(40.0, gt=0, le=168)
     max_consecutive_days: int = Field(5, ge=1, le=366)
-    min_consecutive_days: int = Field(1, ge=1, le=366, description="Shortest run of working days")
+    min_consecutive_days: int = Field(
+        1, ge=1, le=366, description="Shortest run of working days (runs at the horizon's edges exempt)"
+    )
     min_consecutive_days_off: int = Field(
-        1, ge=1, le=366, description="Shortest run of days off between two working days"
+        1, ge=1, le=366, description="Shortest run of days off (runs at the horizon's edges exempt)"
     )
     max_weekends: int | None = Field(
         None, ge=0, description="Max weekends worked in the horizon (a Saturday or Sunday or both); none = no limit"

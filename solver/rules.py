@@ -187,25 +187,33 @@ def rule_max_consecutive_days(inst: Instance, v: Vars) -> None:
 
 
 def rule_min_consecutive_days(inst: Instance, horizon: list[dt.date], v: Vars) -> None:
-    """Min consecutive working days (``Worker.min_consecutive_days``): every run of working days is at least
-    this long, runs touching the horizon's edges included (the days around the horizon are off).
+    """Min consecutive working days (``Worker.min_consecutive_days``): every run of working days inside the
+    horizon is at least this long; a run touching the horizon's first or last day is exempt, as it may
+    continue outside (the convention behind the Curtois & Qu benchmark's known optima).
 
-    Clause per run start ``d`` and ``j < min``: off on ``d-1`` and on on ``d`` forces on ``d+j``; two-literal
-    clauses per day, which propagate as soon as a run starts.
+    Clause per run start ``d`` and ``j < min``: off on ``d-1`` and on on ``d`` forces on ``d+j``; short
+    clauses that propagate as soon as a run starts.
     """
+    if not horizon:
+        return
+    first, last = horizon[0], horizon[-1]
     for w, days in enumerate(v.works):
         need = inst.workers[w].min_consecutive_days
         if need <= 1 or not days:
             continue
         for d in sorted(days):
+            if d == first:
+                continue
             before = days.get(_day(d, -1))
             for j in range(1, need):
+                if _day(d, j) > last:
+                    break
                 _clause(v, [before, days.get(_day(d, j))], [days[d]])
 
 
 def rule_min_days_off(inst: Instance, horizon: list[dt.date], v: Vars) -> None:
     """Min consecutive days off (``Worker.min_consecutive_days_off``) between two working days; a run of days
-    off that reaches the horizon's edge is open-ended and exempt."""
+    off touching the horizon's first or last day is exempt, as it may continue outside."""
     last = horizon[-1] if horizon else None
     for w, days in enumerate(v.works):
         need = inst.workers[w].min_consecutive_days_off

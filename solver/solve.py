@@ -7,6 +7,7 @@ continuity. Managers get the most shifts covered; the quality goals never trade 
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from models.solution import PlannedAssignment, SolveStats, SolveStatus, Unfilled
 from models.solution import Solution as SolutionModel
 from solver.explain import Explainer
 from solver.instance import Instance, build_instance
+from solver.lns import improve
 from solver.objective import coverage_objective, quality_objective
 from solver.rules import Vars, add_hard_rules, new_vars
 from solver.score import score, total
@@ -32,6 +34,7 @@ class SolveOptions:
     workers: int = 2  # CP-SAT search workers
     seed: int = 0
     coverage_share: float = 0.5  # at most this share of the time limit goes to phase 1
+    lns_share: float = 0.5  # share of the last phase given to worker/day neighbourhood search (solver.lns)
 
 
 @dataclass(frozen=True)
@@ -149,16 +152,42 @@ def solve(problem: Problem, options: SolveOptions | None = None, progress: Progr
                 v.model.add_hint(var, solver.value(var))
 
     v.model.minimize(coverage + quality)
-    remaining = options.time_limit - (time.perf_counter() - t0)
-    solver, status, rep = _run(v, options, remaining, "quality", t0, progress)
+    deadline = t0 + options.time_limit
+    remaining = deadline - time.perf_counter()
+    solver, status, rep = _run(v, options, remaining * (1 - options.lns_share), "quality", t0, progress)
     first = first if first is not None else rep.first
     best_at = rep.last if rep.last is not None else first
     bound: float | None = None
     model_objective: int | None = None
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         values = [solver.value(x) for x in v.x]
-        bound = solver.best_objective_bound
         model_objective = round(solver.objective_value)  # integer model; the float carries noise
+    if status == cp_model.FEASIBLE and options.lns_share > 0 and deadline - time.perf_counter() > 0.5:
+        found = solver.best_objective_bound
+
+        def report(objective: int, seconds: float) -> None:
+            if progress:
+                progress(Progress("quality", objective, found, seconds, rep.count))
+
+        proto_values = [
+            solver.value(v.model.get_int_var_from_proto_index(k)) for k in range(len(v.model.proto.variables))
+        ]
+        lns = improve(
+            inst,
+            v,
+            proto_values,
+            round(solver.objective_value),
+            deadline,
+            workers=options.workers,
+            seed=options.seed,
+            t0=t0,
+            on_improvement=report,
+        )
+        values = [lns.values[x.index] for x in v.x]
+        model_objective = lns.objective
+        best_at = lns.improved_at if lns.improved_at is not None else best_at
+    if status != cp_model.INFEASIBLE and math.isfinite(solver.best_objective_bound):
+        bound = solver.best_objective_bound  # known even when no roster was found in time
     if not (problem.settings.coverage_first and inst.pairs):
         coverage_proven = status == cp_model.OPTIMAL
 
@@ -186,6 +215,7 @@ def solve(problem: Problem, options: SolveOptions | None = None, progress: Progr
             problem_name=problem.name,
             status=SolveStatus.unknown,
             message="no roster found within the time limit; raise --time-limit",
+            best_bound=bound,
             stats=stats,
         )
     solution = _solution(inst, values, status, bound, stats)

@@ -36,8 +36,8 @@ RULES = {
     "shift_type_limit": "max shifts of each shift type per worker",
     "min_hours": "min hours worked over the horizon",
     "max_hours": "max hours worked over the horizon",
-    "min_consecutive_days": "every run of working days is at least the worker's minimum long",
-    "min_days_off": "every run of days off between two working days is at least the worker's minimum long",
+    "min_consecutive_days": "a run of working days is at least the worker's minimum long (edge runs exempt)",
+    "min_days_off": "a run of days off is at least the worker's minimum long (edge runs exempt)",
     "weekends": "max weekends worked (Saturday or Sunday or both)",
     "kept_assignment": "pinned and accepted assignments are kept",
 }
@@ -209,12 +209,13 @@ def _runs(flags: list[bool]) -> list[tuple[bool, int, int]]:
 
 
 def _day_violations(worker: Worker, worked: set[dt.date], days: list[dt.date]) -> list[Violation]:
-    """Runs of working days and days off, and weekends, over the horizon padded with days off."""
+    """Runs of working days and days off, and weekends. Runs touching the horizon's edges may continue
+    outside it, so minimum lengths do not apply to them."""
     out: list[Violation] = []
     flags = [d in worked for d in days]
     for flag, first, length in _runs(flags):
         edge = first == 0 or first + length == len(days)
-        if flag and length < worker.min_consecutive_days:
+        if flag and not edge and length < worker.min_consecutive_days:
             out.append(
                 Violation(
                     "min_consecutive_days",

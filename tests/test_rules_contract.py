@@ -77,19 +77,35 @@ def test_min_hours_pulls_work_to_a_worker_and_impossible_minimum_is_infeasible()
     assert "minimum hours" in sol.message
 
 
-def test_min_consecutive_days_counts_runs_at_the_horizon_edges() -> None:
-    p = problem([worker("a", min_consecutive_days=2)], daily([0, 1, 2, 4]))
-    assert days_worked(run(p)) == [0, 1, 2]  # day 4 alone would be a one-day run at the horizon's end
-    assert "min_consecutive_days" in rules(p, [("a", "d0"), ("a", "d1"), ("a", "d2"), ("a", "d4")])
+def test_min_consecutive_days_inside_the_horizon_edge_runs_exempt() -> None:
+    p = problem([worker("a", min_consecutive_days=2)], daily([0, 2, 3, 4, 6, 7]))
+    worked = days_worked(run(p))
+    assert 0 in worked and 7 in worked  # one-day runs at the horizon's edges may continue outside it
+    assert "min_consecutive_days" in rules(p, [("a", "d0"), ("a", "d2"), ("a", "d6"), ("a", "d7")])
+    assert rules(p, [("a", "d0"), ("a", "d7")]) == set()
     blocked = problem(
         [
             worker(
-                "a", min_consecutive_days=2, availability=[{"kind": "unavailable", "start": at(1, 0), "end": at(2, 0)}]
+                "a", min_consecutive_days=2, availability=[{"kind": "unavailable", "start": at(3, 0), "end": at(4, 0)}]
             )
         ],
-        daily([0, 1, 2, 3]),
+        daily([0, 1, 2, 3, 4, 5, 6]),
     )
-    assert days_worked(run(blocked)) == [2, 3]  # day 0 alone touches the horizon's start: still too short
+    assert days_worked(run(blocked)) == [0, 1, 2, 4, 5, 6]
+    blocked_twice = problem(
+        [
+            worker(
+                "a",
+                min_consecutive_days=2,
+                availability=[
+                    {"kind": "unavailable", "start": at(1, 0), "end": at(2, 0)},
+                    {"kind": "unavailable", "start": at(3, 0), "end": at(4, 0)},
+                ],
+            )
+        ],
+        daily([0, 1, 2, 3, 4, 5]),
+    )
+    assert 2 not in days_worked(run(blocked_twice))  # day 2 alone, between two days off, is too short
 
 
 def test_min_days_off_between_working_days_edge_runs_exempt() -> None:
