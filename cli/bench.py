@@ -15,12 +15,11 @@ from rich.table import Table
 from benchmarks.curtois import run as curtois
 from benchmarks.curtois.evaluate import evaluate, read_roster
 from benchmarks.curtois.instance import InstanceFormatError, instance_files, read
-from cli.render import with_progress
+from cli.render import fail, with_progress
 from solver.solve import SolveOptions
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 console = Console()
-err = Console(stderr=True)
 
 DataDir = Annotated[
     Path | None,
@@ -32,11 +31,6 @@ TABLE_CAPTION = (
     "ours: objective re-computed by the evaluator; best: best known; bound: CP-SAT's lower bound;"
     " 1st s / best s: seconds to the first and to the reported roster"
 )
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
-    return typer.Exit(code)
 
 
 def _num(v: object, digits: int = 0) -> str:
@@ -84,12 +78,12 @@ def curtois_cmd(
     try:
         numbers = curtois.parse_numbers(instances)
     except ValueError as e:
-        raise _fail(f"--instances: {e}") from None
+        raise fail(f"--instances: {e}") from None
     data_dir = data or curtois.default_data_dir()
     present = instance_files(data_dir) if data_dir.is_dir() else {}
     chosen = [n for n in numbers if n in present]
     if not chosen:
-        raise _fail(f"none of instances {instances} is in {data_dir}")
+        raise fail(f"none of instances {instances} is in {data_dir}")
     missing = [n for n in numbers if n not in present]
     console.print(
         f"Running {len(chosen)} instance(s) from {data_dir}: {', '.join(map(str, chosen))}"
@@ -111,12 +105,12 @@ def curtois_cmd(
     try:
         frame = curtois.run(chosen, data_dir, out, options, solving)
     except InstanceFormatError as e:
-        raise _fail(str(e)) from None
+        raise fail(str(e)) from None
     wide = Console(width=max(100, console.width))  # a readable table beats an 80-column default in logs
     wide.print(results_table(frame, "Curtois & Qu benchmark"))
     console.print(f"Wrote {out / 'curtois.csv'}, {out / 'curtois.png'} and rosters in {out / 'curtois'}/")
     if not frame["feasible"].all():
-        raise _fail("a roster breaks a hard rule of the benchmark (see the violations column of the CSV)", 1)
+        raise fail("a roster breaks a hard rule of the benchmark (see the violations column of the CSV)", 1)
 
 
 @app.command("curtois-check")
@@ -128,7 +122,7 @@ def curtois_check_cmd(
     try:
         ev = evaluate(read(instance_file), read_roster(roster_file))
     except InstanceFormatError as e:
-        raise _fail(str(e)) from None
+        raise fail(str(e)) from None
     console.print(
         f"objective {ev.objective:,} = shift-on requests {ev.on_requests:,} + shift-off requests {ev.off_requests:,}"
         f" + under-cover {ev.under_cover:,} + over-cover {ev.over_cover:,}"
@@ -136,7 +130,7 @@ def curtois_check_cmd(
     for v in ev.violations:
         console.print(f"[red]✗[/red] {escape(v)}", highlight=False)
     if ev.violations:
-        raise _fail(f"{len(ev.violations)} hard-rule violation(s)", 1)
+        raise fail(f"{len(ev.violations)} hard-rule violation(s)", 1)
     console.print("[green]✓[/green] every hard rule holds")
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from cli.bench import app as bench_app
-from cli.render import summary, with_progress
+from cli.render import fail, summary, with_progress
 from models.generator import DEFAULT_START, GeneratorConfig, generate
 from models.io import InputError, read_problem, read_solution, write_json
 from models.problem import Problem
@@ -30,18 +30,12 @@ from solver.validator import RULES, validate_solution
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__, pretty_exceptions_enable=False)
 app.add_typer(bench_app, name="bench")
 console = Console()
-err = Console(stderr=True)
 
 DEMO_DB = "sqlite:///bemanna-demo.sqlite3"
 
 TimeLimit = Annotated[float, typer.Option("--time-limit", min=0.1, help="Seconds for the whole search")]
 Workers = Annotated[int, typer.Option("--workers", min=1, max=64, help="CP-SAT search workers")]
 Seed = Annotated[int, typer.Option("--seed", help="Random seed (deterministic with --workers 1)")]
-
-
-def fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
-    return typer.Exit(code)
 
 
 def _solve(problem: Problem, time_limit: float, workers: int, seed: int) -> Solution:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import pandas as pd
+import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -20,7 +21,14 @@ from reports import tables
 from solver.solve import Progress as SolveProgress
 
 T = TypeVar("T")
+err = Console(stderr=True)
 _PRIORITY_STYLE = {"critical": "bold red", "normal": "yellow", "low": "dim"}
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    """Print ``error: message`` on stderr; raise the returned exit (code 2: bad input)."""
+    err.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
+    return typer.Exit(code)
 
 
 def frame_table(df: pd.DataFrame, title: str, max_rows: int = 25) -> Table:

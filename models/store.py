@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import event
@@ -21,9 +22,21 @@ from models.solution import Solution
 from models.work_items import job_item_id, split_item_id
 
 DEFAULT_DATABASE_URL = "sqlite:///bemanna.sqlite3"
-WORKER_CHILDREN = frozenset({"qualifications", "availability"})
-WORKER_FIELDS = sorted(set(p.Worker.model_fields) - {"id", "region_id", *WORKER_CHILDREN})
-"""Worker fields stored as columns of the same name."""
+
+
+def _plain_fields(schema: type[p.Schema], table: type[SQLModel], reference: str) -> list[str]:
+    """Schema fields stored unchanged in a column of the same name: all the table shares with the schema
+    but the id and the ``reference`` (a ref in the schema, a key in the table)."""
+    return sorted(f for f in schema.model_fields if f in table.model_fields and f not in ("id", reference))
+
+
+WORKER_FIELDS = _plain_fields(p.Worker, t.Worker, "region_id")
+SHIFT_FIELDS = _plain_fields(p.Shift, t.Shift, "site_id")
+JOB_FIELDS = _plain_fields(p.Job, t.Job, "farm_id")
+
+
+def _plain(obj: Any, fields: list[str]) -> dict[str, Any]:
+    return {f: getattr(obj, f) for f in fields}
 
 
 class StoreError(ValueError):
@@ -109,35 +122,26 @@ def save_problem(session: Session, problem: p.Problem, ref: str, *, replace: boo
         session.flush()
         return rows
 
-    skills = {
-        r.ref: r.id for r in add_all([t.Skill(organisation_id=oid, ref=s.id, name=s.name) for s in problem.skills])
-    }
-    regions = {
-        r.ref: r.id for r in add_all([t.Region(organisation_id=oid, ref=r.id, name=r.name) for r in problem.regions])
-    }
-    sites = {r.ref: r.id for r in add_all([_place_row(t.Site, oid, x, regions) for x in problem.sites])}
-    farms = {r.ref: r.id for r in add_all([_place_row(t.Farm, oid, x, regions) for x in problem.farms])}
-    types = {
-        r.ref: r.id
-        for r in add_all(
-            [
-                t.ShiftType(organisation_id=oid, ref=x.id, name=x.name, forbidden_next=list(x.forbidden_next))
-                for x in problem.shift_types
-            ]
-        )
-    }
-    worker_rows = add_all(
+    def keys(rows: list[Any]) -> dict[str, int]:
+        """Store rows; their database keys by ref."""
+        return {r.ref: r.id for r in add_all(rows)}
+
+    skills = keys([t.Skill(organisation_id=oid, ref=x.id, name=x.name) for x in problem.skills])
+    regions = keys([t.Region(organisation_id=oid, ref=x.id, name=x.name) for x in problem.regions])
+    sites = keys([_place_row(t.Site, oid, x, regions) for x in problem.sites])
+    farms = keys([_place_row(t.Farm, oid, x, regions) for x in problem.farms])
+    types = keys(
         [
-            t.Worker(
-                organisation_id=oid,
-                ref=w.id,
-                region_id=regions[w.region_id],
-                **w.model_dump(exclude={"id", "region_id", *WORKER_CHILDREN}),
-            )
+            t.ShiftType(organisation_id=oid, ref=x.id, name=x.name, forbidden_next=list(x.forbidden_next))
+            for x in problem.shift_types
+        ]
+    )
+    workers = keys(
+        [
+            t.Worker(organisation_id=oid, ref=w.id, region_id=regions[w.region_id], **_plain(w, WORKER_FIELDS))
             for w in problem.workers
         ]
     )
-    workers = {r.ref: r.id for r in worker_rows}
     children: list[Any] = []
     for w in problem.workers:
         wid = workers[w.id]
@@ -158,45 +162,23 @@ def save_problem(session: Session, problem: p.Problem, ref: str, *, replace: boo
     ]
     add_all(children)
 
-    shift_rows = add_all(
+    shifts = keys(
         [
             t.Shift(
                 organisation_id=oid,
-                ref=s.id,
-                site_id=sites[s.site_id],
-                shift_type_id=None if s.shift_type is None else types[s.shift_type],
-                title=s.title,
-                start_utc=s.start,
-                end_utc=s.end,
-                headcount=s.headcount,
-                max_headcount=s.max_headcount,
-                priority=s.priority,
-                under_weight=s.under_weight,
-                over_weight=s.over_weight,
+                ref=x.id,
+                site_id=sites[x.site_id],
+                shift_type_id=None if x.shift_type is None else types[x.shift_type],
+                start_utc=x.start,
+                end_utc=x.end,
+                **_plain(x, SHIFT_FIELDS),
             )
-            for s in problem.shifts
+            for x in problem.shifts
         ]
     )
-    job_rows = add_all(
-        [
-            t.Job(
-                organisation_id=oid,
-                ref=j.id,
-                farm_id=farms[j.farm_id],
-                title=j.title,
-                first_day=j.first_day,
-                last_day=j.last_day,
-                daily_start=j.daily_start,
-                daily_hours=j.daily_hours,
-                headcount=j.headcount,
-                pay_per_hour=j.pay_per_hour,
-                priority=j.priority,
-            )
-            for j in problem.jobs
-        ]
+    jobs = keys(
+        [t.Job(organisation_id=oid, ref=x.id, farm_id=farms[x.farm_id], **_plain(x, JOB_FIELDS)) for x in problem.jobs]
     )
-    shifts = {r.ref: r.id for r in shift_rows}
-    jobs = {r.ref: r.id for r in job_rows}
     links: list[Any] = []
     for s in problem.shifts:
         links += [
@@ -217,7 +199,7 @@ def save_problem(session: Session, problem: p.Problem, ref: str, *, replace: boo
     return org
 
 
-def _place_row(model: Any, oid: int, place: p.Place, regions: dict[str, int | None]) -> Any:
+def _place_row(model: Any, oid: int, place: p.Place, regions: Mapping[str, int | None]) -> Any:
     """A site or farm row: the schema's own fields, with the region ref turned into its key."""
     fields = place.model_dump(exclude={"id", "region_id"})
     return model(organisation_id=oid, ref=place.id, region_id=regions[place.region_id], **fields)
@@ -297,7 +279,7 @@ def load_problem(session: Session, ref: str) -> p.Problem:
             {
                 "id": w.ref,
                 "region_id": regions[w.region_id],
-                **{f: getattr(w, f) for f in WORKER_FIELDS},
+                **_plain(w, WORKER_FIELDS),
                 "qualifications": [
                     {"skill": skills[q.skill_id], "approved": q.approved, "valid_until": q.valid_until}
                     for q in quals[w.id]
@@ -323,14 +305,9 @@ def load_problem(session: Session, ref: str) -> p.Problem:
                 "id": s.ref,
                 "site_id": sites[s.site_id],
                 "shift_type": None if s.shift_type_id is None else types[s.shift_type_id],
-                "title": s.title,
                 "start": s.start_utc,
                 "end": s.end_utc,
-                "headcount": s.headcount,
-                "max_headcount": s.max_headcount,
-                "priority": s.priority,
-                "under_weight": s.under_weight,
-                "over_weight": s.over_weight,
+                **_plain(s, SHIFT_FIELDS),
                 "required_skills": [skills[k.skill_id] for k in shift_skills[s.id]],
             }
             for s in shift_rows
@@ -339,14 +316,7 @@ def load_problem(session: Session, ref: str) -> p.Problem:
             {
                 "id": j.ref,
                 "farm_id": farms[j.farm_id],
-                "title": j.title,
-                "first_day": j.first_day,
-                "last_day": j.last_day,
-                "daily_start": j.daily_start,
-                "daily_hours": j.daily_hours,
-                "headcount": j.headcount,
-                "pay_per_hour": j.pay_per_hour,
-                "priority": j.priority,
+                **_plain(j, JOB_FIELDS),
                 "required_skills": [skills[k.skill_id] for k in job_skills[j.id]],
             }
             for j in job_rows

@@ -34,14 +34,10 @@ class WorkItem:
     priority: Priority
     pay_per_hour: float
     title: str
-    capacity: int = 0  # workers allowed; above headcount each costs over_weight (0 = headcount)
+    capacity: int  # workers allowed (>= headcount); above headcount each costs over_weight
     under_weight: int | None = None  # penalty per open place instead of the priority's weight
     over_weight: int = 0
     shift_type: str | None = None
-
-    @property
-    def max_workers(self) -> int:
-        return max(self.capacity, self.headcount)
 
     @property
     def minutes(self) -> int:
@@ -72,8 +68,8 @@ def item_ids(problem: Problem) -> set[str]:
 def horizon(items: list[WorkItem]) -> list[dt.date]:
     """The planning horizon: every local day from the first item's to the last item's.
 
-    Day-based rules (runs of working days and days off, weekends, totals) look only at these days and
-    treat the days around them as days off.
+    Day-based rules (runs of working days and days off, weekends, totals) look only at these days; a run
+    touching the first or last day may continue outside, so minimum run lengths do not apply to it.
     """
     if not items:
         return []
@@ -134,6 +130,7 @@ def work_items(problem: Problem) -> list[WorkItem]:
                     priority=job.priority,
                     pay_per_hour=job.pay_per_hour,
                     title=job.title,
+                    capacity=job.headcount,
                 )
             )
     items.sort(key=lambda it: (it.start, it.id))

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from solver.instance import Instance
-from solver.rules import Vars
+from solver.rules import Vars, all_values, hint_all
 
 
 @dataclass
@@ -68,9 +68,7 @@ def improve(
             if i not in free:
                 domain = proto.variables[i].domain  # a boolean's domain is [lo, hi]
                 domain[0] = domain[1] = result.values[i]
-        v.model.clear_hints()
-        for k, val in enumerate(result.values):
-            v.model.add_hint(v.model.get_int_var_from_proto_index(k), val)
+        hint_all(v.model, result.values)
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = max(0.1, min(2.0, deadline - time.perf_counter()))
         solver.parameters.num_workers = workers
@@ -82,7 +80,7 @@ def improve(
         limit = len(busy) if kind == "workers" else len(days)
         size[kind] = min(limit, size[kind] + 1) if status == cp_model.OPTIMAL else max(3, size[kind] - 1)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and round(solver.objective_value) < result.objective:
-            result.values = [solver.value(v.model.get_int_var_from_proto_index(k)) for k in range(len(proto.variables))]
+            result.values = all_values(v.model, solver)
             result.objective = round(solver.objective_value)
             result.improved_at = time.perf_counter() - t0
             if on_improvement:

@@ -37,9 +37,21 @@ def new_vars(inst: Instance) -> Vars:
     unfilled = [m.new_int_var(0, it.headcount, f"open_i{i}") for i, it in enumerate(inst.items)]
     over: list[cp_model.IntVar | None] = []
     for i, it in enumerate(inst.items):
-        extra = min(it.max_workers, len(inst.by_item[i])) - it.headcount
+        extra = min(it.capacity, len(inst.by_item[i])) - it.headcount
         over.append(m.new_int_var(0, extra, f"over_i{i}") if extra > 0 else None)
     return Vars(m, x, unfilled, over)
+
+
+def all_values(model: cp_model.CpModel, solver: cp_model.CpSolver) -> list[int]:
+    """The solver's value of every model variable, auxiliaries included, by proto index."""
+    return [solver.value(model.get_int_var_from_proto_index(k)) for k in range(len(model.proto.variables))]
+
+
+def hint_all(model: cp_model.CpModel, values: list[int]) -> None:
+    """Hint a complete assignment (``all_values``), so the next search starts from that roster."""
+    model.clear_hints()
+    for k, val in enumerate(values):
+        model.add_hint(model.get_int_var_from_proto_index(k), val)
 
 
 def rule_headcount(inst: Instance, v: Vars) -> None:
@@ -186,7 +198,7 @@ def rule_max_consecutive_days(inst: Instance, v: Vars) -> None:
                 v.model.add(sum(days[d] for d in window) <= limit)
 
 
-def rule_min_consecutive_days(inst: Instance, horizon: list[dt.date], v: Vars) -> None:
+def rule_min_consecutive_days(inst: Instance, period: list[dt.date], v: Vars) -> None:
     """Min consecutive working days (``Worker.min_consecutive_days``): every run of working days inside the
     horizon is at least this long; a run touching the horizon's first or last day is exempt, as it may
     continue outside (the convention behind the Curtois & Qu benchmark's known optima).
@@ -194,9 +206,9 @@ def rule_min_consecutive_days(inst: Instance, horizon: list[dt.date], v: Vars) -
     Clause per run start ``d`` and ``j < min``: off on ``d-1`` and on on ``d`` forces on ``d+j``; short
     clauses that propagate as soon as a run starts.
     """
-    if not horizon:
+    if not period:
         return
-    first, last = horizon[0], horizon[-1]
+    first, last = period[0], period[-1]
     for w, days in enumerate(v.works):
         need = inst.workers[w].min_consecutive_days
         if need <= 1 or not days:
@@ -211,10 +223,10 @@ def rule_min_consecutive_days(inst: Instance, horizon: list[dt.date], v: Vars) -
                 _clause(v, [before, days.get(_day(d, j))], [days[d]])
 
 
-def rule_min_days_off(inst: Instance, horizon: list[dt.date], v: Vars) -> None:
+def rule_min_days_off(inst: Instance, period: list[dt.date], v: Vars) -> None:
     """Min consecutive days off (``Worker.min_consecutive_days_off``) between two working days; a run of days
     off touching the horizon's first or last day is exempt, as it may continue outside."""
-    last = horizon[-1] if horizon else None
+    last = period[-1] if period else None
     for w, days in enumerate(v.works):
         need = inst.workers[w].min_consecutive_days_off
         if need <= 1 or not days or last is None:
@@ -229,10 +241,10 @@ def rule_min_days_off(inst: Instance, horizon: list[dt.date], v: Vars) -> None:
                     _clause(v, [off], [days[prev], days[d]])
 
 
-def rule_max_weekends(inst: Instance, horizon: list[dt.date], v: Vars) -> None:
+def rule_max_weekends(inst: Instance, period: list[dt.date], v: Vars) -> None:
     """Max working weekends (``Worker.max_weekends``): a weekend is worked when its Saturday or Sunday is."""
     weekends: dict[dt.date, list[dt.date]] = defaultdict(list)  # keyed by the weekend's Saturday
-    for d in horizon:
+    for d in period:
         if d.weekday() >= 5:
             weekends[_day(d, 5 - d.weekday())].append(d)
     for w, days in enumerate(v.works):

@@ -23,7 +23,7 @@ from solver.explain import Explainer
 from solver.instance import Instance, build_instance
 from solver.lns import improve
 from solver.objective import coverage_objective, quality_objective
-from solver.rules import Vars, add_hard_rules, new_vars
+from solver.rules import Vars, add_hard_rules, all_values, hint_all, new_vars
 from solver.score import score, total
 from solver.validator import LOWER_BOUND_RULES, Violation, validate
 
@@ -146,10 +146,7 @@ def solve(problem: Problem, options: SolveOptions | None = None, progress: Progr
             values = [solver.value(x) for x in v.x]
             coverage_proven = status == cp_model.OPTIMAL or solver.objective_value <= floor
             v.model.add(coverage <= round(solver.objective_value))
-            # hint every variable, auxiliaries included, so phase 2 starts from a complete roster
-            for k in range(len(v.model.proto.variables)):
-                var = v.model.get_int_var_from_proto_index(k)
-                v.model.add_hint(var, solver.value(var))
+            hint_all(v.model, all_values(v.model, solver))  # phase 2 starts from this complete roster
 
     v.model.minimize(coverage + quality)
     deadline = t0 + options.time_limit
@@ -163,19 +160,16 @@ def solve(problem: Problem, options: SolveOptions | None = None, progress: Progr
         values = [solver.value(x) for x in v.x]
         model_objective = round(solver.objective_value)  # integer model; the float carries noise
     if status == cp_model.FEASIBLE and options.lns_share > 0 and deadline - time.perf_counter() > 0.5:
-        found = solver.best_objective_bound
+        cp_bound = solver.best_objective_bound
 
         def report(objective: int, seconds: float) -> None:
             if progress:
-                progress(Progress("quality", objective, found, seconds, rep.count))
+                progress(Progress("quality", objective, cp_bound, seconds, rep.count))
 
-        proto_values = [
-            solver.value(v.model.get_int_var_from_proto_index(k)) for k in range(len(v.model.proto.variables))
-        ]
         lns = improve(
             inst,
             v,
-            proto_values,
+            all_values(v.model, solver),
             round(solver.objective_value),
             deadline,
             workers=options.workers,

@@ -299,8 +299,8 @@ def validate(problem: Problem, roster: Iterable[tuple[str, str]], *, require_kep
 
     per_item = Counter(i for _, i in unique)
     for i, n in per_item.items():
-        if n > items[i].max_workers:
-            out.append(Violation("headcount", f"{i} has {n} workers; capacity {items[i].max_workers}", None, i))
+        if n > items[i].capacity:
+            out.append(Violation("headcount", f"{i} has {n} workers; capacity {items[i].capacity}", None, i))
 
     kept = {(a.worker_id, a.item_id) for a in problem.assignments if a.kept}
     refused = {

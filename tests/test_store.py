@@ -20,15 +20,21 @@ def small() -> Problem:
     return generate(GeneratorConfig(seed=5, workers=40, farms=4, days=4))
 
 
+def round_trip(engine: Engine, p: Problem, ref: str = "x") -> Problem:
+    """Store ``p``, load it back, and check nothing changed on the way."""
+    with Session(engine) as s:
+        save_problem(s, p, ref)
+        s.commit()
+    with Session(engine) as s:
+        back = load_problem(s, ref)
+    assert back.model_dump(mode="json") == p.model_dump(mode="json")
+    return back
+
+
 def test_problem_round_trip_is_exact(engine: Engine) -> None:
     p = small()
     p.assignments = []
-    with Session(engine) as s:
-        save_problem(s, p, "kommune")
-        s.commit()
-    with Session(engine) as s:
-        back = load_problem(s, "kommune")
-    assert back.model_dump(mode="json") == p.model_dump(mode="json")
+    back = round_trip(engine, p, "kommune")
     assert back.shifts[0].start.tzinfo is not None
 
 
@@ -45,11 +51,7 @@ def test_travel_overrides_and_assignments_round_trip(engine: Engine) -> None:
         ],
         settings={"min_rest_hours": 9, "weights": {"travel": 3}},
     )
-    with Session(engine) as s:
-        save_problem(s, p, "x")
-        s.commit()
-    with Session(engine) as s:
-        assert load_problem(s, "x").model_dump(mode="json") == p.model_dump(mode="json")
+    round_trip(engine, p)
 
 
 def test_working_time_rules_shift_types_and_requests_round_trip(engine: Engine) -> None:
@@ -76,11 +78,7 @@ def test_working_time_rules_shift_types_and_requests_round_trip(engine: Engine) 
             {"worker_id": "b", "item_id": "s2", "kind": "off"},
         ],
     )
-    with Session(engine) as s:
-        save_problem(s, p, "x")
-        s.commit()
-    with Session(engine) as s:
-        assert load_problem(s, "x").model_dump(mode="json") == p.model_dump(mode="json")
+    round_trip(engine, p)
 
 
 def test_solution_is_stored_and_kept_assignments_survive(engine: Engine) -> None:

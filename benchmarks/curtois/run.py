@@ -15,6 +15,7 @@ import pandas as pd
 from benchmarks.curtois.evaluate import evaluate, write_roster
 from benchmarks.curtois.instance import instance_files, read
 from benchmarks.curtois.mapping import roster_of, to_problem
+from models.solution import SolveStatus
 from solver.solve import ProgressFn, SolveOptions, solve
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -89,7 +90,7 @@ def run_instance(
     roster = roster_of(mapped, solution)
     ev = evaluate(inst, roster)
     write_roster(out_dir / "curtois" / f"Instance{number}.roster.csv", roster)
-    found = bool(solution.assignments) or solution.status.value in ("optimal", "feasible")
+    found = solution.status in (SolveStatus.optimal, SolveStatus.feasible)
     best = known.get("best_seen_60min")
     objective = ev.objective if found else None
     return Result(
