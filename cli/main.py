@@ -17,6 +17,7 @@ from rich.markup import escape
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
+from cli.admin import org_app, serve, user_app
 from cli.bench import app as bench_app
 from cli.render import fail, summary, with_progress
 from models.generator import DEFAULT_START, GeneratorConfig, generate
@@ -29,6 +30,9 @@ from solver.validator import RULES, validate_solution
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__, pretty_exceptions_enable=False)
 app.add_typer(bench_app, name="bench")
+app.add_typer(org_app, name="org")
+app.add_typer(user_app, name="user")
+app.command("serve")(serve)
 console = Console()
 
 DEMO_DB = "sqlite:///bemanna-demo.sqlite3"

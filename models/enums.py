@@ -44,3 +44,22 @@ class ItemKind(StrEnum):
 class RequestKind(StrEnum):
     on = "on"  # the worker asks to work this item
     off = "off"  # the worker asks not to work this item
+
+
+class Role(StrEnum):
+    """What a user of the HTTP API may do within their organisation."""
+
+    coordinator = "coordinator"  # runs the pool: places, approvals, solves, reports
+    manager = "manager"  # health manager: posts and fills shifts at their sites
+    farmer = "farmer"  # posts paid jobs at their farms
+    worker = "worker"  # a person in the pool: own profile, availability, offers
+
+
+class JobState(StrEnum):
+    """A solve job's life: queued -> running -> succeeded | failed | cancelled."""
+
+    queued = "queued"
+    running = "running"
+    succeeded = "succeeded"
+    failed = "failed"
+    cancelled = "cancelled"

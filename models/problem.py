@@ -265,16 +265,16 @@ class Problem(Schema):
             raise ValidationError.from_exception_data("Problem", errors) from None
         for w in self.workers:
             for a in w.availability:
-                a.start, a.end = _to_utc(a.start, tz), _to_utc(a.end, tz)
+                a.start, a.end = to_utc(a.start, tz), to_utc(a.end, tz)
         for s in self.shifts:
-            s.start, s.end = _to_utc(s.start, tz), _to_utc(s.end, tz)
+            s.start, s.end = to_utc(s.start, tz), to_utc(s.end, tz)
         errors.extend(_check(self))
         if errors:
             raise ValidationError.from_exception_data("Problem", errors)
         return self
 
 
-def _to_utc(value: dt.datetime, tz: ZoneInfo) -> dt.datetime:
+def to_utc(value: dt.datetime, tz: ZoneInfo) -> dt.datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=tz)
     return value.astimezone(dt.UTC)

@@ -64,7 +64,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def init_db(engine: Engine) -> None:
-    SQLModel.metadata.create_all(engine)
+    """Create or upgrade the schema to the latest migration (never drops data)."""
+    from models.migrate import upgrade  # the migrations import this module
+
+    upgrade(engine)
 
 
 def organisation(session: Session, ref: str) -> t.Organisation:
@@ -83,7 +86,11 @@ def delete_organisation(session: Session, ref: str) -> bool:
     workers = select(t.Worker.id).where(t.Worker.organisation_id == oid)
     shifts = select(t.Shift.id).where(t.Shift.organisation_id == oid)
     jobs = select(t.Job.id).where(t.Job.organisation_id == oid)
+    users = select(t.User.id).where(t.User.organisation_id == oid)
     statements: list[Any] = [
+        delete(t.AccessToken).where(col(t.AccessToken.user_id).in_(users)),
+        delete(t.PlaceAccess).where(col(t.PlaceAccess.user_id).in_(users)),
+        delete(t.User).where(col(t.User.organisation_id) == oid),
         delete(t.Assignment).where(col(t.Assignment.organisation_id) == oid),
         delete(t.SolveRun).where(col(t.SolveRun.organisation_id) == oid),
         delete(t.Qualification).where(col(t.Qualification.worker_id).in_(workers)),
@@ -128,31 +135,18 @@ def save_problem(session: Session, problem: p.Problem, ref: str, *, replace: boo
 
     skills = keys([t.Skill(organisation_id=oid, ref=x.id, name=x.name) for x in problem.skills])
     regions = keys([t.Region(organisation_id=oid, ref=x.id, name=x.name) for x in problem.regions])
-    sites = keys([_place_row(t.Site, oid, x, regions) for x in problem.sites])
-    farms = keys([_place_row(t.Farm, oid, x, regions) for x in problem.farms])
+    sites = keys([place_row(t.Site, oid, x, regions) for x in problem.sites])
+    farms = keys([place_row(t.Farm, oid, x, regions) for x in problem.farms])
     types = keys(
         [
             t.ShiftType(organisation_id=oid, ref=x.id, name=x.name, forbidden_next=list(x.forbidden_next))
             for x in problem.shift_types
         ]
     )
-    workers = keys(
-        [
-            t.Worker(organisation_id=oid, ref=w.id, region_id=regions[w.region_id], **_plain(w, WORKER_FIELDS))
-            for w in problem.workers
-        ]
-    )
+    workers = keys([worker_row(oid, w, regions[w.region_id]) for w in problem.workers])
     children: list[Any] = []
     for w in problem.workers:
-        wid = workers[w.id]
-        children += [
-            t.Qualification(worker_id=wid, skill_id=skills[q.skill], approved=q.approved, valid_until=q.valid_until)
-            for q in w.qualifications
-        ]
-        children += [
-            t.Availability(worker_id=wid, kind=a.kind, start_utc=a.start, end_utc=a.end, weight=a.weight)
-            for a in w.availability
-        ]
+        children += worker_children(workers[w.id], w, skills)
     children += [
         t.TravelOverride(worker_id=workers[e.worker_id], place_ref=e.place_id, km=e.km) for e in problem.travel
     ]
@@ -162,32 +156,13 @@ def save_problem(session: Session, problem: p.Problem, ref: str, *, replace: boo
     ]
     add_all(children)
 
-    shifts = keys(
-        [
-            t.Shift(
-                organisation_id=oid,
-                ref=x.id,
-                site_id=sites[x.site_id],
-                shift_type_id=None if x.shift_type is None else types[x.shift_type],
-                start_utc=x.start,
-                end_utc=x.end,
-                **_plain(x, SHIFT_FIELDS),
-            )
-            for x in problem.shifts
-        ]
-    )
-    jobs = keys(
-        [t.Job(organisation_id=oid, ref=x.id, farm_id=farms[x.farm_id], **_plain(x, JOB_FIELDS)) for x in problem.jobs]
-    )
+    shifts = keys([shift_row(oid, x, sites[x.site_id], types) for x in problem.shifts])
+    jobs = keys([job_row(oid, x, farms[x.farm_id]) for x in problem.jobs])
     links: list[Any] = []
     for s in problem.shifts:
-        links += [
-            t.ShiftSkill(shift_id=shifts[s.id], skill_id=skills[k], position=n) for n, k in enumerate(s.required_skills)
-        ]
+        links += skill_links(t.ShiftSkill, shifts[s.id], s.required_skills, skills)
     for j in problem.jobs:
-        links += [
-            t.JobSkill(job_id=jobs[j.id], skill_id=skills[k], position=n) for n, k in enumerate(j.required_skills)
-        ]
+        links += skill_links(t.JobSkill, jobs[j.id], j.required_skills, skills)
     add_all(links)
 
     add_all(
@@ -199,14 +174,89 @@ def save_problem(session: Session, problem: p.Problem, ref: str, *, replace: boo
     return org
 
 
-def _place_row(model: Any, oid: int, place: p.Place, regions: Mapping[str, int | None]) -> Any:
+def worker_row(oid: int, worker: p.Worker, region_id: int) -> t.Worker:
+    """A worker's own row (qualifications and availability are ``worker_children``)."""
+    return t.Worker(organisation_id=oid, ref=worker.id, region_id=region_id, **_plain(worker, WORKER_FIELDS))
+
+
+def worker_children(worker_id: int, worker: p.Worker, skills: Mapping[str, int]) -> list[Any]:
+    """Qualification and availability rows of a stored worker."""
+    rows: list[Any] = [
+        t.Qualification(worker_id=worker_id, skill_id=skills[q.skill], approved=q.approved, valid_until=q.valid_until)
+        for q in worker.qualifications
+    ]
+    rows += [
+        t.Availability(worker_id=worker_id, kind=a.kind, start_utc=a.start, end_utc=a.end, weight=a.weight)
+        for a in worker.availability
+    ]
+    return rows
+
+
+def worker_data(
+    row: t.Worker,
+    quals: list[t.Qualification],
+    avail: list[t.Availability],
+    regions: Mapping[int, str],
+    skills: Mapping[int, str],
+) -> dict[str, Any]:
+    """The inverse of ``worker_row`` and ``worker_children``: rows back into the schema's fields."""
+    return {
+        "id": row.ref,
+        "region_id": regions[row.region_id],
+        **_plain(row, WORKER_FIELDS),
+        "qualifications": [
+            {"skill": skills[q.skill_id], "approved": q.approved, "valid_until": q.valid_until} for q in quals
+        ],
+        "availability": [{"kind": a.kind, "start": a.start_utc, "end": a.end_utc, "weight": a.weight} for a in avail],
+    }
+
+
+def shift_row(oid: int, shift: p.Shift, site_id: int, types: Mapping[str, int]) -> t.Shift:
+    return t.Shift(
+        organisation_id=oid,
+        ref=shift.id,
+        site_id=site_id,
+        shift_type_id=None if shift.shift_type is None else types[shift.shift_type],
+        start_utc=shift.start,
+        end_utc=shift.end,
+        **_plain(shift, SHIFT_FIELDS),
+    )
+
+
+def job_row(oid: int, job: p.Job, farm_id: int) -> t.Job:
+    return t.Job(organisation_id=oid, ref=job.id, farm_id=farm_id, **_plain(job, JOB_FIELDS))
+
+
+def skill_links(link: Any, owner_id: int, required: list[str], skills: Mapping[str, int]) -> list[Any]:
+    """``ShiftSkill`` or ``JobSkill`` rows, in the order the skills were given."""
+    owner = "shift_id" if link is t.ShiftSkill else "job_id"
+    return [link(**{owner: owner_id}, skill_id=skills[k], position=n) for n, k in enumerate(required)]
+
+
+def shift_data(row: t.Shift, sites: Mapping[int, str], types: Mapping[int, str], required: list[str]) -> dict[str, Any]:
+    return {
+        "id": row.ref,
+        "site_id": sites[row.site_id],
+        "shift_type": None if row.shift_type_id is None else types[row.shift_type_id],
+        "start": row.start_utc,
+        "end": row.end_utc,
+        **_plain(row, SHIFT_FIELDS),
+        "required_skills": required,
+    }
+
+
+def job_data(row: t.Job, farms: Mapping[int, str], required: list[str]) -> dict[str, Any]:
+    return {"id": row.ref, "farm_id": farms[row.farm_id], **_plain(row, JOB_FIELDS), "required_skills": required}
+
+
+def place_row(model: Any, oid: int, place: p.Place, regions: Mapping[str, int | None]) -> Any:
     """A site or farm row: the schema's own fields, with the region ref turned into its key."""
     fields = place.model_dump(exclude={"id", "region_id"})
     return model(organisation_id=oid, ref=place.id, region_id=regions[place.region_id], **fields)
 
 
-def _place_data(schema: type[p.Place], row: Any, regions: dict[int, str]) -> dict[str, Any]:
-    """The inverse of ``_place_row``: a row back into the schema's fields."""
+def place_data(schema: type[p.Place], row: Any, regions: dict[int, str]) -> dict[str, Any]:
+    """The inverse of ``place_row``: a row back into the schema's fields."""
     fields = set(schema.model_fields) - {"id", "region_id"}
     return {"id": row.ref, "region_id": regions[row.region_id], **{f: getattr(row, f) for f in fields}}
 
@@ -273,23 +323,9 @@ def load_problem(session: Session, ref: str) -> p.Problem:
         "skills": [{"id": s.ref, "name": s.name} for s in skill_rows],
         "regions": [{"id": r.ref, "name": r.name} for r in region_rows],
         "shift_types": [{"id": r.ref, "name": r.name, "forbidden_next": r.forbidden_next} for r in type_rows],
-        "sites": [_place_data(p.Site, row, regions) for row in site_rows],
-        "farms": [_place_data(p.Farm, row, regions) for row in farm_rows],
-        "workers": [
-            {
-                "id": w.ref,
-                "region_id": regions[w.region_id],
-                **_plain(w, WORKER_FIELDS),
-                "qualifications": [
-                    {"skill": skills[q.skill_id], "approved": q.approved, "valid_until": q.valid_until}
-                    for q in quals[w.id]
-                ],
-                "availability": [
-                    {"kind": a.kind, "start": a.start_utc, "end": a.end_utc, "weight": a.weight} for a in avail[w.id]
-                ],
-            }
-            for w in worker_rows
-        ],
+        "sites": [place_data(p.Site, row, regions) for row in site_rows],
+        "farms": [place_data(p.Farm, row, regions) for row in farm_rows],
+        "workers": [worker_data(w, quals[w.id], avail[w.id], regions, skills) for w in worker_rows],
         "travel": [
             {"worker_id": workers[e.worker_id], "place_id": e.place_ref, "km": e.km}
             for wid in worker_ids
@@ -300,27 +336,8 @@ def load_problem(session: Session, ref: str) -> p.Problem:
             for wid in worker_ids
             for r in requests[wid]
         ],
-        "shifts": [
-            {
-                "id": s.ref,
-                "site_id": sites[s.site_id],
-                "shift_type": None if s.shift_type_id is None else types[s.shift_type_id],
-                "start": s.start_utc,
-                "end": s.end_utc,
-                **_plain(s, SHIFT_FIELDS),
-                "required_skills": [skills[k.skill_id] for k in shift_skills[s.id]],
-            }
-            for s in shift_rows
-        ],
-        "jobs": [
-            {
-                "id": j.ref,
-                "farm_id": farms[j.farm_id],
-                **_plain(j, JOB_FIELDS),
-                "required_skills": [skills[k.skill_id] for k in job_skills[j.id]],
-            }
-            for j in job_rows
-        ],
+        "shifts": [shift_data(s, sites, types, [skills[k.skill_id] for k in shift_skills[s.id]]) for s in shift_rows],
+        "jobs": [job_data(j, farms, [skills[k.skill_id] for k in job_skills[j.id]]) for j in job_rows],
         "assignments": [
             {
                 "worker_id": workers[a.worker_id],

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.enums import AssignmentStatus, AvailabilityKind, Priority, RequestKind, SiteKind, WorkerKind
+from models.enums import AssignmentStatus, AvailabilityKind, Priority, RequestKind, Role, SiteKind, WorkerKind
 
 
 def utcnow() -> dt.datetime:
@@ -218,3 +218,46 @@ class SolveRun(SQLModel, table=True):
     assignments: int = 0
     unfilled_places: int = 0
     terms: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class User(SQLModel, table=True):
+    """Someone who signs in to the HTTP API: a coordinator, health manager, farmer or pool worker.
+
+    Emails are unique across the database, so signing in needs no organisation name; every request is
+    then scoped to the user's own organisation.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    email: str = Field(max_length=254, unique=True, index=True)
+    name: str = ""
+    password_hash: str = Field(max_length=255)
+    role: Role
+    worker_id: int | None = Field(default=None, foreign_key="worker.id", index=True, ondelete="SET NULL")
+    active: bool = True
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class AccessToken(SQLModel, table=True):
+    """A bearer token, stored only as its SHA-256 digest, so a database leak yields no usable token."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    digest: str = Field(max_length=64, unique=True, index=True)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    expires_at: dt.datetime
+    revoked: bool = False
+
+
+class PlaceAccess(SQLModel, table=True):
+    """A health manager's site or a farmer's farm: the places whose work that user posts and edits."""
+
+    __table_args__ = (
+        UniqueConstraint("user_id", "site_id"),
+        UniqueConstraint("user_id", "farm_id"),
+        CheckConstraint("(site_id IS NULL) <> (farm_id IS NULL)", name="placeaccess_one_place"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    site_id: int | None = Field(default=None, foreign_key="site.id", index=True, ondelete="CASCADE")
+    farm_id: int | None = Field(default=None, foreign_key="farm.id", index=True, ondelete="CASCADE")

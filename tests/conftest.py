@@ -16,7 +16,7 @@ from models.store import init_db, make_engine
 POSTGRES_URL = os.environ.get("BEMANNA_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
-def _postgres_engine() -> Iterator[Engine]:
+def _postgres_engine(migrate: bool = True) -> Iterator[Engine]:
     """A private schema on the test server, dropped afterwards, so parallel runs never collide."""
     admin = make_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
     try:
@@ -31,7 +31,8 @@ def _postgres_engine() -> Iterator[Engine]:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     engine = make_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
     try:
-        init_db(engine)
+        if migrate:
+            init_db(engine)
         yield engine
     finally:
         engine.dispose()
@@ -40,12 +41,27 @@ def _postgres_engine() -> Iterator[Engine]:
         admin.dispose()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def engine(request: pytest.FixtureRequest, tmp_path) -> Iterator[Engine]:
-    if request.param == "sqlite":
+def _engine(kind: str, tmp_path, migrate: bool) -> Iterator[Engine]:
+    if kind == "sqlite":
         eng = make_engine(f"sqlite:///{tmp_path / 'test.sqlite3'}")
-        init_db(eng)
+        if migrate:
+            init_db(eng)
         yield eng
         eng.dispose()
     else:
-        yield from _postgres_engine()
+        yield from _postgres_engine(migrate)
+
+
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=BACKENDS)
+def engine(request: pytest.FixtureRequest, tmp_path) -> Iterator[Engine]:
+    """A database at the latest schema."""
+    yield from _engine(request.param, tmp_path, migrate=True)
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_engine(request: pytest.FixtureRequest, tmp_path) -> Iterator[Engine]:
+    """A database with no tables at all."""
+    yield from _engine(request.param, tmp_path, migrate=False)

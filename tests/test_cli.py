@@ -177,3 +177,31 @@ def test_committed_json_schemas_match_the_models() -> None:
     for name, model in (("problem", Problem), ("solution", Solution)):
         committed = json.loads((docs / f"{name}.schema.json").read_text())
         assert committed == model.model_json_schema(), f"run `make schema` to refresh docs/{name}.schema.json"
+
+
+def test_org_and_user_setup_then_sign_in_over_http(tmp_path: Path) -> None:
+    from tests.api_helpers import client_for, sign_in
+
+    db = f"sqlite:///{tmp_path / 'pool.sqlite3'}"
+    r = runner.invoke(app, ["org", "create", "trondheim", "--name", "Trondheim kommune", "--db", db])
+    assert r.exit_code == 0, r.output
+    assert runner.invoke(app, ["org", "create", "trondheim", "--name", "Again", "--db", db]).exit_code == 2
+    env = {"BEMANNA_PASSWORD": "a long secret"}
+    args = ["user", "add", "Pool@Trondheim.no", "--org", "trondheim", "--role", "coordinator", "--db", db]
+    r = runner.invoke(app, args, env=env)
+    assert r.exit_code == 0, r.output
+    assert "a long secret" not in r.output
+    assert runner.invoke(app, args, env=env).exit_code == 2  # email taken
+    r = runner.invoke(app, [*args[:2], "x@y.no", "--org", "nowhere", "--role", "manager", "--db", db], env=env)
+    assert r.exit_code == 2 and "nowhere" in r.output
+    r = runner.invoke(app, ["user", "add", "w@y.no", "--org", "trondheim", "--role", "worker", "--db", db], env=env)
+    assert r.exit_code == 2 and "--worker" in r.output
+    r = runner.invoke(
+        app,
+        [*args[:2], "z@y.no", "--org", "trondheim", "--role", "manager", "--db", db],
+        env={"BEMANNA_PASSWORD": "short"},
+    )
+    assert r.exit_code == 2 and "8 characters" in r.output
+    client = client_for(make_engine(db))
+    me = client.get("/auth/me", headers=sign_in(client, "pool@trondheim.no", "a long secret")).json()
+    assert me["organisation"] == "trondheim" and me["role"] == "coordinator"

@@ -1,0 +1,45 @@
+"""Organisation-scoped row access shared by the routers: every lookup filters on the caller's organisation,
+so a ref from another organisation is simply not found (404), never read or changed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
+
+from fastapi import HTTPException, Query, status
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from api.schemas import Page
+
+Row = TypeVar("Row")
+Out = TypeVar("Out")
+
+Limit = Annotated[int, Query(ge=1, le=500, description="Items per page")]
+Offset = Annotated[int, Query(ge=0, le=1_000_000_000, description="Items to skip")]
+
+
+def invalid(field: str, message: str) -> HTTPException:
+    """A 422 shaped like FastAPI's own validation errors, naming the body field."""
+    detail = [{"type": "value_error", "loc": ["body", field], "msg": message}]
+    return HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail)
+
+
+def get(session: Session, model: type[Row], organisation_id: int, ref: str, what: str) -> Row:
+    row = session.exec(
+        select(model).where(model.organisation_id == organisation_id, model.ref == ref)  # type: ignore[attr-defined]
+    ).first()
+    if row is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no {what} {ref!r}")
+    return row
+
+
+def ensure_free(session: Session, model: type[Any], organisation_id: int, ref: str, what: str) -> None:
+    if session.exec(select(model).where(model.organisation_id == organisation_id, model.ref == ref)).first():
+        raise HTTPException(status.HTTP_409_CONFLICT, f"{what} {ref!r} exists already")
+
+
+def page(session: Session, query: Any, limit: int, offset: int, out: Callable[[Any], Out]) -> Page[Out]:
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(query.offset(offset).limit(limit)).all()
+    return Page(items=[out(r) for r in rows], total=total, limit=limit, offset=offset)

@@ -1,0 +1,67 @@
+"""Dependencies shared by the routers: a database session per request and the signed-in user.
+
+Every router takes the organisation from ``CurrentUser``, never from the request, so no request can
+reach another organisation's rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import OAuth2PasswordBearer
+from sqlmodel import Session, select
+
+from api.security import digest
+from models.enums import Role
+from models.tables import AccessToken, User
+
+oauth2 = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    with Session(request.app.state.engine) as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def _unauthorised(message: str) -> HTTPException:
+    return HTTPException(status.HTTP_401_UNAUTHORIZED, message, headers={"WWW-Authenticate": "Bearer"})
+
+
+def current_user(session: SessionDep, token: Annotated[str | None, Depends(oauth2)]) -> User:
+    if not token:
+        raise _unauthorised("sign in first: send 'Authorization: Bearer <token>' from POST /auth/token")
+    row = session.exec(select(AccessToken).where(AccessToken.digest == digest(token))).first()
+    if row is None or row.revoked or _aware(row.expires_at) <= dt.datetime.now(dt.UTC):
+        raise _unauthorised("the token is unknown, expired or revoked; sign in again")
+    user = session.get(User, row.user_id)
+    if user is None or not user.active:
+        raise _unauthorised("this account is disabled")
+    return user
+
+
+def _aware(t: dt.datetime) -> dt.datetime:
+    return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def require(*roles: Role) -> Callable[[User], User]:
+    """A dependency that admits only users with one of ``roles`` (403 for the others)."""
+
+    def check(user: CurrentUser) -> User:
+        if user.role not in roles:
+            allowed = " or ".join(r.value for r in roles)
+            raise HTTPException(status.HTTP_403_FORBIDDEN, f"only a {allowed} may do this; you are a {user.role}")
+        return user
+
+    return check
+
+
+Coordinator = Annotated[User, Depends(require(Role.coordinator))]

@@ -1,0 +1,74 @@
+"""Regions and skills: named lists everyone in the organisation reads and the coordinator keeps.
+One factory builds both routers."""
+
+# No ``from __future__ import annotations``: FastAPI must see the closure's types as real types.
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, status
+from sqlmodel import select
+
+from api import crud
+from api.deps import Coordinator, CurrentUser, SessionDep
+from api.schemas import NamedIn, NamedOut, NamedPatch, Page
+from models import tables as t
+
+
+def named_router(prefix: str, table: type[Any], what: str, used_by: list[tuple[Any, str]]) -> APIRouter:
+    """``used_by``: (column referring to this table, plural noun) pairs that block a delete."""
+    router = APIRouter(prefix=prefix, tags=[prefix.strip("/")])
+
+    def out(row: Any) -> NamedOut:
+        return NamedOut(id=row.ref, name=row.name)
+
+    @router.get("", response_model=Page[NamedOut], name=f"list_{what}s")
+    def list_named(
+        user: CurrentUser, session: SessionDep, limit: crud.Limit = 50, offset: crud.Offset = 0
+    ) -> Page[NamedOut]:
+        query = select(table).where(table.organisation_id == user.organisation_id).order_by(table.ref)
+        return crud.page(session, query, limit, offset, out)
+
+    @router.post("", response_model=NamedOut, status_code=status.HTTP_201_CREATED, name=f"create_{what}")
+    def create_named(body: NamedIn, user: Coordinator, session: SessionDep) -> NamedOut:
+        crud.ensure_free(session, table, user.organisation_id, body.id, what)
+        row = table(organisation_id=user.organisation_id, ref=body.id, name=body.name)
+        session.add(row)
+        session.commit()
+        return out(row)
+
+    @router.get("/{ref}", response_model=NamedOut, name=f"get_{what}")
+    def get_named(ref: str, user: CurrentUser, session: SessionDep) -> NamedOut:
+        return out(crud.get(session, table, user.organisation_id, ref, what))
+
+    @router.patch("/{ref}", response_model=NamedOut, name=f"rename_{what}")
+    def rename_named(ref: str, body: NamedPatch, user: Coordinator, session: SessionDep) -> NamedOut:
+        row = crud.get(session, table, user.organisation_id, ref, what)
+        row.name = body.name
+        session.add(row)
+        session.commit()
+        return out(row)
+
+    @router.delete("/{ref}", status_code=status.HTTP_204_NO_CONTENT, name=f"delete_{what}")
+    def delete_named(ref: str, user: Coordinator, session: SessionDep) -> None:
+        row = crud.get(session, table, user.organisation_id, ref, what)
+        for column, nouns in used_by:
+            if session.exec(select(column).where(column == row.id)).first() is not None:
+                raise HTTPException(status.HTTP_409_CONFLICT, f"{what} {ref!r} still has {nouns}; change them first")
+        session.delete(row)
+        session.commit()
+
+    return router
+
+
+regions = named_router(
+    "/regions",
+    t.Region,
+    "region",
+    [(t.Site.region_id, "sites"), (t.Farm.region_id, "farms"), (t.Worker.region_id, "workers")],
+)
+skills = named_router(
+    "/skills",
+    t.Skill,
+    "skill",
+    [(t.Qualification.skill_id, "qualified workers"), (t.ShiftSkill.skill_id, "shifts"), (t.JobSkill.skill_id, "jobs")],
+)

@@ -1,0 +1,91 @@
+"""Health sites and farms: one router each, built by one factory, as both are places in a region.
+
+Everyone in the organisation reads them (workers see where they may be sent); the coordinator changes them.
+"""
+
+# No ``from __future__ import annotations``: FastAPI must see the closure's ``schema`` as a real type.
+
+from typing import Any, cast
+
+from fastapi import APIRouter, Query, status
+from sqlmodel import Session, select
+
+from api import crud
+from api.deps import Coordinator, CurrentUser, SessionDep
+from api.schemas import Page
+from models import problem as p
+from models import tables as t
+from models.store import place_data, place_row
+
+
+def _region_id(session: Session, organisation_id: int, ref: str) -> int:
+    row = session.exec(select(t.Region).where(t.Region.organisation_id == organisation_id, t.Region.ref == ref)).first()
+    if row is None or row.id is None:
+        raise crud.invalid("region_id", f"no region {ref!r}; create it first")
+    return row.id
+
+
+def _regions(session: Session, organisation_id: int) -> dict[int, str]:
+    rows = session.exec(select(t.Region).where(t.Region.organisation_id == organisation_id)).all()
+    return {r.id: r.ref for r in rows if r.id is not None}
+
+
+def place_router(prefix: str, table: type[Any], schema: type[p.Place], what: str) -> APIRouter:
+    router = APIRouter(prefix=prefix, tags=[prefix.strip("/")])
+
+    def out(session: Session, row: Any, regions: dict[int, str] | None = None) -> p.Place:
+        return schema.model_validate(place_data(schema, row, regions or _regions(session, row.organisation_id)))
+
+    @router.get("", response_model=Page[schema], name=f"list_{what}s")  # type: ignore[valid-type]
+    def list_places(
+        user: CurrentUser,
+        session: SessionDep,
+        region: str | None = Query(None, description="Only places in this region (its id)"),
+        limit: crud.Limit = 50,
+        offset: crud.Offset = 0,
+    ) -> Page[p.Place]:
+        query = select(table).where(table.organisation_id == user.organisation_id)
+        if region is not None:
+            query = query.join(t.Region).where(t.Region.ref == region)
+        regions = _regions(session, user.organisation_id)
+        return crud.page(session, query.order_by(table.ref), limit, offset, lambda row: out(session, row, regions))
+
+    @router.post("", response_model=schema, status_code=status.HTTP_201_CREATED, name=f"create_{what}")
+    def create_place(given: schema, user: Coordinator, session: SessionDep) -> p.Place:  # type: ignore[valid-type]
+        body = cast(p.Place, given)
+        crud.ensure_free(session, table, user.organisation_id, body.id, what)
+        regions = {body.region_id: _region_id(session, user.organisation_id, body.region_id)}
+        row = place_row(table, user.organisation_id, body, regions)
+        session.add(row)
+        session.commit()
+        return out(session, row)
+
+    @router.get("/{ref}", response_model=schema, name=f"get_{what}")
+    def get_place(ref: str, user: CurrentUser, session: SessionDep) -> p.Place:
+        return out(session, crud.get(session, table, user.organisation_id, ref, what))
+
+    @router.put("/{ref}", response_model=schema, name=f"replace_{what}")
+    def replace_place(ref: str, given: schema, user: Coordinator, session: SessionDep) -> p.Place:  # type: ignore[valid-type]
+        body = cast(p.Place, given)
+        row = crud.get(session, table, user.organisation_id, ref, what)
+        if body.id != ref:
+            raise crud.invalid("id", f"{body.id!r} differs from the path's {ref!r}")
+        region_id = _region_id(session, user.organisation_id, body.region_id)
+        for field, value in body.model_dump(exclude={"id", "region_id"}).items():
+            setattr(row, field, value)
+        row.region_id = region_id
+        session.add(row)
+        session.commit()
+        return out(session, row)
+
+    @router.delete("/{ref}", status_code=status.HTTP_204_NO_CONTENT, name=f"delete_{what}")
+    def delete_place(ref: str, user: Coordinator, session: SessionDep) -> None:
+        row = crud.get(session, table, user.organisation_id, ref, what)
+        session.delete(row)
+        session.commit()  # a place with shifts or jobs is still in use: the database refuses (409)
+
+    return router
+
+
+sites = place_router("/sites", t.Site, p.Site, "site")
+farms = place_router("/farms", t.Farm, p.Farm, "farm")

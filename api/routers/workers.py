@@ -1,0 +1,212 @@
+"""Workers of the pool with their qualifications and availability.
+
+Coordinators keep everyone; managers and farmers read (they look for candidates); a worker reads and
+edits only their own profile. A worker's edit never approves a skill: skills they already held keep
+their approval, new ones wait for the coordinator (``POST .../qualifications/{skill}/approval``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, HTTPException, Query, status
+from pydantic import BaseModel, ConfigDict
+from sqlmodel import Session, col, delete, select
+
+from api import crud
+from api.deps import Coordinator, CurrentUser, SessionDep
+from api.schemas import Page
+from models import problem as p
+from models import tables as t
+from models.enums import Role, WorkerKind
+from models.store import worker_children, worker_data, worker_row
+
+router = APIRouter(prefix="/workers", tags=["workers"])
+
+READERS = (Role.coordinator, Role.manager, Role.farmer)
+
+
+class Approval(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    approved: bool
+    valid_until: dt.date | None = None
+
+
+def _refs(session: Session, model: Any, organisation_id: int) -> dict[str, int]:
+    rows = session.exec(select(model).where(model.organisation_id == organisation_id)).all()
+    return {r.ref: r.id for r in rows}
+
+
+def _out(session: Session, rows: list[t.Worker], organisation_id: int) -> list[p.Worker]:
+    ids = [w.id for w in rows]
+    quals: dict[int, list[t.Qualification]] = defaultdict(list)
+    avail: dict[int, list[t.Availability]] = defaultdict(list)
+    if ids:
+        for q in session.exec(select(t.Qualification).where(col(t.Qualification.worker_id).in_(ids))):
+            quals[q.worker_id].append(q)
+        for a in session.exec(
+            select(t.Availability).where(col(t.Availability.worker_id).in_(ids)).order_by(col(t.Availability.start_utc))
+        ):
+            avail[a.worker_id].append(a)
+    regions = {v: k for k, v in _refs(session, t.Region, organisation_id).items()}
+    skills = {v: k for k, v in _refs(session, t.Skill, organisation_id).items()}
+    out = []
+    for w in rows:
+        assert w.id is not None
+        out.append(p.Worker.model_validate(worker_data(w, quals[w.id], avail[w.id], regions, skills)))
+    return out
+
+
+def _check_refs(session: Session, body: p.Worker, organisation_id: int) -> tuple[int, dict[str, int]]:
+    regions, skills = _refs(session, t.Region, organisation_id), _refs(session, t.Skill, organisation_id)
+    if body.region_id not in regions:
+        raise crud.invalid("region_id", f"no region {body.region_id!r}")
+    for k, q in enumerate(body.qualifications):
+        if q.skill not in skills:
+            raise HTTPException(
+                status.HTTP_422_UNPROCESSABLE_CONTENT,
+                [
+                    {
+                        "type": "value_error",
+                        "loc": ["body", "qualifications", k, "skill"],
+                        "msg": f"no skill {q.skill!r}",
+                    }
+                ],
+            )
+    return regions[body.region_id], skills
+
+
+def _normalised(body: p.Worker, tz: str) -> p.Worker:
+    """Availability in UTC (times without an offset are the organisation's local time), ends after starts."""
+    zone = ZoneInfo(tz)
+    for k, a in enumerate(body.availability):
+        a.start, a.end = p.to_utc(a.start, zone), p.to_utc(a.end, zone)
+        if a.end <= a.start:
+            raise HTTPException(
+                status.HTTP_422_UNPROCESSABLE_CONTENT,
+                [{"type": "value_error", "loc": ["body", "availability", k, "end"], "msg": "must be after start"}],
+            )
+    return body
+
+
+def _own_or(user: t.User, worker: t.Worker, *roles: Role) -> None:
+    if user.role in roles or (user.role == Role.worker and user.worker_id == worker.id):
+        return
+    raise HTTPException(status.HTTP_403_FORBIDDEN, "workers may only see and change their own profile")
+
+
+def _timezone(session: Session, organisation_id: int) -> str:
+    org = session.get(t.Organisation, organisation_id)
+    assert org is not None
+    return org.timezone
+
+
+@router.get("", response_model=Page[p.Worker])
+def list_workers(
+    user: CurrentUser,
+    session: SessionDep,
+    region: Annotated[str | None, Query(description="Only workers of this region (its id)")] = None,
+    skill: Annotated[str | None, Query(description="Only workers with this skill approved")] = None,
+    kind: WorkerKind | None = None,
+    limit: crud.Limit = 50,
+    offset: crud.Offset = 0,
+) -> Page[p.Worker]:
+    if user.role not in READERS:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "workers see only their own profile: GET /workers/{id}")
+    query = select(t.Worker).where(t.Worker.organisation_id == user.organisation_id)
+    if region is not None:
+        query = query.join(t.Region).where(t.Region.ref == region)
+    if skill is not None:
+        approved = (
+            select(t.Qualification.worker_id)
+            .join(t.Skill)
+            .where(t.Skill.organisation_id == user.organisation_id, t.Skill.ref == skill, t.Qualification.approved)
+        )
+        query = query.where(col(t.Worker.id).in_(approved))
+    if kind is not None:
+        query = query.where(t.Worker.kind == kind)
+    page = crud.page(session, query.order_by(t.Worker.ref), limit, offset, lambda row: row)
+    return Page(
+        items=_out(session, page.items, user.organisation_id), total=page.total, limit=page.limit, offset=page.offset
+    )
+
+
+def add_worker(session: Session, organisation_id: int, body: p.Worker) -> t.Worker:
+    """Check and stage a new worker with qualifications and availability (the caller commits)."""
+    crud.ensure_free(session, t.Worker, organisation_id, body.id, "worker")
+    body = _normalised(body, _timezone(session, organisation_id))
+    region_id, skills = _check_refs(session, body, organisation_id)
+    row = worker_row(organisation_id, body, region_id)
+    session.add(row)
+    session.flush()
+    assert row.id is not None
+    session.add_all(worker_children(row.id, body, skills))
+    return row
+
+
+@router.post("", response_model=p.Worker, status_code=status.HTTP_201_CREATED)
+def create_worker(body: p.Worker, user: Coordinator, session: SessionDep) -> p.Worker:
+    row = add_worker(session, user.organisation_id, body)
+    session.commit()
+    return _out(session, [row], user.organisation_id)[0]
+
+
+@router.get("/{ref}", response_model=p.Worker)
+def get_worker(ref: str, user: CurrentUser, session: SessionDep) -> p.Worker:
+    row = crud.get(session, t.Worker, user.organisation_id, ref, "worker")
+    _own_or(user, row, *READERS)
+    return _out(session, [row], user.organisation_id)[0]
+
+
+@router.put("/{ref}", response_model=p.Worker)
+def replace_worker(ref: str, body: p.Worker, user: CurrentUser, session: SessionDep) -> p.Worker:
+    """Replace the profile, qualifications and availability. A worker's own edit keeps approvals as they were."""
+    row = crud.get(session, t.Worker, user.organisation_id, ref, "worker")
+    _own_or(user, row, Role.coordinator)
+    if body.id != ref:
+        raise crud.invalid("id", f"{body.id!r} differs from the path's {ref!r}")
+    body = _normalised(body, _timezone(session, user.organisation_id))
+    region_id, skills = _check_refs(session, body, user.organisation_id)
+    assert row.id is not None
+    if user.role != Role.coordinator:
+        held = {q.skill_id: q for q in session.exec(select(t.Qualification).where(t.Qualification.worker_id == row.id))}
+        for q in body.qualifications:
+            before = held.get(skills[q.skill])
+            q.approved = before.approved if before else False
+            q.valid_until = before.valid_until if before else q.valid_until
+    for field, value in (
+        worker_row(user.organisation_id, body, region_id).model_dump(exclude={"id", "organisation_id", "ref"}).items()
+    ):
+        setattr(row, field, value)
+    session.add(row)
+    session.execute(delete(t.Qualification).where(col(t.Qualification.worker_id) == row.id))
+    session.execute(delete(t.Availability).where(col(t.Availability.worker_id) == row.id))
+    session.add_all(worker_children(row.id, body, skills))
+    session.commit()
+    return _out(session, [row], user.organisation_id)[0]
+
+
+@router.delete("/{ref}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_worker(ref: str, user: Coordinator, session: SessionDep) -> None:
+    row = crud.get(session, t.Worker, user.organisation_id, ref, "worker")
+    session.delete(row)
+    session.commit()
+
+
+@router.post("/{ref}/qualifications/{skill}/approval", response_model=p.Worker)
+def approve(ref: str, skill: str, body: Approval, user: Coordinator, session: SessionDep) -> p.Worker:
+    """Approve (or revoke) a skill the worker registered, optionally until a licence's last valid day."""
+    row = crud.get(session, t.Worker, user.organisation_id, ref, "worker")
+    skill_row = crud.get(session, t.Skill, user.organisation_id, skill, "skill")
+    qual = session.exec(
+        select(t.Qualification).where(t.Qualification.worker_id == row.id, t.Qualification.skill_id == skill_row.id)
+    ).first()
+    if qual is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"worker {ref!r} has not registered skill {skill!r}")
+    qual.approved, qual.valid_until = body.approved, body.valid_until
+    session.add(qual)
+    session.commit()
+    return _out(session, [row], user.organisation_id)[0]

@@ -1,0 +1,56 @@
+"""Building blocks for API tests: an app on a fresh database, organisations, users and signed-in clients."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from api.app import create_app
+from api.security import new_user
+from models.enums import Role
+from models.tables import Organisation
+
+PASSWORD = "correct horse battery"
+
+
+def add_org(engine: Engine, ref: str) -> int:
+    with Session(engine) as session:
+        org = Organisation(ref=ref, name=ref.title())
+        session.add(org)
+        session.commit()
+        assert org.id is not None
+        return org.id
+
+
+def add_user(engine: Engine, org_id: int, email: str, role: Role, worker_id: int | None = None) -> None:
+    with Session(engine) as session:
+        session.add(new_user(org_id, email, role, PASSWORD, worker_id=worker_id))
+        session.commit()
+
+
+def sign_in(client: TestClient, email: str, password: str = PASSWORD) -> dict[str, str]:
+    r = client.post("/auth/token", data={"username": email, "password": password})
+    assert r.status_code == 200, r.text
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+def client_for(engine: Engine) -> TestClient:
+    return TestClient(create_app(engine), raise_server_exceptions=False)
+
+
+def two_pools(engine: Engine, oslo_user: tuple[str, Role], named: dict[str, list[str]]) -> tuple[TestClient, dict]:
+    """Organisations oslo and bergen, each with a coordinator (coord@<org>.no) and the ``named`` regions and
+    skills (``{"/regions": [...], "/skills": [...]}``); oslo also has ``oslo_user``. Signed-in headers by email."""
+    oslo, bergen = add_org(engine, "oslo"), add_org(engine, "bergen")
+    add_user(engine, oslo, "coord@oslo.no", Role.coordinator)
+    add_user(engine, oslo, *oslo_user)
+    add_user(engine, bergen, "coord@bergen.no", Role.coordinator)
+    client = client_for(engine)
+    who = {e: sign_in(client, e) for e in ("coord@oslo.no", oslo_user[0], "coord@bergen.no")}
+    for coord in (who["coord@oslo.no"], who["coord@bergen.no"]):
+        for path, refs in named.items():
+            for ref in refs:
+                r = client.post(path, json={"id": ref, "name": ref.title()}, headers=coord)
+                assert r.status_code == 201, r.text
+    return client, who
