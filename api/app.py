@@ -6,20 +6,37 @@ brought up to date (Alembic) before the first request.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
 from api import errors
-from api.routers import auth, named, places, postings, users, workers
+from api.jobs import JobRunner
+from api.routers import auth, named, places, postings, solve_jobs, users, workers
 from models.migrate import upgrade
 from models.store import make_engine
 
 
-def create_app(engine: Engine | None = None, *, migrate: bool = True) -> FastAPI:
+def create_app(engine: Engine | None = None, *, migrate: bool = True, runner: JobRunner | None = None) -> FastAPI:
+    """The app; ``runner`` (default: a process-pool ``JobRunner``) runs solve jobs while the app is up."""
     engine = engine or make_engine()
     if migrate:
         upgrade(engine)
+    jobs = runner or JobRunner(engine)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        jobs.start()
+        app.state.runner = jobs
+        try:
+            yield
+        finally:
+            jobs.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Bemanna",
         version="0.1.0",
         description="Municipal resource pool: who goes where, for health shifts and paid farm work.",
@@ -35,4 +52,5 @@ def create_app(engine: Engine | None = None, *, migrate: bool = True) -> FastAPI
     app.include_router(users.router)
     app.include_router(postings.shifts)
     app.include_router(postings.jobs)
+    app.include_router(solve_jobs.router)
     return app

@@ -93,6 +93,7 @@ def delete_organisation(session: Session, ref: str) -> bool:
         delete(t.User).where(col(t.User.organisation_id) == oid),
         delete(t.Assignment).where(col(t.Assignment.organisation_id) == oid),
         delete(t.SolveRun).where(col(t.SolveRun.organisation_id) == oid),
+        delete(t.SolveJob).where(col(t.SolveJob.organisation_id) == oid),
         delete(t.Qualification).where(col(t.Qualification.worker_id).in_(workers)),
         delete(t.Availability).where(col(t.Availability.worker_id).in_(workers)),
         delete(t.TravelOverride).where(col(t.TravelOverride.worker_id).in_(workers)),
@@ -355,20 +356,40 @@ def _refs(session: Session, model: Any, oid: int) -> dict[str, int]:
     return {row.ref: row.id for row in session.exec(select(model).where(model.organisation_id == oid))}
 
 
-def save_solution(session: Session, ref: str, solution: Solution) -> t.SolveRun:
-    """Replace the organisation's unpinned proposals by the solution's; other statuses stay as they are."""
+def save_solution(session: Session, ref: str, solution: Solution, items: set[str] | None = None) -> t.SolveRun:
+    """Replace the organisation's unpinned proposals by the solution's; other statuses stay as they are.
+
+    ``items`` (shift ids and ``job@day`` ids) limits the replacement to the work the solve planned, so
+    proposals outside a solve job's window survive; ``None`` means all of the organisation's work.
+    """
     oid = organisation(session, ref).id
     assert oid is not None
     workers = _refs(session, t.Worker, oid)
     shifts = _refs(session, t.Shift, oid)
     jobs = _refs(session, t.Job, oid)
-    session.execute(
-        delete(t.Assignment).where(
-            col(t.Assignment.organisation_id) == oid,
-            col(t.Assignment.status) == AssignmentStatus.proposed,
-            col(t.Assignment.pinned).is_(False),
-        )
-    )
+    replaceable = [
+        col(t.Assignment.organisation_id) == oid,
+        col(t.Assignment.status) == AssignmentStatus.proposed,
+        col(t.Assignment.pinned).is_(False),
+    ]
+    if items is None:
+        session.execute(delete(t.Assignment).where(*replaceable))
+    else:
+        job_days: dict[int, list[Any]] = defaultdict(list)
+        shift_ids = []
+        for item in items:
+            base, day = split_item_id(item)
+            if day is None:
+                shift_ids.append(shifts[base])
+            else:
+                job_days[jobs[base]].append(day)
+        session.execute(delete(t.Assignment).where(*replaceable, col(t.Assignment.shift_id).in_(shift_ids)))
+        for job_id, days in job_days.items():
+            session.execute(
+                delete(t.Assignment).where(
+                    *replaceable, col(t.Assignment.job_id) == job_id, col(t.Assignment.day).in_(days)
+                )
+            )
     session.flush()
     existing = session.exec(select(t.Assignment).where(t.Assignment.organisation_id == oid)).all()
     taken = {(a.worker_id, a.shift_id, a.job_id, a.day) for a in existing}

@@ -13,7 +13,16 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.enums import AssignmentStatus, AvailabilityKind, Priority, RequestKind, Role, SiteKind, WorkerKind
+from models.enums import (
+    AssignmentStatus,
+    AvailabilityKind,
+    JobState,
+    Priority,
+    RequestKind,
+    Role,
+    SiteKind,
+    WorkerKind,
+)
 
 
 def utcnow() -> dt.datetime:
@@ -261,3 +270,27 @@ class PlaceAccess(SQLModel, table=True):
     user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
     site_id: int | None = Field(default=None, foreign_key="site.id", index=True, ondelete="CASCADE")
     farm_id: int | None = Field(default=None, foreign_key="farm.id", index=True, ondelete="CASCADE")
+
+
+class SolveJob(SQLModel, table=True):
+    """A solve asked for over HTTP. The job runner takes queued jobs in order; the roster becomes proposed
+    assignments. Progress (best objective and bound so far) is written while it runs."""
+
+    __table_args__ = (CheckConstraint("last_day >= first_day", name="solvejob_days_in_order"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    created_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    state: JobState = Field(default=JobState.queued, index=True)
+    first_day: dt.date
+    last_day: dt.date
+    regions: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    time_limit: float = 30.0
+    started_at: dt.datetime | None = None
+    finished_at: dt.datetime | None = None
+    objective: int | None = None
+    bound: float | None = None
+    progress_seconds: float | None = None
+    assignments: int | None = None
+    unfilled_places: int | None = None
+    message: str = ""

@@ -24,15 +24,20 @@ class Executor(Protocol):
         """Start a solve; progress events are delivered in the caller's process, from a helper thread."""
         ...
 
+    def stop(self, future: Future[Solution]) -> None:
+        """Ask a running solve to end now; its future then resolves with the best roster found so far."""
+        ...
+
     def shutdown(self) -> None: ...
 
 
-def _solve_in_worker(problem_json: str, options: SolveOptions, events: Any) -> str:
+def _solve_in_worker(problem_json: str, options: SolveOptions, events: Any, stop_event: Any) -> str:
     def forward(p: Progress) -> None:
         if events is not None:
             events.put(p)
 
-    solution = solve(Problem.model_validate_json(problem_json), options, forward if events is not None else None)
+    problem = Problem.model_validate_json(problem_json)
+    solution = solve(problem, options, forward if events is not None else None, stop_event.is_set)
     return solution.model_dump_json()
 
 
@@ -43,15 +48,16 @@ class ProcessExecutor:
         self._ctx = mp.get_context("spawn")
         self._pool = ProcessPoolExecutor(max_workers=max_workers, mp_context=self._ctx)
         self._manager: Any = None
+        self._stops: dict[int, Any] = {}  # id(result future) -> the worker's stop event
 
     def submit(self, problem: Problem, options: SolveOptions, progress: ProgressFn | None = None) -> Future[Solution]:
-        events = None
-        if progress is not None:
-            if self._manager is None:
-                self._manager = self._ctx.Manager()
-            events = self._manager.Queue()
-        raw = self._pool.submit(_solve_in_worker, problem.model_dump_json(), options, events)
+        if self._manager is None:
+            self._manager = self._ctx.Manager()
+        events = self._manager.Queue() if progress is not None else None
+        stop_event = self._manager.Event()
+        raw = self._pool.submit(_solve_in_worker, problem.model_dump_json(), options, events, stop_event)
         result: Future[Solution] = Future()
+        self._stops[id(result)] = stop_event
 
         def pump() -> None:
             while not raw.done() or (events is not None and not events.empty()):
@@ -65,6 +71,7 @@ class ProcessExecutor:
         def finish(done: Future[str]) -> None:
             if events is not None:
                 pump_thread.join()
+            self._stops.pop(id(result), None)
             error = done.exception()
             if error is not None:
                 result.set_exception(error)
@@ -77,7 +84,14 @@ class ProcessExecutor:
         raw.add_done_callback(finish)
         return result
 
+    def stop(self, future: Future[Solution]) -> None:
+        stop_event = self._stops.get(id(future))
+        if stop_event is not None:
+            stop_event.set()
+
     def shutdown(self) -> None:
+        for stop_event in list(self._stops.values()):
+            stop_event.set()
         self._pool.shutdown(wait=True, cancel_futures=True)
         if self._manager is not None:
             self._manager.shutdown()

@@ -113,6 +113,7 @@ def _search(
     rng: random.Random,
     t0: float,
     on_improvement: Callable[[int, float], None] | None,
+    stop: Callable[[], bool] | None,
 ) -> None:
     """One thread of the search: its own model copy, sizes and random stream."""
     proto = model.proto
@@ -120,7 +121,7 @@ def _search(
     size = {"workers": 2.0, "days": 2.0, "block": 2.0}
     pick = {"workers": hoods.workers, "days": hoods.days_window, "block": hoods.block}
     kinds = list(pick)
-    while deadline - time.perf_counter() > 0.1:
+    while deadline - time.perf_counter() > 0.1 and not (stop is not None and stop()):
         with shared.lock:
             base, base_objective = shared.result.values, shared.result.objective
             shared.result.rounds += 1
@@ -162,6 +163,7 @@ def improve(
     seed: int,
     t0: float,
     on_improvement: Callable[[int, float], None] | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> LnsResult:
     """Improve a complete assignment of ``v.model`` (``values`` by proto index) until ``deadline``.
 
@@ -176,7 +178,7 @@ def improve(
     threads = [
         threading.Thread(
             target=_search,
-            args=(base.clone(), hoods, shared, deadline, random.Random(seed * 1009 + k), t0, on_improvement),
+            args=(base.clone(), hoods, shared, deadline, random.Random(seed * 1009 + k), t0, on_improvement, stop),
             daemon=True,
         )
         for k in range(max(1, workers))

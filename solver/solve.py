@@ -8,6 +8,7 @@ continuity. Managers get the most shifts covered; the quality goals never trade 
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -47,6 +48,7 @@ class Progress:
 
 
 ProgressFn = Callable[[Progress], None]
+StopFn = Callable[[], bool]  # polled during the search; True ends it early with the best roster so far
 
 
 class KeptAssignmentsInfeasible(ValueError):
@@ -56,6 +58,9 @@ class KeptAssignmentsInfeasible(ValueError):
         self.violations = violations
         lines = "\n".join(f"  - {v}" for v in violations)
         super().__init__(f"{len(violations)} kept (pinned or accepted) assignment problem(s):\n{lines}")
+
+    def __reduce__(self) -> tuple[type, tuple[list[Violation]]]:
+        return (type(self), (self.violations,))  # survives the trip back from a solver process
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
@@ -86,6 +91,7 @@ def _run(
     t0: float,
     progress: ProgressFn | None,
     target: float | None = None,
+    stop: StopFn | None = None,
 ) -> tuple[cp_model.CpSolver, Any, _Reporter]:
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.05, seconds)
@@ -98,8 +104,22 @@ def _run(
     elif options.workers == 2:
         solver.parameters.subsolvers.extend(["max_lp", "default_lp"])
     reporter = _Reporter(phase, t0, progress, target)
-    status = solver.solve(v.model, reporter)
+    done = threading.Event()
+    if stop is not None:
+        threading.Thread(target=_watch, args=(solver, stop, done), daemon=True).start()
+    try:
+        status = solver.solve(v.model, reporter)
+    finally:
+        done.set()
     return solver, status, reporter
+
+
+def _watch(solver: cp_model.CpSolver, stop: StopFn, done: threading.Event) -> None:
+    """Stop ``solver`` as soon as ``stop()`` says so (CP-SAT's stop_search is safe from another thread)."""
+    while not done.wait(0.1):
+        if stop():
+            solver.stop_search()
+            return
 
 
 def coverage_floor(inst: Instance) -> int:
@@ -118,8 +138,13 @@ def check_kept(problem: Problem) -> None:
         raise KeptAssignmentsInfeasible(violations)
 
 
-def solve(problem: Problem, options: SolveOptions | None = None, progress: ProgressFn | None = None) -> SolutionModel:
-    """Roster for ``problem``.
+def solve(
+    problem: Problem,
+    options: SolveOptions | None = None,
+    progress: ProgressFn | None = None,
+    stop: StopFn | None = None,
+) -> SolutionModel:
+    """Roster for ``problem``; ``stop`` ends the search early (the best roster so far is returned).
 
     Deterministic for ``workers=1`` and a fixed seed whenever the search ends before its time limit.
     """
@@ -140,7 +165,7 @@ def solve(problem: Problem, options: SolveOptions | None = None, progress: Progr
         v.model.minimize(coverage)
         budget = options.time_limit * options.coverage_share
         floor = coverage_floor(inst)
-        solver, status, rep = _run(v, options, budget, "coverage", t0, progress, target=floor)
+        solver, status, rep = _run(v, options, budget, "coverage", t0, progress, target=floor, stop=stop)
         first = rep.first
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             values = [solver.value(x) for x in v.x]
@@ -151,7 +176,7 @@ def solve(problem: Problem, options: SolveOptions | None = None, progress: Progr
     v.model.minimize(coverage + quality)
     deadline = t0 + options.time_limit
     remaining = deadline - time.perf_counter()
-    solver, status, rep = _run(v, options, remaining * (1 - options.lns_share), "quality", t0, progress)
+    solver, status, rep = _run(v, options, remaining * (1 - options.lns_share), "quality", t0, progress, stop=stop)
     first = first if first is not None else rep.first
     best_at = rep.last if rep.last is not None else first
     bound: float | None = None
@@ -159,7 +184,8 @@ def solve(problem: Problem, options: SolveOptions | None = None, progress: Progr
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         values = [solver.value(x) for x in v.x]
         model_objective = round(solver.objective_value)  # integer model; the float carries noise
-    if status == cp_model.FEASIBLE and options.lns_share > 0 and deadline - time.perf_counter() > 0.5:
+    stopped = stop is not None and stop()
+    if status == cp_model.FEASIBLE and options.lns_share > 0 and deadline - time.perf_counter() > 0.5 and not stopped:
         cp_bound = solver.best_objective_bound
 
         def report(objective: int, seconds: float) -> None:
@@ -176,6 +202,7 @@ def solve(problem: Problem, options: SolveOptions | None = None, progress: Progr
             seed=options.seed,
             t0=t0,
             on_improvement=report,
+            stop=stop,
         )
         values = [lns.values[x.index] for x in v.x]
         model_objective = lns.objective

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from models.generator import GeneratorConfig, generate
 from models.solution import SolveStatus
 from solver.executor import ProcessExecutor
@@ -45,3 +47,18 @@ def test_process_executor_runs_solves_and_forwards_progress() -> None:
         ex.shutdown()
     assert sol.status == SolveStatus.optimal and len(sol.assignments) == 2
     assert events and events[-1].phase in ("coverage", "quality")
+
+
+def test_executor_stop_ends_a_long_solve_early_with_a_valid_roster() -> None:
+    p = generate(GeneratorConfig(seed=2, workers=120, farms=6, days=7))
+    ex = ProcessExecutor(max_workers=1)
+    started = threading.Event()
+    try:
+        future = ex.submit(p, SolveOptions(time_limit=120, workers=2), lambda _: started.set())
+        assert started.wait(timeout=60)  # a first roster exists
+        ex.stop(future)
+        sol = future.result(timeout=60)
+    finally:
+        ex.shutdown()
+    assert sol.stats.wall_seconds is not None and sol.stats.wall_seconds < 60  # not the 120 s asked for
+    assert sol.assignments and validate_solution(p, sol) == []
