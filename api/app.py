@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 
 from api import errors
 from api.jobs import JobRunner
-from api.routers import auth, named, places, postings, solve_jobs, users, workers
+from api.routers import assignments, auth, named, places, postings, solve_jobs, users, workers
 from models.migrate import upgrade
 from models.store import make_engine
 
@@ -53,4 +53,5 @@ def create_app(engine: Engine | None = None, *, migrate: bool = True, runner: Jo
     app.include_router(postings.shifts)
     app.include_router(postings.jobs)
     app.include_router(solve_jobs.router)
+    app.include_router(assignments.router)
     return app
