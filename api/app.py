@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 
 from api import errors
 from api.jobs import JobRunner
-from api.routers import assignments, auth, named, places, postings, solve_jobs, users, workers
+from api.routers import assignments, auth, fill, named, places, postings, reports, solve_jobs, users, workers
 from models.migrate import upgrade
 from models.store import make_engine
 
@@ -50,8 +50,10 @@ def create_app(engine: Engine | None = None, *, migrate: bool = True, runner: Jo
     app.include_router(places.farms)
     app.include_router(workers.router)
     app.include_router(users.router)
+    app.include_router(fill.router)  # before /shifts/{ref} routes, which have no /fill
     app.include_router(postings.shifts)
     app.include_router(postings.jobs)
     app.include_router(solve_jobs.router)
     app.include_router(assignments.router)
+    app.include_router(reports.router)
     return app

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from api.app import create_app
 from api.security import new_user
-from models.enums import Role
-from models.tables import Organisation
+from models import problem as p
+from models.enums import AssignmentStatus, Role
+from models.store import save_problem
+from models.tables import Organisation, Worker
 
 PASSWORD = "correct horse battery"
 
@@ -54,3 +56,16 @@ def two_pools(engine: Engine, oslo_user: tuple[str, Role], named: dict[str, list
                 r = client.post(path, json={"id": ref, "name": ref.title()}, headers=coord)
                 assert r.status_code == 201, r.text
     return client, who
+
+
+def store_pool(
+    engine: Engine, prob: p.Problem, assignments: list[tuple[str, str, AssignmentStatus]]
+) -> tuple[int, dict[str, int]]:
+    """Store ``prob`` with these (worker, item, status) assignments as organisation oslo: its key, and
+    the workers' keys by id."""
+    rows = [p.Assignment(worker_id=w, item_id=i, status=s) for w, i, s in assignments]
+    with Session(engine) as session:
+        org = save_problem(session, prob.model_copy(update={"assignments": rows}), "oslo")
+        session.commit()
+        assert org.id is not None
+        return org.id, {w.ref: w.id for w in session.exec(select(Worker)) if w.id is not None}

@@ -10,27 +10,19 @@ from collections import Counter
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from api import offers
-from models import problem as p
 from models import tables as t
 from models.enums import AssignmentStatus, Role
-from models.store import save_problem
-from tests.api_helpers import add_org, add_user, client_for, sign_in
+from tests.api_helpers import add_org, add_user, client_for, sign_in, store_pool
 from tests.factory import problem, shift, worker
 
 
 def setup_pool(engine: Engine, workers: list[str], shifts: list[dict], proposals: list[tuple[str, str]]) -> dict:
     """Oslo with these workers (each signed up as worker <id>@oslo.no), shifts and proposed assignments."""
-    prob = problem([worker(w) for w in workers], shifts)
-    prob = prob.model_copy(update={"assignments": [p.Assignment(worker_id=w, item_id=s) for w, s in proposals]})
-    with Session(engine) as session:
-        org = save_problem(session, prob, "oslo")
-        session.commit()
-        assert org.id is not None
-        oslo = org.id
-        ids = {w.ref: w.id for w in session.exec(select(t.Worker))}
+    proposed = [(w, s, AssignmentStatus.proposed) for w, s in proposals]
+    oslo, ids = store_pool(engine, problem([worker(w) for w in workers], shifts), proposed)
     add_user(engine, oslo, "coord@oslo.no", Role.coordinator)
     add_user(engine, oslo, "manager@oslo.no", Role.manager)
     for w in workers:

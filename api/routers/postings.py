@@ -84,7 +84,7 @@ def posting_router(prefix: str, kind: Kind) -> APIRouter:
         place_ref = getattr(body, kind.place_field)
         if place_ref not in places:
             raise _error([kind.place_field], f"no {kind.place_table.__name__.lower()} {place_ref!r}")
-        _may_post(session, user, kind, places[place_ref])
+        may_post(session, user, kind, places[place_ref])
         skills = _refs(session, t.Skill, oid)
         for k, ref in enumerate(body.required_skills):
             if ref not in skills:
@@ -160,7 +160,7 @@ def posting_router(prefix: str, kind: Kind) -> APIRouter:
     @router.put("/{ref}", response_model=schema, name=f"replace_{kind.what}")
     def replace_posting(ref: str, given: schema, user: CurrentUser, session: SessionDep) -> Any:  # type: ignore[valid-type]
         row = crud.get(session, kind.table, user.organisation_id, ref, kind.what)
-        _may_post(session, user, kind, getattr(row, kind.place_field))
+        may_post(session, user, kind, getattr(row, kind.place_field))
         body, place_id, types, skills = checked(session, user, cast(Any, given))
         if body.id != ref:
             raise _error(["id"], f"{body.id!r} differs from the path's {ref!r}")
@@ -177,7 +177,7 @@ def posting_router(prefix: str, kind: Kind) -> APIRouter:
     @router.delete("/{ref}", status_code=status.HTTP_204_NO_CONTENT, name=f"delete_{kind.what}")
     def delete_posting(ref: str, user: CurrentUser, session: SessionDep) -> None:
         row = crud.get(session, kind.table, user.organisation_id, ref, kind.what)
-        _may_post(session, user, kind, getattr(row, kind.place_field))
+        may_post(session, user, kind, getattr(row, kind.place_field))
         session.delete(row)
         session.commit()
 
@@ -188,7 +188,7 @@ def _day_start(day: dt.date, kind: Kind) -> Any:
     return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC) if kind.table is t.Shift else day
 
 
-def _may_post(session: Session, user: t.User, kind: Kind, place_id: int) -> None:
+def may_post(session: Session, user: t.User, kind: Kind, place_id: int) -> None:
     if user.role == Role.coordinator:
         return
     if user.role == kind.poster:
@@ -199,7 +199,6 @@ def _may_post(session: Session, user: t.User, kind: Kind, place_id: int) -> None
     raise HTTPException(status.HTTP_403_FORBIDDEN, f"only a coordinator or a {kind.poster} may post {kind.what}s")
 
 
-shifts = posting_router(
-    "/shifts", Kind("shift", t.Shift, p.Shift, t.Site, "site_id", t.ShiftSkill, Role.manager, t.Shift.start_utc)
-)
+SHIFTS = Kind("shift", t.Shift, p.Shift, t.Site, "site_id", t.ShiftSkill, Role.manager, t.Shift.start_utc)
+shifts = posting_router("/shifts", SHIFTS)
 jobs = posting_router("/jobs", Kind("job", t.Job, p.Job, t.Farm, "farm_id", t.JobSkill, Role.farmer, t.Job.first_day))

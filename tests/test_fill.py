@@ -1,0 +1,69 @@
+"""Gap filling (solver.fill): every worker ranked or ruled out with a reason, kept work respected, and
+the chosen ones are exactly the cheapest that pass the validator."""
+
+from __future__ import annotations
+
+from models import problem as p
+from models.enums import AssignmentStatus
+from solver.fill import fill
+from solver.validator import validate
+from tests.factory import HOME, problem, shift, worker
+
+
+def gap_problem() -> p.Problem:
+    workers = [
+        worker("near"),
+        worker("far", home_lat=HOME[0] + 0.15),  # about 17 km
+        worker("mid", home_lat=HOME[0] + 0.05),
+        worker("unskilled", skills=("assistant_nurse",)),
+        worker("busy"),
+        worker("away", always_available=False, availability=[]),
+        worker("outside", home_lat=HOME[0] + 1.0, max_travel_km=20),
+        worker("tired"),
+        worker("said_no"),
+    ]
+    shifts = [
+        shift("gap", 1, 7, 8, headcount=3),
+        shift("other", 1, 8, 8),
+        shift("night", 0, 22, 8),
+    ]
+    prob = problem(workers, shifts)
+    kept = [("busy", "other", AssignmentStatus.accepted), ("tired", "night", AssignmentStatus.accepted)]
+    kept += [("mid", "gap", AssignmentStatus.accepted), ("said_no", "gap", AssignmentStatus.declined)]
+    return prob.model_copy(update={"assignments": [p.Assignment(worker_id=w, item_id=i, status=s) for w, i, s in kept]})
+
+
+def test_every_worker_is_ranked_or_ruled_out_with_a_reason() -> None:
+    result = fill(gap_problem(), "gap")
+    assert result.open_places == 2  # 3 needed, "mid" accepted already
+    assert result.chosen == ["near", "far"]  # the two cheapest that fit; nearer first
+    why = {c.worker_id: c for c in result.candidates}
+    assert [c.worker_id for c in result.candidates][:2] == ["near", "far"]
+    assert why["near"].rank == 1 and why["near"].chosen and why["near"].reason.startswith("chosen")
+    assert why["far"].km > why["near"].km
+    assert why["unskilled"].reason == "lacks an approved, valid skill 'nurse'"
+    assert why["busy"].reason == "busy with overlapping work"
+    assert why["away"].reason == "not available then"
+    assert "beyond their 20 km radius" in why["outside"].reason
+    assert why["tired"].reason.startswith("would get under 11 h rest")
+    assert why["said_no"].reason.startswith("declined")
+    assert why["mid"].reason == "already booked on this work"
+    assert {c.worker_id for c in result.candidates} == {w.id for w in gap_problem().workers}
+
+
+def test_chosen_workers_pass_the_validator_with_the_kept_work() -> None:
+    prob = gap_problem()
+    result = fill(prob, "gap")
+    roster = [(a.worker_id, a.item_id) for a in prob.assignments if a.kept]
+    roster += [(w, "gap") for w in result.chosen]
+    assert [v for v in validate(prob, roster) if v.rule not in ("min_hours",)] == []
+
+
+def test_every_fitting_worker_passes_alone_and_every_ruled_out_one_breaks_a_rule() -> None:
+    prob = gap_problem()
+    kept = [(a.worker_id, a.item_id) for a in prob.assignments if a.kept]
+    for c in fill(prob, "gap").candidates:
+        if c.reason.startswith(("already", "declined")):
+            continue
+        broken = validate(prob, [*kept, (c.worker_id, "gap")])
+        assert (c.rank is None) == bool(broken), (c, broken)
