@@ -16,17 +16,24 @@ $(STAMP): $(BIN)/uv uv.lock pyproject.toml
 	UV_PYTHON_DOWNLOADS=never $(BIN)/uv sync --frozen --inexact --python $(BIN)/python
 	@touch $@
 
+# ical.js (Thunderbird's parser) is the feed tests' second, independent parser; without npm they skip it.
+ICALJS := tests/icaljs/node_modules/.package-lock.json
+$(ICALJS): tests/icaljs/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix tests/icaljs --silent --no-audit --no-fund || echo "npm ci failed: the ical.js checks will skip"; \
+	else echo "npm not found: the ical.js checks will skip"; fi
+
 demo: $(STAMP)
 	$(BIN)/bemanna demo
 
-test: $(STAMP)
+test: $(STAMP) $(ICALJS)
 	$(BIN)/python -m pytest -n 2 -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy solver models api
+	$(BIN)/mypy solver models api calendars
 
 format: $(STAMP)
 	$(BIN)/ruff format . && $(BIN)/ruff check --fix .

@@ -12,27 +12,46 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
-from api import errors
+from api import errors, redact
+from api.calendar_refresh import CalendarRefresher
 from api.jobs import JobRunner
-from api.routers import assignments, auth, fill, named, places, postings, reports, solve_jobs, users, workers
+from api.routers import (
+    assignments,
+    auth,
+    busy_times,
+    calendars,
+    fill,
+    named,
+    places,
+    postings,
+    reports,
+    solve_jobs,
+    users,
+    workers,
+)
 from models.migrate import upgrade
 from models.store import make_engine
 
 
 def create_app(engine: Engine | None = None, *, migrate: bool = True, runner: JobRunner | None = None) -> FastAPI:
-    """The app; ``runner`` (default: a process-pool ``JobRunner``) runs solve jobs while the app is up."""
+    """The app; ``runner`` (default: a process-pool ``JobRunner``) runs solve jobs while the app is up,
+    and a ``CalendarRefresher`` re-imports registered calendar URLs."""
     engine = engine or make_engine()
     if migrate:
         upgrade(engine)
     jobs = runner or JobRunner(engine)
+    calendars_refresher = CalendarRefresher(engine)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        redact.install()  # again: a server may have configured its loggers after create_app
         jobs.start()
+        calendars_refresher.start()
         app.state.runner = jobs
         try:
             yield
         finally:
+            calendars_refresher.stop()
             jobs.stop()
 
     app = FastAPI(
@@ -43,6 +62,7 @@ def create_app(engine: Engine | None = None, *, migrate: bool = True, runner: Jo
     )
     app.state.engine = engine
     errors.install(app)
+    redact.install()  # feed URLs carry their key: access logs show it masked
     app.include_router(auth.router)
     app.include_router(named.regions)
     app.include_router(named.skills)
@@ -56,4 +76,6 @@ def create_app(engine: Engine | None = None, *, migrate: bool = True, runner: Jo
     app.include_router(solve_jobs.router)
     app.include_router(assignments.router)
     app.include_router(reports.router)
+    app.include_router(calendars.router)
+    app.include_router(busy_times.router)
     return app

@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 
 from models import tables as t
 from models.enums import AssignmentStatus
+from models.revisions import revise
 
 BEFORE_WRITE: Callable[[], None] | None = None  # a test seam: widens the race window in the race tests
 
@@ -105,8 +106,8 @@ def accept(session: Session, assignment_id: int) -> t.Assignment:
             raise _conflict("you have accepted other work at the same time")
     if BEFORE_WRITE is not None:
         BEFORE_WRITE()
-    a.status, a.updated_at = AssignmentStatus.accepted, dt.datetime.now(dt.UTC)
-    session.add(a)
+    a.status = AssignmentStatus.accepted
+    revise(session, a)
     session.commit()
     return a
 
@@ -117,7 +118,7 @@ def move(session: Session, a: t.Assignment, frm: tuple[AssignmentStatus, ...], t
     locked = _lock(session, t.Assignment, a.id)
     if locked.status not in frm:
         raise _conflict(f"this assignment is {locked.status}; only {' or '.join(frm)} ones can become {to}")
-    locked.status, locked.updated_at = to, dt.datetime.now(dt.UTC)
-    session.add(locked)
+    locked.status = to
+    revise(session, locked)
     session.commit()
     return locked

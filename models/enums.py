@@ -63,3 +63,13 @@ class JobState(StrEnum):
     succeeded = "succeeded"
     failed = "failed"
     cancelled = "cancelled"
+
+
+class FeedKind(StrEnum):
+    """Whose calendar feed: one worker's assignments, one site's shifts, one farm's job days, or the whole
+    organisation's work (for coordinators)."""
+
+    worker = "worker"
+    site = "site"
+    farm = "farm"
+    organisation = "organisation"

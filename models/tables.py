@@ -8,6 +8,7 @@ organisation, so several pools can share one database. Datetimes are aware and s
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, Column, UniqueConstraint
@@ -16,6 +17,7 @@ from sqlmodel import Field, SQLModel
 from models.enums import (
     AssignmentStatus,
     AvailabilityKind,
+    FeedKind,
     JobState,
     Priority,
     RequestKind,
@@ -27,6 +29,20 @@ from models.enums import (
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def new_uid() -> str:
+    """A calendar UID: random, so it never repeats even where the database reuses a deleted row's id."""
+    return uuid.uuid4().hex
+
+
+class Revised(SQLModel):
+    """What calendar clients need to notice a change: a stable UID, a SEQUENCE counter raised on every
+    change, and the time of the last change (LAST-MODIFIED)."""
+
+    uid: str = Field(default_factory=new_uid, max_length=36)
+    sequence: int = 0
+    updated_at: dt.datetime = Field(default_factory=utcnow)
 
 
 class Organisation(SQLModel, table=True):
@@ -115,6 +131,10 @@ class Qualification(SQLModel, table=True):
 
 
 class Availability(SQLModel, table=True):
+    """A window of (un)availability. ``source`` is None for windows the worker or coordinator entered, or
+    names the calendar import that made the row (``ics-upload``, ``ics-url``), so a re-import replaces
+    its own rows and never touches the hand-entered ones."""
+
     __table_args__ = (CheckConstraint("end_utc > start_utc", name="availability_ends_after_start"),)
     id: int | None = Field(default=None, primary_key=True)
     worker_id: int = Field(foreign_key="worker.id", index=True, ondelete="CASCADE")
@@ -122,6 +142,7 @@ class Availability(SQLModel, table=True):
     start_utc: dt.datetime = Field(index=True)
     end_utc: dt.datetime
     weight: int = 1
+    source: str | None = Field(default=None, max_length=20)
 
 
 class ShiftRequest(SQLModel, table=True):
@@ -143,7 +164,7 @@ class TravelOverride(SQLModel, table=True):
     km: float
 
 
-class Shift(Owned, table=True):
+class Shift(Owned, Revised, table=True):
     __table_args__ = (
         UniqueConstraint("organisation_id", "ref"),
         CheckConstraint("end_utc > start_utc", name="shift_ends_after_start"),
@@ -168,7 +189,7 @@ class ShiftSkill(SQLModel, table=True):
     position: int = 0
 
 
-class Job(Owned, table=True):
+class Job(Owned, Revised, table=True):
     __table_args__ = (
         UniqueConstraint("organisation_id", "ref"),
         CheckConstraint("last_day >= first_day", name="job_last_day_not_before_first"),
@@ -191,7 +212,7 @@ class JobSkill(SQLModel, table=True):
     position: int = 0
 
 
-class Assignment(SQLModel, table=True):
+class Assignment(Revised, table=True):
     """A worker on a shift, or on one day of a job. Exactly one of the two targets is set."""
 
     __table_args__ = (
@@ -211,7 +232,6 @@ class Assignment(SQLModel, table=True):
     day: dt.date | None = None
     status: AssignmentStatus = AssignmentStatus.proposed
     pinned: bool = False
-    updated_at: dt.datetime = Field(default_factory=utcnow)
 
 
 class SolveRun(SQLModel, table=True):
@@ -294,3 +314,60 @@ class SolveJob(SQLModel, table=True):
     assignments: int | None = None
     unfilled_places: int | None = None
     message: str = ""
+
+
+class FeedToken(SQLModel, table=True):
+    """The secret in a calendar feed's URL (calendar apps cannot sign in), stored only as its SHA-256
+    digest. One per worker, site, farm or organisation: a new one replaces (revokes) the old."""
+
+    __table_args__ = (
+        CheckConstraint(
+            "(kind = 'worker' AND worker_id IS NOT NULL AND site_id IS NULL AND farm_id IS NULL)"
+            " OR (kind = 'site' AND site_id IS NOT NULL AND worker_id IS NULL AND farm_id IS NULL)"
+            " OR (kind = 'farm' AND farm_id IS NOT NULL AND worker_id IS NULL AND site_id IS NULL)"
+            " OR (kind = 'organisation' AND worker_id IS NULL AND site_id IS NULL AND farm_id IS NULL)",
+            name="feedtoken_one_scope",
+        ),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    kind: FeedKind
+    worker_id: int | None = Field(default=None, foreign_key="worker.id", index=True, ondelete="CASCADE")
+    site_id: int | None = Field(default=None, foreign_key="site.id", index=True, ondelete="CASCADE")
+    farm_id: int | None = Field(default=None, foreign_key="farm.id", index=True, ondelete="CASCADE")
+    digest: str = Field(max_length=64, unique=True, index=True)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class CalendarTombstone(SQLModel, table=True):
+    """An event of deleted work, kept so feeds can publish it as CANCELLED until clients have removed it.
+
+    Either for one worker's feed (``worker_id``) or for the feeds of a place and the organisation
+    (``site_id`` or ``farm_id``).
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    uid: str = Field(max_length=64)
+    worker_id: int | None = Field(default=None, foreign_key="worker.id", index=True, ondelete="CASCADE")
+    site_id: int | None = Field(default=None, foreign_key="site.id", index=True, ondelete="CASCADE")
+    farm_id: int | None = Field(default=None, foreign_key="farm.id", index=True, ondelete="CASCADE")
+    summary: str
+    start_utc: dt.datetime
+    end_utc: dt.datetime
+    sequence: int
+    cancelled_at: dt.datetime = Field(default_factory=utcnow, index=True)
+
+
+class CalendarSource(SQLModel, table=True):
+    """A worker's own calendar, registered by URL, whose busy times become unavailability. The URL is
+    as secret as a password (it usually carries a private token): never logged, shown only masked."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    worker_id: int = Field(foreign_key="worker.id", unique=True, index=True, ondelete="CASCADE")
+    url: str = Field(max_length=2000)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    checked_at: dt.datetime | None = None  # the last attempt, good or bad: when the next is due
+    fetched_at: dt.datetime | None = None  # the last good fetch
+    busy_periods: int = 0
+    error: str = ""

@@ -18,6 +18,7 @@ from api.deps import Coordinator, CurrentUser, SessionDep
 from api.schemas import Page
 from models import tables as t
 from models.enums import AssignmentStatus, ItemKind, Role
+from models.revisions import revise
 from models.work_items import job_item_id
 
 router = APIRouter(prefix="/assignments", tags=["assignments and offers"])
@@ -142,8 +143,8 @@ def offer(body: OfferIn, user: Coordinator, session: SessionDep) -> list[Assignm
     rows = session.exec(query.with_for_update(of=t.Assignment)).all()
     now = dt.datetime.now(dt.UTC)
     for a in rows:
-        a.status, a.updated_at = AssignmentStatus.offered, now
-        session.add(a)
+        a.status = AssignmentStatus.offered
+        revise(session, a, now)
     session.commit()
     return [_out(session, a) for a in rows]
 

@@ -15,6 +15,7 @@ from api.deps import CurrentUser, SessionDep
 from api.routers.postings import SHIFTS, may_post
 from models import tables as t
 from models.enums import AssignmentStatus
+from models.revisions import revise
 from models.store import load_problem
 from models.window import window
 from solver.fill import fill
@@ -71,8 +72,11 @@ def fill_shift(
                 assert worker.id is not None and shift.id is not None
                 row = t.Assignment(organisation_id=user.organisation_id, worker_id=worker.id, shift_id=shift.id)
             if row.status in (AssignmentStatus.proposed, AssignmentStatus.offered):
-                row.status, row.updated_at = AssignmentStatus.offered, now
-                session.add(row)
+                if row.status != AssignmentStatus.offered:
+                    row.status = AssignmentStatus.offered
+                    session.add(row)
+                    session.flush()
+                    revise(session, row, now)
                 offered.append(ref_w)
         session.commit()
     return FillOut(

@@ -20,7 +20,10 @@ from api.schemas import Page
 from models import problem as p
 from models import tables as t
 from models.enums import Role
+from models.revisions import bury_job_days, bury_shift, job_days, revise
 from models.store import job_data, job_row, shift_data, shift_row, skill_links
+
+REVISION = {"uid", "sequence", "updated_at"}  # an edit raises these (revise), never resets them
 
 
 def _refs(session: Session, model: Any, oid: int) -> dict[str, int]:
@@ -165,9 +168,12 @@ def posting_router(prefix: str, kind: Kind) -> APIRouter:
         if body.id != ref:
             raise _error(["id"], f"{body.id!r} differs from the path's {ref!r}")
         fresh = kind.row(body, user.organisation_id, place_id, types)
-        for field, value in fresh.model_dump(exclude={"id", "organisation_id", "ref"}).items():
+        if isinstance(row, t.Job):  # days leaving the job's range: their events go CANCELLED
+            keep = set(job_days(fresh))
+            bury_job_days(session, row, [d for d in job_days(row) if d not in keep])
+        for field, value in fresh.model_dump(exclude={"id", "organisation_id", "ref", *REVISION}).items():
             setattr(row, field, value)
-        session.add(row)
+        revise(session, row)
         owner = getattr(kind.link, kind.owner)
         session.execute(delete(kind.link).where(col(owner) == row.id))
         session.add_all(skill_links(kind.link, row.id, body.required_skills, skills))
@@ -178,6 +184,10 @@ def posting_router(prefix: str, kind: Kind) -> APIRouter:
     def delete_posting(ref: str, user: CurrentUser, session: SessionDep) -> None:
         row = crud.get(session, kind.table, user.organisation_id, ref, kind.what)
         may_post(session, user, kind, getattr(row, kind.place_field))
+        if isinstance(row, t.Shift):
+            bury_shift(session, row)
+        else:
+            bury_job_days(session, row, job_days(row))
         session.delete(row)
         session.commit()
 

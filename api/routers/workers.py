@@ -22,6 +22,7 @@ from api.schemas import Page
 from models import problem as p
 from models import tables as t
 from models.enums import Role, WorkerKind
+from models.revisions import before_worker_deleted
 from models.store import worker_children, worker_data, worker_row
 
 router = APIRouter(prefix="/workers", tags=["workers"])
@@ -48,7 +49,9 @@ def _out(session: Session, rows: list[t.Worker], organisation_id: int) -> list[p
         for q in session.exec(select(t.Qualification).where(col(t.Qualification.worker_id).in_(ids))):
             quals[q.worker_id].append(q)
         for a in session.exec(
-            select(t.Availability).where(col(t.Availability.worker_id).in_(ids)).order_by(col(t.Availability.start_utc))
+            select(t.Availability)
+            .where(col(t.Availability.worker_id).in_(ids), col(t.Availability.source).is_(None))
+            .order_by(col(t.Availability.start_utc))
         ):
             avail[a.worker_id].append(a)
     regions = {v: k for k, v in _refs(session, t.Region, organisation_id).items()}
@@ -163,7 +166,9 @@ def get_worker(ref: str, user: CurrentUser, session: SessionDep) -> p.Worker:
 
 @router.put("/{ref}", response_model=p.Worker)
 def replace_worker(ref: str, body: p.Worker, user: CurrentUser, session: SessionDep) -> p.Worker:
-    """Replace the profile, qualifications and availability. A worker's own edit keeps approvals as they were."""
+    """Replace the profile, qualifications and availability. A worker's own edit keeps approvals as they were.
+
+    ``availability`` here is what people entered; busy times imported from a calendar stay as they are."""
     row = crud.get(session, t.Worker, user.organisation_id, ref, "worker")
     _own_or(user, row, Role.coordinator)
     if body.id != ref:
@@ -183,7 +188,9 @@ def replace_worker(ref: str, body: p.Worker, user: CurrentUser, session: Session
         setattr(row, field, value)
     session.add(row)
     session.execute(delete(t.Qualification).where(col(t.Qualification.worker_id) == row.id))
-    session.execute(delete(t.Availability).where(col(t.Availability.worker_id) == row.id))
+    session.execute(  # imported busy times are the import's own: GET /workers/{id}/busy-times
+        delete(t.Availability).where(col(t.Availability.worker_id) == row.id, col(t.Availability.source).is_(None))
+    )
     session.add_all(worker_children(row.id, body, skills))
     session.commit()
     return _out(session, [row], user.organisation_id)[0]
@@ -192,6 +199,7 @@ def replace_worker(ref: str, body: p.Worker, user: CurrentUser, session: Session
 @router.delete("/{ref}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_worker(ref: str, user: Coordinator, session: SessionDep) -> None:
     row = crud.get(session, t.Worker, user.organisation_id, ref, "worker")
+    before_worker_deleted(session, row)
     session.delete(row)
     session.commit()
 

@@ -1,0 +1,164 @@
+"""Revisions of work as calendar clients see it.
+
+A subscribed calendar only updates an event whose SEQUENCE went up, and only removes one that the feed
+publishes as CANCELLED. So every change a feed shows raises a counter here, and deleted work leaves a
+tombstone behind. A worker's event counts the assignment's changes plus its work's (both only grow, so
+the sum does too); a place's event counts its work's, which every staffing change raises as well.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from models import tables as t
+from models.enums import AssignmentStatus
+from models.work_items import job_item_id
+
+SHOWN = (
+    AssignmentStatus.offered,
+    AssignmentStatus.accepted,
+    AssignmentStatus.declined,
+    AssignmentStatus.cancelled,
+)  # the statuses a worker's feed shows (proposals are the coordinator's draft)
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def utc(value: dt.datetime) -> dt.datetime:
+    """Aware UTC (SQLite hands some datetimes back naive)."""
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+def work_of(session: Session, a: t.Assignment) -> t.Shift | t.Job:
+    work = session.get(t.Shift, a.shift_id) if a.shift_id is not None else session.get(t.Job, a.job_id)
+    assert work is not None
+    return work
+
+
+def revise(session: Session, row: t.Shift | t.Job | t.Assignment, when: dt.datetime | None = None) -> None:
+    """One change to a shift, a job or an assignment (an assignment's change is its work's change too)."""
+    when = when or now()
+    row.sequence += 1
+    row.updated_at = when
+    session.add(row)
+    if isinstance(row, t.Assignment) and row.status != AssignmentStatus.proposed:
+        revise(session, work_of(session, row), when)
+
+
+def assignment_span(a: t.Assignment, work: t.Shift | t.Job, tz: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
+    if isinstance(work, t.Shift):
+        return utc(work.start_utc), utc(work.end_utc)
+    assert a.day is not None
+    return job_day_span(work, a.day, tz)
+
+
+def job_day_span(job: t.Job, day: dt.date, tz: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
+    start = dt.datetime.combine(day, job.daily_start, tzinfo=tz).astimezone(dt.UTC)
+    return start, start + dt.timedelta(hours=job.daily_hours)
+
+
+def job_day_uid(job: t.Job, day: dt.date) -> str:
+    return job_item_id(job.uid, day)
+
+
+def _timezone(session: Session, organisation_id: int) -> ZoneInfo:
+    org = session.get(t.Organisation, organisation_id)
+    assert org is not None
+    return ZoneInfo(org.timezone)
+
+
+def _bury_assignments(session: Session, work: t.Shift | t.Job, rows: list[t.Assignment], when: dt.datetime) -> None:
+    tz = _timezone(session, work.organisation_id)
+    title = work.title or "Shift"
+    for a in rows:
+        if a.status not in SHOWN:
+            continue
+        start, end = assignment_span(a, work, tz)
+        session.add(
+            t.CalendarTombstone(
+                organisation_id=work.organisation_id,
+                uid=a.uid,
+                worker_id=a.worker_id,
+                summary=f"Cancelled: {title}",
+                start_utc=start,
+                end_utc=end,
+                sequence=a.sequence + work.sequence + 1,
+                cancelled_at=when,
+            )
+        )
+
+
+def bury_shift(session: Session, shift: t.Shift) -> None:
+    """Before a shift is deleted: its events stay in feeds as CANCELLED."""
+    when = now()
+    rows = list(session.exec(select(t.Assignment).where(t.Assignment.shift_id == shift.id)))
+    _bury_assignments(session, shift, rows, when)
+    session.add(
+        t.CalendarTombstone(
+            organisation_id=shift.organisation_id,
+            uid=shift.uid,
+            site_id=shift.site_id,
+            summary=f"Cancelled: {shift.title or 'Shift'}",
+            start_utc=utc(shift.start_utc),
+            end_utc=utc(shift.end_utc),
+            sequence=shift.sequence + 1,
+            cancelled_at=when,
+        )
+    )
+
+
+def bury_job_days(session: Session, job: t.Job, days: list[dt.date]) -> None:
+    """Before a job is deleted, or days drop out of its range: those days' events stay in feeds as
+    CANCELLED. Assignments on dropped days are cancelled (deleted with the job when it goes)."""
+    when = now()
+    if not days:
+        return
+    tz = _timezone(session, job.organisation_id)
+    rows = list(
+        session.exec(select(t.Assignment).where(t.Assignment.job_id == job.id, col(t.Assignment.day).in_(days)))
+    )
+    _bury_assignments(session, job, rows, when)
+    for day in days:
+        start, end = job_day_span(job, day, tz)
+        session.add(
+            t.CalendarTombstone(
+                organisation_id=job.organisation_id,
+                uid=job_day_uid(job, day),
+                farm_id=job.farm_id,
+                summary=f"Cancelled: {job.title}",
+                start_utc=start,
+                end_utc=end,
+                sequence=job.sequence + 1,
+                cancelled_at=when,
+            )
+        )
+    for a in rows:
+        session.delete(a)
+
+
+def job_days(job: t.Job | Any) -> list[dt.date]:
+    return [job.first_day + dt.timedelta(days=i) for i in range((job.last_day - job.first_day).days + 1)]
+
+
+def before_worker_deleted(session: Session, worker: t.Worker) -> None:
+    """The places whose feeds named this worker change."""
+    rows = session.exec(
+        select(t.Assignment).where(
+            t.Assignment.worker_id == worker.id,
+            col(t.Assignment.status).in_([AssignmentStatus.offered, AssignmentStatus.accepted]),
+        )
+    )
+    when = now()
+    seen: set[tuple[str, int]] = set()
+    for a in rows:
+        work = work_of(session, a)
+        key = (type(work).__name__, work.id or 0)
+        if key not in seen:
+            seen.add(key)
+            revise(session, work, when)
