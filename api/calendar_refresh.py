@@ -1,14 +1,19 @@
-"""A background thread that keeps registered calendar URLs fresh while the server runs (every source
-is tried again ``REFRESH_EVERY`` after its last attempt; see ``calendars.imports.refresh_due``)."""
+"""A background thread for calendars while the server runs: registered calendar URLs are refreshed
+(each tried again ``REFRESH_EVERY`` after its last attempt; see ``calendars.imports.refresh_due``), and
+tombstones that feeds no longer show are forgotten."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
+from calendars.events import KEEP_CANCELLED
 from calendars.imports import refresh_due
+from models.revisions import prune_tombstones
 
 log = logging.getLogger("bemanna.calendars")
 
@@ -31,6 +36,12 @@ class CalendarRefresher:
     def _loop(self) -> None:
         while not self._halt.wait(self.check_seconds):
             try:
-                refresh_due(self.engine)
+                self.run_once()
             except Exception as error:  # a database hiccup must not end the thread
                 log.error("calendar refresh pass failed: %s", type(error).__name__)
+
+    def run_once(self) -> None:
+        refresh_due(self.engine)
+        with Session(self.engine) as session:
+            prune_tombstones(session, dt.datetime.now(dt.UTC) - KEEP_CANCELLED)
+            session.commit()

@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, delete, select
 
 from models import tables as t
 from models.enums import AssignmentStatus
@@ -73,25 +73,33 @@ def _timezone(session: Session, organisation_id: int) -> ZoneInfo:
     return ZoneInfo(org.timezone)
 
 
+def _stone(
+    work: t.Shift | t.Job,
+    uid: str,
+    span: tuple[dt.datetime, dt.datetime],
+    sequence: int,
+    when: dt.datetime,
+    **owner: int | None,
+) -> t.CalendarTombstone:
+    """A tombstone for one event of ``work``; ``owner`` names whose feed shows it (worker_id, site_id or farm_id)."""
+    return t.CalendarTombstone(
+        organisation_id=work.organisation_id,
+        uid=uid,
+        summary=f"Cancelled: {work.title or 'Shift'}",
+        start_utc=span[0],
+        end_utc=span[1],
+        sequence=sequence,
+        cancelled_at=when,
+        **owner,  # type: ignore[arg-type]
+    )
+
+
 def _bury_assignments(session: Session, work: t.Shift | t.Job, rows: list[t.Assignment], when: dt.datetime) -> None:
     tz = _timezone(session, work.organisation_id)
-    title = work.title or "Shift"
     for a in rows:
-        if a.status not in SHOWN:
-            continue
-        start, end = assignment_span(a, work, tz)
-        session.add(
-            t.CalendarTombstone(
-                organisation_id=work.organisation_id,
-                uid=a.uid,
-                worker_id=a.worker_id,
-                summary=f"Cancelled: {title}",
-                start_utc=start,
-                end_utc=end,
-                sequence=a.sequence + work.sequence + 1,
-                cancelled_at=when,
-            )
-        )
+        if a.status in SHOWN:
+            span = assignment_span(a, work, tz)
+            session.add(_stone(work, a.uid, span, a.sequence + work.sequence + 1, when, worker_id=a.worker_id))
 
 
 def bury_shift(session: Session, shift: t.Shift) -> None:
@@ -99,18 +107,8 @@ def bury_shift(session: Session, shift: t.Shift) -> None:
     when = now()
     rows = list(session.exec(select(t.Assignment).where(t.Assignment.shift_id == shift.id)))
     _bury_assignments(session, shift, rows, when)
-    session.add(
-        t.CalendarTombstone(
-            organisation_id=shift.organisation_id,
-            uid=shift.uid,
-            site_id=shift.site_id,
-            summary=f"Cancelled: {shift.title or 'Shift'}",
-            start_utc=utc(shift.start_utc),
-            end_utc=utc(shift.end_utc),
-            sequence=shift.sequence + 1,
-            cancelled_at=when,
-        )
-    )
+    span = (utc(shift.start_utc), utc(shift.end_utc))
+    session.add(_stone(shift, shift.uid, span, shift.sequence + 1, when, site_id=shift.site_id))
 
 
 def bury_job_days(session: Session, job: t.Job, days: list[dt.date]) -> None:
@@ -125,19 +123,8 @@ def bury_job_days(session: Session, job: t.Job, days: list[dt.date]) -> None:
     )
     _bury_assignments(session, job, rows, when)
     for day in days:
-        start, end = job_day_span(job, day, tz)
-        session.add(
-            t.CalendarTombstone(
-                organisation_id=job.organisation_id,
-                uid=job_day_uid(job, day),
-                farm_id=job.farm_id,
-                summary=f"Cancelled: {job.title}",
-                start_utc=start,
-                end_utc=end,
-                sequence=job.sequence + 1,
-                cancelled_at=when,
-            )
-        )
+        span = job_day_span(job, day, tz)
+        session.add(_stone(job, job_day_uid(job, day), span, job.sequence + 1, when, farm_id=job.farm_id))
     for a in rows:
         session.delete(a)
 
@@ -162,3 +149,9 @@ def before_worker_deleted(session: Session, worker: t.Worker) -> None:
         if key not in seen:
             seen.add(key)
             revise(session, work, when)
+
+
+def prune_tombstones(session: Session, before: dt.datetime) -> int:
+    """Forget tombstones of work cancelled before ``before`` (feeds no longer show them). Returns how many."""
+    gone = session.execute(delete(t.CalendarTombstone).where(col(t.CalendarTombstone.cancelled_at) < before))
+    return int(gone.rowcount)  # type: ignore[attr-defined]

@@ -349,7 +349,13 @@ def test_a_second_parser_reads_the_same_events(engine: Engine) -> None:
     ids = assignment_ids(who, "a")
     who["client"].post(f"/assignments/{ids['spring']}/accept", headers=who["a"])
     who["client"].post(f"/assignments/{ids['autumn']}/decline", headers=who["a"])
-    for url in (link(who, "a", "worker"), link(who, "coord", "organisation")):
+    feeds = (
+        link(who, "a", "worker"),
+        link(who, "manager", "site", "site1"),
+        link(who, "coord", "farm", "farm1"),
+        link(who, "coord", "organisation"),
+    )
+    for url in feeds:
         body = fetch(who, url).content
         js = icaljs(body)
         assert js["props"]["method"] == "METHOD:PUBLISH" and "refresh-interval" in js["props"]
@@ -430,3 +436,26 @@ def test_deleting_an_organisation_takes_its_feeds_along(engine: Engine) -> None:
         session.commit()
         assert session.exec(select(FeedToken)).all() == [] and session.exec(select(CalendarTombstone)).all() == []
     assert fetch(who, url).status_code == 404
+
+
+def test_tombstones_are_forgotten_once_feeds_no_longer_show_them(engine: Engine) -> None:
+    from sqlmodel import Session, select
+
+    from api.calendar_refresh import CalendarRefresher
+    from models.tables import CalendarTombstone
+
+    who = pool(engine)
+    url = link(who, "a", "worker")
+    assert who["client"].delete("/shifts/autumn", headers=who["coord"]).status_code == 204
+    CalendarRefresher(engine).run_once()  # fresh tombstones stay
+    with Session(engine) as session:
+        stones = session.exec(select(CalendarTombstone)).all()
+        assert len(stones) == 2  # the site's event and a's
+        for stone in stones:
+            stone.cancelled_at = dt.datetime.now(dt.UTC) - dt.timedelta(days=32)
+            session.add(stone)
+        session.commit()
+    assert "CANCELLED" not in fetch(who, url).text  # too old to show
+    CalendarRefresher(engine).run_once()
+    with Session(engine) as session:
+        assert session.exec(select(CalendarTombstone)).all() == []
