@@ -4,8 +4,10 @@ days, keep the rest of the roster fixed, and let CP-SAT re-optimise that part.
 CP-SAT's built-in neighbourhoods are generic (random variables and constraints). Rosters improve
 faster when a neighbourhood follows their structure: moving shifts between a handful of people,
 reshuffling a few days across the pool, or a block of people over a week. Neighbourhoods are small
-and solved to optimality in a fraction of a second; sizes adapt (an optimal sub-solve grows the next
-one of its kind, a timed-out one shrinks it). Half of the choices are guided by the roster's faults:
+and solved to optimality in a fraction of a second; sizes adapt (a sub-solve proven optimal within
+half a second grows the next one of its kind, a timed-out one shrinks it). Each sub-solve starts from
+the whole current roster as its hint, and a different roster of equal score is accepted too, so the
+search can walk across plateaus. Half of the choices are guided by the roster's faults:
 the workers who could fill an open place, or miss a request, and the days around an open place.
 With two or more CP-SAT workers, that many searches run in threads (CP-SAT releases the GIL), each on
 its own copy of the model, sharing the best roster. Every accepted roster satisfies the full model.
@@ -25,7 +27,8 @@ from solver.instance import Instance
 from solver.rules import Vars, all_values
 
 SUB_SECONDS = 1.5  # time limit of one neighbourhood's solve
-GROWTH = 1.15  # size factor after an optimal (grow) or timed-out (shrink) neighbourhood
+FAST_SECONDS = 0.5  # an optimal neighbourhood solved faster than this grows the next one of its kind
+GROWTH = 1.15  # size factor after a fast optimal (grow) or timed-out (shrink) neighbourhood
 
 
 @dataclass
@@ -117,6 +120,7 @@ def _search(
 ) -> None:
     """One thread of the search: its own model copy, sizes and random stream."""
     proto = model.proto
+    domains = {i: tuple(proto.variables[i].domain) for i in hoods.x_index}  # booleans: (lo, hi)
     limits = {"workers": len(hoods.busy), "days": len(hoods.days), "block": max(1, len(hoods.busy) // 2)}
     size = {"workers": 2.0, "days": 2.0, "block": 2.0}
     pick = {"workers": hoods.workers, "days": hoods.days_window, "block": hoods.block}
@@ -128,20 +132,26 @@ def _search(
         kind = rng.choice(kinds)
         free = pick[kind](rng, max(1, int(size[kind])), base)
         fixed = [i for i in hoods.x_index if i not in free]
+        for i in fixed:  # fixed through the domain, so the hint can name every variable
+            dom = proto.variables[i].domain
+            dom[0] = dom[1] = base[i]
         model.clear_hints()
-        proto.solution_hint.vars.extend(fixed)
-        proto.solution_hint.values.extend(base[i] for i in fixed)
+        proto.solution_hint.vars.extend(range(len(base)))
+        proto.solution_hint.values.extend(base)  # the whole current roster: a feasible start in every neighbourhood
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = max(0.05, min(SUB_SECONDS, deadline - time.perf_counter()))
         solver.parameters.num_workers = 1
         solver.parameters.random_seed = rng.randrange(1 << 30)
-        solver.parameters.fix_variables_to_their_hinted_value = True
         solver.parameters.linearization_level = 2  # measured: small rostering neighbourhoods prove 2-4x faster
         status = solver.solve(model)
-        size[kind] = (
-            min(limits[kind], size[kind] * GROWTH) if status == cp_model.OPTIMAL else max(1, size[kind] / GROWTH)
-        )
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or round(solver.objective_value) >= base_objective:
+        for i in fixed:
+            dom = proto.variables[i].domain
+            dom[0], dom[1] = domains[i]
+        if status != cp_model.OPTIMAL:
+            size[kind] = max(1, size[kind] / GROWTH)
+        elif solver.wall_time < FAST_SECONDS:
+            size[kind] = min(limits[kind], size[kind] * GROWTH)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or round(solver.objective_value) > base_objective:
             continue
         values, objective = all_values(model, solver), round(solver.objective_value)
         with shared.lock:
@@ -150,6 +160,8 @@ def _search(
                 shared.result.improved_at = time.perf_counter() - t0
                 if on_improvement:
                     on_improvement(objective, shared.result.improved_at)
+            elif objective == shared.result.objective == base_objective:
+                shared.result.values = values  # a sideways move: same score, another roster to start from
 
 
 def improve(

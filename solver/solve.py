@@ -35,7 +35,7 @@ class SolveOptions:
     workers: int = 2  # CP-SAT search workers
     seed: int = 0
     coverage_share: float = 0.5  # at most this share of the time limit goes to phase 1
-    lns_share: float = 0.5  # share of the last phase given to worker/day neighbourhood search (solver.lns)
+    lns_share: float = 0.8  # share of the last phase given to worker/day neighbourhood search (solver.lns)
 
 
 @dataclass(frozen=True)
