@@ -42,7 +42,7 @@ schema: $(STAMP)
 	$(BIN)/bemanna schema --out-dir docs
 
 bench-demo: $(STAMP)
-	$(BIN)/python -m benchmarks.demo_solve --time-limits 30 60 --seeds 1 2
+	$(BIN)/python -m benchmarks.demo_solve
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
