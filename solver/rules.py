@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Set
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
 from models.work_items import horizon
 from solver.instance import Instance
+from solver.runs import add_run_networks
 
 WEEK_MINUTES = 7 * 24 * 60
 
@@ -186,9 +188,11 @@ def _clause(v: Vars, positive: list[Literal | None], negative: list[Literal | No
     v.model.add_bool_or([*(lit for lit in positive if lit is not None), *negated])
 
 
-def rule_max_consecutive_days(inst: Instance, v: Vars) -> None:
+def rule_max_consecutive_days(inst: Instance, v: Vars, skip: Set[int] = frozenset()) -> None:
     """Max consecutive working days (``Worker.max_consecutive_days``); an item counts for its local start date."""
     for w, days in enumerate(v.works):
+        if w in skip:
+            continue
         limit = inst.workers[w].max_consecutive_days
         if len(days) <= limit:
             continue
@@ -198,7 +202,7 @@ def rule_max_consecutive_days(inst: Instance, v: Vars) -> None:
                 v.model.add(sum(days[d] for d in window) <= limit)
 
 
-def rule_min_consecutive_days(inst: Instance, period: list[dt.date], v: Vars) -> None:
+def rule_min_consecutive_days(inst: Instance, period: list[dt.date], v: Vars, skip: Set[int] = frozenset()) -> None:
     """Min consecutive working days (``Worker.min_consecutive_days``): every run of working days inside the
     horizon is at least this long; a run touching the horizon's first or last day is exempt, as it may
     continue outside (the convention behind the Curtois & Qu benchmark's known optima).
@@ -211,7 +215,7 @@ def rule_min_consecutive_days(inst: Instance, period: list[dt.date], v: Vars) ->
     first, last = period[0], period[-1]
     for w, days in enumerate(v.works):
         need = inst.workers[w].min_consecutive_days
-        if need <= 1 or not days:
+        if need <= 1 or not days or w in skip:
             continue
         for d in sorted(days):
             if d == first:
@@ -223,13 +227,13 @@ def rule_min_consecutive_days(inst: Instance, period: list[dt.date], v: Vars) ->
                 _clause(v, [before, days.get(_day(d, j))], [days[d]])
 
 
-def rule_min_days_off(inst: Instance, period: list[dt.date], v: Vars) -> None:
+def rule_min_days_off(inst: Instance, period: list[dt.date], v: Vars, skip: Set[int] = frozenset()) -> None:
     """Min consecutive days off (``Worker.min_consecutive_days_off``) between two working days; a run of days
     off touching the horizon's first or last day is exempt, as it may continue outside."""
     last = period[-1] if period else None
     for w, days in enumerate(v.works):
         need = inst.workers[w].min_consecutive_days_off
-        if need <= 1 or not days or last is None:
+        if need <= 1 or not days or last is None or w in skip:
             continue
         for prev in sorted(days):  # worked on ``prev``, off on ``prev + 1``: no work for ``need - 1`` more days
             off = days.get(_day(prev, 1))
@@ -318,7 +322,8 @@ def rule_forbidden_successions(inst: Instance, v: Vars, rest_minutes: int) -> No
                         v.model.add_at_most_one([v.x[a], v.x[b]])
 
 
-def add_hard_rules(inst: Instance, v: Vars) -> None:
+def add_hard_rules(inst: Instance, v: Vars, *, run_networks: bool = False) -> None:
+    """Every hard rule; ``run_networks`` models runs of days as networks (``solver.runs``) instead of clauses."""
     rest = round(inst.problem.settings.min_rest_hours * 60)
     days = horizon(inst.items)
     rule_headcount(inst, v)
@@ -329,7 +334,8 @@ def add_hard_rules(inst: Instance, v: Vars) -> None:
     rule_total_hours(inst, v)
     rule_shift_type_limits(inst, v)
     link_working_days(inst, v, rest)
-    rule_max_consecutive_days(inst, v)
-    rule_min_consecutive_days(inst, days, v)
-    rule_min_days_off(inst, days, v)
+    networked = add_run_networks(inst, days, v) if run_networks else set()
+    rule_max_consecutive_days(inst, v, networked)
+    rule_min_consecutive_days(inst, days, v, networked)
+    rule_min_days_off(inst, days, v, networked)
     rule_max_weekends(inst, days, v)

@@ -36,6 +36,12 @@ class SolveOptions:
     seed: int = 0
     coverage_share: float = 0.5  # at most this share of the time limit goes to phase 1
     lns_share: float = 0.8  # share of the last phase given to worker/day neighbourhood search (solver.lns)
+    # Models with at most this many candidate (worker, item) pairs are solved for proof: runs of days as
+    # networks (solver.runs, a strong LP bound) and CP-SAT's own search for the whole time, no neighbourhood
+    # search. Larger ones keep the compact clauses, which search faster, and the neighbourhood search.
+    # Measured crossover on Curtois & Qu (benchmarks/README.md): better up to 1 040 pairs
+    # (Instance 6), worse from 2 158 (Instance 8).
+    small_model_pairs: int = 2000
 
 
 @dataclass(frozen=True)
@@ -152,8 +158,10 @@ def solve(
     t0 = time.perf_counter()
     check_kept(problem)
     inst = build_instance(problem)
+    small = len(inst.pairs) <= options.small_model_pairs
+    lns_share = 0.0 if small else options.lns_share
     v = new_vars(inst)
-    add_hard_rules(inst, v)
+    add_hard_rules(inst, v, run_networks=small)
     coverage = coverage_objective(inst, v)
     quality = quality_objective(inst, v)
     build_seconds = time.perf_counter() - t0
@@ -176,7 +184,7 @@ def solve(
     v.model.minimize(coverage + quality)
     deadline = t0 + options.time_limit
     remaining = deadline - time.perf_counter()
-    solver, status, rep = _run(v, options, remaining * (1 - options.lns_share), "quality", t0, progress, stop=stop)
+    solver, status, rep = _run(v, options, remaining * (1 - lns_share), "quality", t0, progress, stop=stop)
     first = first if first is not None else rep.first
     best_at = rep.last if rep.last is not None else first
     bound: float | None = None
@@ -185,7 +193,7 @@ def solve(
         values = [solver.value(x) for x in v.x]
         model_objective = round(solver.objective_value)  # integer model; the float carries noise
     stopped = stop is not None and stop()
-    if status == cp_model.FEASIBLE and options.lns_share > 0 and deadline - time.perf_counter() > 0.5 and not stopped:
+    if status == cp_model.FEASIBLE and lns_share > 0 and deadline - time.perf_counter() > 0.5 and not stopped:
         cp_bound = solver.best_objective_bound
 
         def report(objective: int, seconds: float) -> None:
