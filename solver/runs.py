@@ -42,10 +42,9 @@ def steps(state: RunState, min_on: int, max_on: int | None, min_off: int) -> lis
     out: list[RunState] = []
     length = state.length
     if state.working:
-        if max_on is None:  # only the minimum needs counting: cap there, so a long horizon stays small
-            out.append(RunState(True, min(length + 1, max(1, min_on)), state.from_start and length + 1 < min_on))
-        elif length + 1 <= max_on:
-            out.append(RunState(True, length + 1, state.from_start and length + 1 < min_on))
+        if max_on is None or length + 1 <= max_on:
+            cap = max(1, min_on) if max_on is None else max_on  # no maximum: count only up to the minimum
+            out.append(RunState(True, min(length + 1, cap), state.from_start and length + 1 < min_on))
         if state.from_start or length >= min_on:
             out.append(RunState(False, 1, False))
     else:
@@ -71,7 +70,7 @@ def rule_run_network(inst: Instance, period: list[dt.date], v: Vars, w: int) -> 
     min_on, min_off = worker.min_consecutive_days, worker.min_consecutive_days_off
     max_on = worker.max_consecutive_days if worker.max_consecutive_days < len(period) else None
     candidates = [RunState(True, 1, min_on > 1), RunState(False, 1, min_off > 1)]
-    layer = {s: m.new_bool_var(f"run_w{w}_d0_{s.working:d}{s.length}{s.from_start:d}") for s in candidates}
+    layer = {s: _node(m, w, 0, s) for s in candidates}
     m.add_exactly_one(layer.values())
     _link(m, layer, days.get(period[0]))
     for k, day in enumerate(period[1:], start=1):
@@ -87,10 +86,14 @@ def rule_run_network(inst: Instance, period: list[dt.date], v: Vars, w: int) -> 
             m.add(sum(arcs) == node)  # a state with no allowed step cannot be taken
         layer = {}
         for state, arcs in incoming.items():
-            node = m.new_bool_var(f"run_w{w}_d{k}_{state.working:d}{state.length}{state.from_start:d}")
+            node = _node(m, w, k, state)
             m.add(sum(arcs) == node)
             layer[state] = node
         _link(m, layer, days.get(day))
+
+
+def _node(m: cp_model.CpModel, w: int, k: int, state: RunState) -> Literal:
+    return m.new_bool_var(f"run_w{w}_d{k}_{state.working:d}{state.length}{state.from_start:d}")
 
 
 def _link(m: cp_model.CpModel, layer: dict[RunState, Literal], works: Literal | None) -> None:
