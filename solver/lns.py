@@ -5,10 +5,13 @@ CP-SAT's built-in neighbourhoods are generic (random variables and constraints).
 faster when a neighbourhood follows their structure: moving shifts between a handful of people,
 reshuffling a few days across the pool, or a block of people over a week. Neighbourhoods are small
 and solved to optimality in a fraction of a second; sizes adapt (a sub-solve proven optimal within
-half a second grows the next one of its kind, a timed-out one shrinks it). Each sub-solve starts from
-the whole current roster as its hint, and a different roster of equal score is accepted too, so the
-search can walk across plateaus. Half of the choices are guided by the roster's faults:
-the workers who could fill an open place, or miss a request, and the days around an open place.
+half a second grows the next one of its kind, a timed-out one that found nothing better shrinks it).
+After twenty rounds in a row without improvement a thread gives its solves half as long again (up to
+six seconds; back to 1.5 s at the next improvement), since the roster is then optimal for every
+neighbourhood it can prove quickly. Each sub-solve starts from the whole current roster as its hint,
+and a different roster of equal score is accepted too, so the search can walk across plateaus. Three
+choices in five aim at a fault of the roster, an open place or an unmet request: its day, the worker
+it names, and others who could work its item, so shifts can move between them.
 With two or more CP-SAT workers, that many searches run in threads (CP-SAT releases the GIL), each on
 its own copy of the model, sharing the best roster. Every accepted roster satisfies the full model.
 """
@@ -23,12 +26,16 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from models.enums import RequestKind
 from solver.instance import Instance
 from solver.rules import Vars, all_values
 
 SUB_SECONDS = 1.5  # time limit of one neighbourhood's solve
 FAST_SECONDS = 0.5  # an optimal neighbourhood solved faster than this grows the next one of its kind
 GROWTH = 1.15  # size factor after a fast optimal (grow) or timed-out (shrink) neighbourhood
+STALL_ROUNDS = 20  # rounds without improvement after which one thread's time limit per solve grows
+MAX_SUB_SECONDS = 6.0
+GUIDED = 0.6  # share of neighbourhoods chosen around a fault of the roster (an open place, an unmet request)
 
 
 @dataclass
@@ -60,51 +67,70 @@ class _Neighbourhoods:
         self.open_index = [u.index for u in v.unfilled]
         self.request_pairs = self._request_pairs()
 
-    def _request_pairs(self) -> list[int]:
-        """Pairs named by a request (on or off), so a guided choice can pick the workers who miss one."""
+    def _request_pairs(self) -> list[tuple[int, int]]:
+        """(pair, wanted value) per request the model can see: 1 for "on", 0 for "off"."""
         w_index = {w.id: k for k, w in enumerate(self.inst.workers)}
         i_index = {it.id: k for k, it in enumerate(self.inst.items)}
         pair = {(q.w, q.i): p for p, q in enumerate(self.inst.pairs)}
-        found = (pair.get((w_index[r.worker_id], i_index[r.item_id])) for r in self.inst.problem.requests)
-        return [p for p in found if p is not None]
+        found = (
+            (pair.get((w_index[r.worker_id], i_index[r.item_id])), int(r.kind == RequestKind.on))
+            for r in self.inst.problem.requests
+        )
+        return [(p, want) for p, want in found if p is not None]
 
-    def open_items(self, values: list[int]) -> list[int]:
-        return [i for i, k in enumerate(self.open_index) if values[k] > 0]
+    def fault(self, rng: random.Random, values: list[int]) -> tuple[int, int | None] | None:
+        """A random fault of the roster, as (item, worker or None): an open place or an unmet request."""
+        open_items = [i for i, k in enumerate(self.open_index) if values[k] > 0]
+        unmet = [p for p, want in self.request_pairs if values[self.x_index[p]] != want]
+        if not open_items and not unmet:
+            return None
+        pick = rng.randrange(len(open_items) + len(unmet))
+        if pick < len(open_items):
+            return open_items[pick], None
+        q = self.inst.pairs[unmet[pick - len(open_items)]]
+        return q.i, q.w
+
+    def _people(self, rng: random.Random, size: int, values: list[int]) -> tuple[set[int], int | None]:
+        """``size`` workers and the day index they centre on: three times in five around a fault (the worker
+        it names and others who could work its item, so shifts can move between them), else at random."""
+        chosen: set[int] = set()
+        centre: int | None = None
+        fault = self.fault(rng, values) if rng.random() < GUIDED else None
+        if fault is not None:
+            item, worker = fault
+            centre = self.item_day[item]
+            if worker is not None:
+                chosen.add(worker)
+            able = [w for w in (self.inst.pairs[p].w for p in self.inst.by_item[item]) if w not in chosen]
+            chosen.update(rng.sample(able, min(len(able), max(0, (size + 1) // 2 - len(chosen)))))
+        rest = [w for w in self.busy if w not in chosen]
+        chosen.update(rng.sample(rest, min(len(rest), max(0, size - len(chosen)))))
+        return chosen, centre
 
     def workers(self, rng: random.Random, size: int, values: list[int]) -> set[int]:
-        """``size`` workers' whole schedules; guided: start from people who could fill an open place."""
-        chosen: set[int] = set()
-        open_items = self.open_items(values)
-        if open_items and rng.random() < 0.5:
-            item = rng.choice(open_items)
-            able = [self.inst.pairs[p].w for p in self.inst.by_item[item]]
-            chosen.update(rng.sample(able, min(len(able), max(1, size // 2))))
-        elif self.request_pairs and rng.random() < 0.3:
-            chosen.add(self.inst.pairs[rng.choice(self.request_pairs)].w)
-        rest = [w for w in self.busy if w not in chosen]
-        chosen.update(rng.sample(rest, min(len(rest), size - len(chosen))))
+        """``size`` workers' whole schedules."""
+        chosen, _ = self._people(rng, size, values)
         return {i for w in chosen for i in self.by_worker[w]}
 
+    def _window(self, rng: random.Random, span: int, centre: int | None) -> int:
+        """First day index of ``span`` consecutive days, covering ``centre`` when one is given."""
+        if centre is None:
+            return rng.randrange(max(1, len(self.days) - span + 1))
+        return max(0, min(len(self.days) - span, centre - rng.randrange(span)))
+
     def days_window(self, rng: random.Random, size: int, values: list[int]) -> set[int]:
-        """Every worker over ``size`` consecutive days; guided: around an open place."""
-        open_items = self.open_items(values)
-        if open_items and rng.random() < 0.5:
-            centre = self.item_day[rng.choice(open_items)]
-            first = max(0, min(len(self.days) - size, centre - rng.randrange(size)))
-        else:
-            first = rng.randrange(max(1, len(self.days) - size + 1))
+        """Every worker over ``size`` consecutive days; guided: around a fault."""
+        fault = self.fault(rng, values) if rng.random() < GUIDED else None
+        first = self._window(rng, size, None if fault is None else self.item_day[fault[0]])
         return {self.x_index[p] for p, d in enumerate(self.pair_day) if first <= d < first + size}
 
     def block(self, rng: random.Random, size: int, values: list[int]) -> set[int]:
         """``2 * size`` workers over a week: wider than ``workers``, shorter than the horizon."""
         span = min(len(self.days), 7)
-        first = rng.randrange(max(1, len(self.days) - span + 1))
-        people = self.workers(rng, 2 * size, values)
+        people, centre = self._people(rng, 2 * size, values)
+        first = self._window(rng, span, centre)
         return {
-            self.x_index[p]
-            for w in self.busy
-            for p in self.inst.by_worker[w]
-            if self.x_index[p] in people and first <= self.pair_day[p] < first + span
+            self.x_index[p] for w in people for p in self.inst.by_worker[w] if first <= self.pair_day[p] < first + span
         }
 
 
@@ -125,6 +151,7 @@ def _search(
     size = {"workers": 2.0, "days": 2.0, "block": 2.0}
     pick = {"workers": hoods.workers, "days": hoods.days_window, "block": hoods.block}
     kinds = list(pick)
+    seconds, idle = SUB_SECONDS, 0
     while deadline - time.perf_counter() > 0.1 and not (stop is not None and stop()):
         with shared.lock:
             base, base_objective = shared.result.values, shared.result.objective
@@ -139,7 +166,7 @@ def _search(
         proto.solution_hint.vars.extend(range(len(base)))
         proto.solution_hint.values.extend(base)  # the whole current roster: a feasible start in every neighbourhood
         solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(0.05, min(SUB_SECONDS, deadline - time.perf_counter()))
+        solver.parameters.max_time_in_seconds = max(0.05, min(seconds, deadline - time.perf_counter()))
         solver.parameters.num_workers = 1
         solver.parameters.random_seed = rng.randrange(1 << 30)
         solver.parameters.linearization_level = 2  # measured: small rostering neighbourhoods prove 2-4x faster
@@ -147,11 +174,18 @@ def _search(
         for i in fixed:
             dom = proto.variables[i].domain
             dom[0], dom[1] = domains[i]
-        if status != cp_model.OPTIMAL:
+        found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        improved = found and round(solver.objective_value) < base_objective
+        if status != cp_model.OPTIMAL and not improved:
             size[kind] = max(1, size[kind] / GROWTH)
-        elif solver.wall_time < FAST_SECONDS:
+        elif status == cp_model.OPTIMAL and solver.wall_time < FAST_SECONDS:
             size[kind] = min(limits[kind], size[kind] * GROWTH)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or round(solver.objective_value) > base_objective:
+        idle = 0 if improved else idle + 1
+        if idle >= STALL_ROUNDS:  # stuck at this depth: give the next neighbourhoods longer
+            seconds, idle = min(MAX_SUB_SECONDS, seconds * 1.5), 0
+        elif improved:
+            seconds = SUB_SECONDS
+        if not found or round(solver.objective_value) > base_objective:
             continue
         values, objective = all_values(model, solver), round(solver.objective_value)
         with shared.lock:
