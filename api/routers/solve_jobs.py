@@ -87,9 +87,11 @@ def create_job(body: SolveJobIn, user: Coordinator, session: SessionDep, respons
         time_limit=body.time_limit,
     )
     session.add(row)
+    session.flush()  # the id, while the job is not yet visible to a runner
+    out = _out(row)  # as created: after the commit a runner may claim it before this response is read
     session.commit()
-    response.headers["Location"] = f"/solve-jobs/{row.id}"
-    return _out(row)
+    response.headers["Location"] = f"/solve-jobs/{out.id}"
+    return out
 
 
 @router.get("", response_model=Page[SolveJobOut])
