@@ -34,7 +34,8 @@ SUB_SECONDS = 1.5  # time limit of one neighbourhood's solve
 FAST_SECONDS = 0.5  # an optimal neighbourhood solved faster than this grows the next one of its kind
 GROWTH = 1.15  # size factor after a fast optimal (grow) or timed-out (shrink) neighbourhood
 STALL_ROUNDS = 20  # rounds without improvement after which one thread's time limit per solve grows
-MAX_SUB_SECONDS = 6.0
+STALL_GROWTH = 1.5  # factor on a stalled thread's time limit per solve
+MAX_SUB_SECONDS = 6.0  # ceiling of that growth
 GUIDED = 0.6  # share of neighbourhoods chosen around a fault of the roster (an open place, an unmet request)
 
 
@@ -90,12 +91,16 @@ class _Neighbourhoods:
         q = self.inst.pairs[unmet[pick - len(open_items)]]
         return q.i, q.w
 
+    def aim(self, rng: random.Random, values: list[int]) -> tuple[int, int | None] | None:
+        """The fault a neighbourhood is chosen around (``GUIDED`` of the time), or None for a random one."""
+        return self.fault(rng, values) if rng.random() < GUIDED else None
+
     def _people(self, rng: random.Random, size: int, values: list[int]) -> tuple[set[int], int | None]:
         """``size`` workers and the day index they centre on: three times in five around a fault (the worker
         it names and others who could work its item, so shifts can move between them), else at random."""
         chosen: set[int] = set()
         centre: int | None = None
-        fault = self.fault(rng, values) if rng.random() < GUIDED else None
+        fault = self.aim(rng, values)
         if fault is not None:
             item, worker = fault
             centre = self.item_day[item]
@@ -120,7 +125,7 @@ class _Neighbourhoods:
 
     def days_window(self, rng: random.Random, size: int, values: list[int]) -> set[int]:
         """Every worker over ``size`` consecutive days; guided: around a fault."""
-        fault = self.fault(rng, values) if rng.random() < GUIDED else None
+        fault = self.aim(rng, values)
         first = self._window(rng, size, None if fault is None else self.item_day[fault[0]])
         return {self.x_index[p] for p, d in enumerate(self.pair_day) if first <= d < first + size}
 
@@ -175,19 +180,20 @@ def _search(
             dom = proto.variables[i].domain
             dom[0], dom[1] = domains[i]
         found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-        improved = found and round(solver.objective_value) < base_objective
+        objective = round(solver.objective_value) if found else None  # integer model: round the float's noise
+        improved = objective is not None and objective < base_objective
         if status != cp_model.OPTIMAL and not improved:
             size[kind] = max(1, size[kind] / GROWTH)
         elif status == cp_model.OPTIMAL and solver.wall_time < FAST_SECONDS:
             size[kind] = min(limits[kind], size[kind] * GROWTH)
         idle = 0 if improved else idle + 1
         if idle >= STALL_ROUNDS:  # stuck at this depth: give the next neighbourhoods longer
-            seconds, idle = min(MAX_SUB_SECONDS, seconds * 1.5), 0
+            seconds, idle = min(MAX_SUB_SECONDS, seconds * STALL_GROWTH), 0
         elif improved:
             seconds = SUB_SECONDS
-        if not found or round(solver.objective_value) > base_objective:
+        if objective is None or objective > base_objective:
             continue
-        values, objective = all_values(model, solver), round(solver.objective_value)
+        values = all_values(model, solver)
         with shared.lock:
             if objective < shared.result.objective:
                 shared.result.values, shared.result.objective = values, objective
