@@ -51,6 +51,7 @@ class LnsResult:
 class _Shared:
     result: LnsResult
     lock: threading.Lock = field(default_factory=threading.Lock)
+    error: BaseException | None = None  # the first failure of any thread: it ends them all and is re-raised
 
 
 class _Neighbourhoods:
@@ -157,7 +158,7 @@ def _search(
     pick = {"workers": hoods.workers, "days": hoods.days_window, "block": hoods.block}
     kinds = list(pick)
     seconds, idle = SUB_SECONDS, 0
-    while deadline - time.perf_counter() > 0.1 and not (stop is not None and stop()):
+    while deadline - time.perf_counter() > 0.1 and shared.error is None and not (stop is not None and stop()):
         with shared.lock:
             base, base_objective = shared.result.values, shared.result.objective
             shared.result.rounds += 1
@@ -220,6 +221,7 @@ def improve(
     """Improve a complete assignment of ``v.model`` (``values`` by proto index) until ``deadline``.
 
     ``workers`` searches run side by side; with one, the sequence of neighbourhoods is fixed by ``seed``.
+    A failure in any of them ends them all and is raised here.
     """
     hoods = _Neighbourhoods(inst, v)
     shared = _Shared(LnsResult(values, objective, None, 0))
@@ -227,16 +229,22 @@ def improve(
         return shared.result
     base = v.model.clone()
     base.clear_hints()
-    threads = [
-        threading.Thread(
-            target=_search,
-            args=(base.clone(), hoods, shared, deadline, random.Random(seed * 1009 + k), t0, on_improvement, stop),
-            daemon=True,
-        )
-        for k in range(max(1, workers))
-    ]
+    models = [base.clone() for _ in range(max(1, workers))]  # cloned here, not inside the threads
+
+    def guarded(k: int) -> None:
+        # A thread's own exception is only printed and the solve would quietly return the unimproved
+        # roster: keep the first failure (it also ends the other threads) and raise it here.
+        try:
+            _search(models[k], hoods, shared, deadline, random.Random(seed * 1009 + k), t0, on_improvement, stop)
+        except BaseException as exc:
+            with shared.lock:
+                shared.error = shared.error or exc
+
+    threads = [threading.Thread(target=guarded, args=(k,), daemon=True) for k in range(len(models))]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    if shared.error is not None:
+        raise shared.error
     return shared.result

@@ -6,19 +6,22 @@ from __future__ import annotations
 import random
 import time
 
+import pytest
 from ortools.sat.python import cp_model
 
 from models.generator import GeneratorConfig, generate
-from solver.instance import build_instance
+from models.problem import Problem
+from solver.instance import Instance, build_instance
 from solver.lns import _Neighbourhoods, improve
 from solver.objective import coverage_objective, quality_objective
-from solver.rules import add_hard_rules, all_values, new_vars
+from solver.rules import Vars, add_hard_rules, all_values, new_vars
 from solver.score import score, total
 from solver.validator import validate
 from tests.factory import problem, shift, worker
 
 
-def test_neighbourhood_search_improves_a_first_roster_and_keeps_every_rule() -> None:
+def _first_roster() -> tuple[Problem, Instance, Vars, list[int], int]:
+    """A generated pool, its full model, and the first roster CP-SAT finds (values by proto index, score)."""
     p = generate(GeneratorConfig(seed=3, workers=60, farms=3, days=7))
     inst = build_instance(p)
     v = new_vars(inst)
@@ -29,11 +32,15 @@ def test_neighbourhood_search_improves_a_first_roster_and_keeps_every_rule() -> 
     first.parameters.random_seed = 1
     first.parameters.stop_after_first_solution = True
     assert first.solve(v.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    start = round(first.objective_value)
+    return p, inst, v, all_values(v.model, first), round(first.objective_value)
+
+
+def test_neighbourhood_search_improves_a_first_roster_and_keeps_every_rule() -> None:
+    p, inst, v, values, start = _first_roster()
     domains = [tuple(var.domain) for var in v.model.proto.variables]
 
     t0 = time.perf_counter()
-    result = improve(inst, v, all_values(v.model, first), start, t0 + 4, workers=2, seed=0, t0=t0)
+    result = improve(inst, v, values, start, t0 + 4, workers=2, seed=0, t0=t0)
 
     assert result.objective < start, "four seconds of search did not improve a first-found roster"
     assert result.rounds > 0 and result.improved_at is not None
@@ -43,6 +50,22 @@ def test_neighbourhood_search_improves_a_first_roster_and_keeps_every_rule() -> 
     assert validate(p, roster) == []
     assert total(score(p, roster)) == result.objective, "the returned objective is not the roster's score"
     assert [tuple(var.domain) for var in v.model.proto.variables] == domains  # neighbourhoods fix copies only
+
+
+def test_a_failing_search_thread_fails_the_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An exception in a search thread reaches the caller (a solve job then fails with a message) instead
+    of being printed by the thread and the unimproved roster returned as if the search had run."""
+    _, inst, v, values, start = _first_roster()
+
+    def broken(self: _Neighbourhoods, rng: random.Random, size: int, values: list[int]) -> set[int]:
+        raise RuntimeError("neighbourhood failed")
+
+    for kind in ("workers", "days_window", "block"):
+        monkeypatch.setattr(_Neighbourhoods, kind, broken)
+    t0 = time.perf_counter()
+    with pytest.raises(RuntimeError, match="neighbourhood failed"):
+        improve(inst, v, values, start, t0 + 30, workers=2, seed=0, t0=t0)
+    assert time.perf_counter() - t0 < 10, "the other thread must stop at the first failure"
 
 
 def test_guided_neighbourhoods_aim_at_the_faults_of_the_roster() -> None:
