@@ -46,14 +46,17 @@ def new_vars(inst: Instance) -> Vars:
 
 def all_values(model: cp_model.CpModel, solver: cp_model.CpSolver) -> list[int]:
     """The solver's value of every model variable, auxiliaries included, by proto index."""
-    return [solver.value(model.get_int_var_from_proto_index(k)) for k in range(len(model.proto.variables))]
+    values = list(solver.response_proto.solution)  # read whole: one Python call per variable cost a round's time
+    if len(values) != len(model.proto.variables):
+        raise ValueError("the solver has no complete solution of this model")
+    return values
 
 
 def hint_all(model: cp_model.CpModel, values: list[int]) -> None:
     """Hint a complete assignment (``all_values``), so the next search starts from that roster."""
     model.clear_hints()
-    for k, val in enumerate(values):
-        model.add_hint(model.get_int_var_from_proto_index(k), val)
+    model.proto.solution_hint.vars.extend(range(len(values)))
+    model.proto.solution_hint.values.extend(values)
 
 
 def rule_headcount(inst: Instance, v: Vars) -> None:

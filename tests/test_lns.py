@@ -12,7 +12,7 @@ from ortools.sat.python import cp_model
 from models.generator import GeneratorConfig, generate
 from models.problem import Problem
 from solver.instance import Instance, build_instance
-from solver.lns import _Neighbourhoods, improve
+from solver.lns import _fix_rest, _Neighbourhoods, improve
 from solver.objective import coverage_objective, quality_objective
 from solver.rules import Vars, add_hard_rules, all_values, new_vars
 from solver.score import score, total
@@ -112,3 +112,64 @@ def test_guided_neighbourhoods_aim_at_the_faults_of_the_roster() -> None:
         assert max(days) - min(days) < 7  # a week at most
     assert {hoods._window(rng, 3, centre=9) for _ in range(50)} == {7}, "a window must fit the horizon"
     assert {hoods._window(rng, 3, centre=5) for _ in range(100)} == {3, 4, 5}, "every window covering the centre"
+
+
+def test_fixing_the_rest_writes_only_what_changed_and_leaves_each_round_exact() -> None:
+    """Each round's model must hold exactly that round's neighbourhood: free variables with their own
+    domain (a variable fixed by the problem stays fixed), the rest at the current roster's value, whatever
+    the rounds before it left behind."""
+    model = cp_model.CpModel()
+    xs = [model.new_bool_var(f"x{k}") for k in range(12)]
+    proto = model.proto
+    ruled_out = proto.variables[xs[5].index].domain
+    ruled_out[1] = 0  # fixed to 0 by the problem, as for a worker who may not work the item
+    x_index = [x.index for x in xs]
+    domains = [tuple(proto.variables[i].domain) for i in x_index]
+    current = list(domains)
+    rng = random.Random(7)
+    for _ in range(200):
+        free = set(rng.sample(x_index, rng.randrange(len(x_index) + 1)))
+        base = [0 if i == 5 else rng.randrange(2) for i in range(len(proto.variables))]
+        _fix_rest(proto, x_index, domains, current, free, base)
+        for k, i in enumerate(x_index):
+            want = domains[k] if i in free else (base[i], base[i])
+            assert tuple(proto.variables[i].domain) == want, (i, free, base)
+
+
+def test_a_guided_choice_frees_a_chain_of_people_around_an_open_place() -> None:
+    """Around an open place: people who could fill it, then people who could take over what those work
+    that day, so the place can be filled by a swap (c takes b's shift, b takes the open place)."""
+    p = problem(
+        [
+            worker("a"),
+            worker("b", ("nurse", "assistant_nurse")),
+            worker("c", ("assistant_nurse",)),
+            worker("d", ("drivers_licence",)),
+            worker("e", ("drivers_licence",)),
+        ],
+        [
+            shift("s2", 2, 8, 8, headcount=2),  # one place open below
+            shift("s3", 2, 16, 8, ("assistant_nurse",)),
+            shift("s6", 6, 8, 8, ("drivers_licence",)),
+        ],
+        settings={"coverage_first": False},
+    )
+    inst = build_instance(p)
+    v = new_vars(inst)
+    hoods = _Neighbourhoods(inst, v)
+    roster = {("a", "s2"), ("b", "s3"), ("d", "s6")}
+    values = [0] * len(v.model.proto.variables)
+    for k, q in enumerate(inst.pairs):
+        values[v.x[k].index] = int((inst.workers[q.w].id, inst.items[q.i].id) in roster)
+    for i, it in enumerate(inst.items):
+        values[v.unfilled[i].index] = it.headcount - sum(1 for _, item in roster if item == it.id)
+    w_of = {w.id: k for k, w in enumerate(inst.workers)}
+
+    rng = random.Random(0)
+    guided = 0
+    for _ in range(100):
+        people, centre = hoods._people(rng, 3, values)
+        if centre is not None:
+            guided += 1
+            assert people == {w_of["a"], w_of["b"], w_of["c"]}, "the chain must reach c, who can take b's shift"
+    assert guided > 30
