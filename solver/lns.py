@@ -11,7 +11,9 @@ six seconds; back to 1.5 s at the next improvement), since the roster is then op
 neighbourhood it can prove quickly. Each sub-solve starts from the whole current roster as its hint,
 and a different roster of equal score is accepted too, so the search can walk across plateaus. Three
 choices in five aim at a fault of the roster, an open place or an unmet request: its day, the worker
-it names, and others who could work its item, so shifts can move between them.
+it names, others who could work its item, and people who could take over what those work around that
+day, so a place can be filled along a chain of swaps. Sub-solves use a light presolve (nearly all of
+the model is fixed) and a round writes only the domains that changed since the last.
 With two or more CP-SAT workers, that many searches run in threads (CP-SAT releases the GIL), each on
 its own copy of the model, sharing the best roster. Every accepted roster satisfies the full model.
 """
