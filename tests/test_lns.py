@@ -35,6 +35,16 @@ def _first_roster() -> tuple[Problem, Instance, Vars, list[int], int]:
     return p, inst, v, all_values(v.model, first), round(first.objective_value)
 
 
+def _values_of(inst: Instance, v: Vars, roster: set[tuple[str, str]]) -> list[int]:
+    """Model values (by proto index) of a roster given as (worker, item) ids: its ``x`` and open places."""
+    values = [0] * len(v.model.proto.variables)
+    for k, q in enumerate(inst.pairs):
+        values[v.x[k].index] = int((inst.workers[q.w].id, inst.items[q.i].id) in roster)
+    for i, it in enumerate(inst.items):
+        values[v.unfilled[i].index] = it.headcount - sum(1 for _, item in roster if item == it.id)
+    return values
+
+
 def test_neighbourhood_search_improves_a_first_roster_and_keeps_every_rule() -> None:
     p, inst, v, values, start = _first_roster()
     domains = [tuple(var.domain) for var in v.model.proto.variables]
@@ -85,12 +95,8 @@ def test_guided_neighbourhoods_aim_at_the_faults_of_the_roster() -> None:
     v = new_vars(inst)
     hoods = _Neighbourhoods(inst, v)
     roster = {("b", "s5"), ("c", "s6"), ("d", "s0")} | {("d", f"s{d}") for d in (7, 8)}
-    values = [0] * len(v.model.proto.variables)
+    values = _values_of(inst, v, roster)
     w_of, i_of = {w.id: k for k, w in enumerate(inst.workers)}, {it.id: k for k, it in enumerate(inst.items)}
-    for k, q in enumerate(inst.pairs):
-        values[v.x[k].index] = int((inst.workers[q.w].id, inst.items[q.i].id) in roster)
-    for i, it in enumerate(inst.items):
-        values[v.unfilled[i].index] = it.headcount - sum(1 for _, item in roster if item == it.id)
 
     open_items = {i for i, it in enumerate(inst.items) if values[v.unfilled[i].index]}
     unmet = {(i_of["s3"], w_of["a"]), (i_of["s5"], w_of["b"])}
@@ -158,11 +164,7 @@ def test_a_guided_choice_frees_a_chain_of_people_around_an_open_place() -> None:
     v = new_vars(inst)
     hoods = _Neighbourhoods(inst, v)
     roster = {("a", "s2"), ("b", "s3"), ("d", "s6")}
-    values = [0] * len(v.model.proto.variables)
-    for k, q in enumerate(inst.pairs):
-        values[v.x[k].index] = int((inst.workers[q.w].id, inst.items[q.i].id) in roster)
-    for i, it in enumerate(inst.items):
-        values[v.unfilled[i].index] = it.headcount - sum(1 for _, item in roster if item == it.id)
+    values = _values_of(inst, v, roster)
     w_of = {w.id: k for k, w in enumerate(inst.workers)}
 
     rng = random.Random(0)
