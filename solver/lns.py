@@ -11,9 +11,12 @@ six seconds; back to 1.5 s at the next improvement), since the roster is then op
 neighbourhood it can prove quickly. Each sub-solve starts from the whole current roster as its hint,
 and a different roster of equal score is accepted too, so the search can walk across plateaus. Three
 choices in five aim at a fault of the roster, an open place or an unmet request: its day, the worker
-it names, others who could work its item, and people who could take over what those work around that
-day, so a place can be filled along a chain of swaps. Sub-solves use a light presolve (nearly all of
-the model is fixed) and a round writes only the domains that changed since the last.
+it names, others who could work its item (first those a fix needs: for a request to work a shift, those
+on it; for an open place, those free that day), and people who could take over what those work around
+that day, so a place can be filled along a chain of swaps. A fourth kind frees everyone over two
+windows of days, one around a request and one around a day its worker works, since limits over the
+whole horizon (shifts of a type, total minutes) make a request cost a shift elsewhere. Sub-solves use a
+light presolve (nearly all of the model is fixed) and a round writes only the domains that changed.
 With two or more CP-SAT workers, that many searches run in threads (CP-SAT releases the GIL), each on
 its own copy of the model, sharing the best roster. Every accepted roster satisfies the full model.
 """
@@ -68,6 +71,9 @@ class _Neighbourhoods:
         day_pos = {d: k for k, d in enumerate(self.days)}
         self.item_day = [day_pos[it.local_day] for it in inst.items]
         self.pair_day = [self.item_day[pair.i] for pair in inst.pairs]
+        self.day_pairs: list[list[int]] = [[] for _ in self.days]
+        for p, d in enumerate(self.pair_day):
+            self.day_pairs[d].append(p)
         self.busy = [w for w, pairs in enumerate(self.by_worker) if pairs]
         self.open_index = [u.index for u in v.unfilled]
         self.request_pairs = self._request_pairs()
@@ -113,7 +119,11 @@ class _Neighbourhoods:
             if worker is not None:
                 chosen.add(worker)
             able = [w for w in (self.inst.pairs[p].w for p in self.inst.by_item[item]) if w not in chosen]
-            chosen.update(rng.sample(able, min(len(able), max(0, (size + 1) // 2 - len(chosen)))))
+            half = (size + 1) // 2
+            partners = self._partners(item, worker, centre, able, values)
+            chosen.update(rng.sample(partners, min(len(partners), max(0, half - len(chosen)))))
+            able = [w for w in able if w not in chosen]
+            chosen.update(rng.sample(able, min(len(able), max(0, half - len(chosen)))))
             # a chain: the items they work around that day, and people who could take those over
             near = {
                 self.inst.pairs[p].i
@@ -126,6 +136,35 @@ class _Neighbourhoods:
         rest = [w for w in self.busy if w not in chosen]
         chosen.update(rng.sample(rest, min(len(rest), max(0, size - len(chosen)))))
         return chosen, centre
+
+    def _partners(self, item: int, worker: int | None, day: int, able: list[int], values: list[int]) -> list[int]:
+        """Of ``able``, those a fault's fix most likely needs: for an unmet "on" request, those working the
+        item (one could give it up to the worker who asked); for an open place or an unmet "off" request,
+        those free that day (one could take it)."""
+        on_item = {self.inst.pairs[p].w for p in self.inst.by_item[item] if values[self.x_index[p]]}
+        if worker is not None and worker not in on_item:
+            return [w for w in able if w in on_item]
+        busy = {self.inst.pairs[p].w for p in self.day_pairs[day] if values[self.x_index[p]]}
+        return [w for w in able if w not in busy]
+
+    def two_windows(self, rng: random.Random, size: int, values: list[int]) -> set[int]:
+        """Every worker over two windows of ``size / 2`` days; guided: one around a fault, the other
+        around a day the worker it names works. Limits over the whole horizon (shifts of a type, total
+        minutes) tie a request to some other day: its worker can take the requested shift only by giving
+        up one elsewhere, which someone else then takes over."""
+        fault = self.aim(rng, values)
+        span = max(1, (size + 1) // 2)
+        first = self._window(rng, span, None if fault is None else self.item_day[fault[0]])
+        other = None
+        if fault is not None and fault[1] is not None:
+            worked = [self.pair_day[p] for p in self.inst.by_worker[fault[1]] if values[self.x_index[p]]]
+            other = rng.choice(worked) if worked else None
+        second = self._window(rng, span, other)
+        return {
+            self.x_index[p]
+            for p, d in enumerate(self.pair_day)
+            if first <= d < first + span or second <= d < second + span
+        }
 
     def workers(self, rng: random.Random, size: int, values: list[int]) -> set[int]:
         """``size`` workers' whole schedules."""
@@ -168,9 +207,10 @@ def _search(
     proto = model.proto
     domains = [tuple(proto.variables[i].domain) for i in hoods.x_index]  # booleans: (lo, hi)
     current = list(domains)  # each x's domain in this thread's model now: left as the last round set it
-    limits = {"workers": len(hoods.busy), "days": len(hoods.days), "block": max(1, len(hoods.busy) // 2)}
-    size = {"workers": 2.0, "days": 2.0, "block": 2.0}
-    pick = {"workers": hoods.workers, "days": hoods.days_window, "block": hoods.block}
+    pick = {"workers": hoods.workers, "days": hoods.days_window, "block": hoods.block, "windows": hoods.two_windows}
+    n_days, n_busy = len(hoods.days), len(hoods.busy)
+    limits = {"workers": n_busy, "days": n_days, "block": max(1, n_busy // 2), "windows": n_days}
+    size = dict.fromkeys(pick, 2.0)
     kinds = list(pick)
     seconds, idle = SUB_SECONDS, 0
     while deadline - time.perf_counter() > 0.1 and shared.error is None and not (stop is not None and stop()):

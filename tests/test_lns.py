@@ -11,6 +11,7 @@ from ortools.sat.python import cp_model
 
 from models.generator import GeneratorConfig, generate
 from models.problem import Problem
+from solver import lns
 from solver.instance import Instance, build_instance
 from solver.lns import _fix_rest, _Neighbourhoods, improve
 from solver.objective import coverage_objective, quality_objective
@@ -175,3 +176,41 @@ def test_a_guided_choice_frees_a_chain_of_people_around_an_open_place() -> None:
             guided += 1
             assert people == {w_of["a"], w_of["b"], w_of["c"]}, "the chain must reach c, who can take b's shift"
     assert guided > 30
+
+
+def test_a_request_is_aimed_at_those_its_fix_needs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An unmet "on" request is fixed by someone on that shift giving it up, and, where the worker who
+    asked is at a limit over the horizon, by that worker giving up a shift elsewhere: guided choices free
+    those working the shift, not others, and every worker over the request's day and a day its worker works."""
+    monkeypatch.setattr(lns, "GUIDED", 1.0)
+    p = problem(
+        [worker(w) for w in ("a", "b", "c", "d", "e")],
+        [
+            shift("s1", 1, 8, 8),
+            shift("s3", 3, 8, 8, headcount=2),
+            shift("s5", 5, 8, 8),
+            shift("s8", 8, 8, 8),
+        ],
+        requests=[{"worker_id": "a", "item_id": "s3", "kind": "on"}],
+        settings={"coverage_first": False},
+    )
+    inst = build_instance(p)
+    v = new_vars(inst)
+    hoods = _Neighbourhoods(inst, v)
+    roster = {("b", "s3"), ("c", "s3"), ("a", "s8"), ("d", "s1"), ("e", "s5")}  # no open place: one fault
+    values = _values_of(inst, v, roster)
+    w_of, i_of = {w.id: k for k, w in enumerate(inst.workers)}, {it.id: k for k, it in enumerate(inst.items)}
+    s3 = i_of["s3"]
+    able = [w for w in range(len(inst.workers)) if w != w_of["a"]]
+
+    assert sorted(hoods._partners(s3, w_of["a"], hoods.item_day[s3], able, values)) == [w_of["b"], w_of["c"]]
+    assert sorted(hoods._partners(s3, None, hoods.item_day[s3], able, values)) == [w_of["d"], w_of["e"]], (
+        "an open place is taken by someone free that day"
+    )
+    rng = random.Random(0)
+    for _ in range(50):
+        people, _centre = hoods._people(rng, 3, values)
+        assert w_of["a"] in people and len(people & {w_of["b"], w_of["c"]}) >= 1, people
+        free = hoods.two_windows(rng, 2, values)
+        days = {inst.items[q.i].id for k, q in enumerate(inst.pairs) if v.x[k].index in free}
+        assert days == {"s3", "s8"}, "the request's day and the one day its worker works"
