@@ -14,9 +14,9 @@ choices in five aim at a fault of the roster, an open place or an unmet request:
 it names, others who could work its item (first those a fix needs: for a request to work a shift, those
 on it; for an open place, those free that day), and people who could take over what those work around
 that day, so a place can be filled along a chain of swaps. A fourth kind frees everyone over two
-windows of days, one around a request and one around a day its worker works, since limits over the
-whole horizon (shifts of a type, total minutes) make a request cost a shift elsewhere. Sub-solves use a
-light presolve (nearly all of the model is fixed) and a round writes only the domains that changed.
+windows of days, one around a fault and, for a request, one around a day its worker works, since limits
+over the whole horizon (shifts of a type, total minutes) make a request cost a shift elsewhere.
+Sub-solves use a light presolve (nearly all of the model is fixed); a round writes only changed domains.
 With two or more CP-SAT workers, that many searches run in threads (CP-SAT releases the GIL), each on
 its own copy of the model, sharing the best roster. Every accepted roster satisfies the full model.
 """
