@@ -144,14 +144,14 @@ class _Neighbourhoods:
         on_item = {self.inst.pairs[p].w for p in self.inst.by_item[item] if values[self.x_index[p]]}
         if worker is not None and worker not in on_item:
             return [w for w in able if w in on_item]
-        busy = {self.inst.pairs[p].w for p in self.day_pairs[day] if values[self.x_index[p]]}
-        return [w for w in able if w not in busy]
+        working = {self.inst.pairs[p].w for p in self.day_pairs[day] if values[self.x_index[p]]}
+        return [w for w in able if w not in working]
 
     def two_windows(self, rng: random.Random, size: int, values: list[int]) -> set[int]:
         """Every worker over two windows of ``size / 2`` days; guided: one around a fault, the other
-        around a day the worker it names works. Limits over the whole horizon (shifts of a type, total
-        minutes) tie a request to some other day: its worker can take the requested shift only by giving
-        up one elsewhere, which someone else then takes over."""
+        around a day the worker it names works (anywhere when it names none). Limits over the whole horizon
+        (shifts of a type, total minutes) tie a request to some other day: its worker can take the requested
+        shift only by giving up one elsewhere, which someone else then takes over."""
         fault = self.aim(rng, values)
         span = max(1, (size + 1) // 2)
         first = self._window(rng, span, None if fault is None else self.item_day[fault[0]])
@@ -160,11 +160,11 @@ class _Neighbourhoods:
             worked = [self.pair_day[p] for p in self.inst.by_worker[fault[1]] if values[self.x_index[p]]]
             other = rng.choice(worked) if worked else None
         second = self._window(rng, span, other)
-        return {
-            self.x_index[p]
-            for p, d in enumerate(self.pair_day)
-            if first <= d < first + span or second <= d < second + span
-        }
+        return self._on_days(first, span) | self._on_days(second, span)
+
+    def _on_days(self, first: int, span: int) -> set[int]:
+        """Every worker's ``x`` on ``span`` days from day index ``first`` (those within the horizon)."""
+        return {self.x_index[p] for pairs in self.day_pairs[first : first + span] for p in pairs}
 
     def workers(self, rng: random.Random, size: int, values: list[int]) -> set[int]:
         """``size`` workers' whole schedules."""
@@ -181,7 +181,7 @@ class _Neighbourhoods:
         """Every worker over ``size`` consecutive days; guided: around a fault."""
         fault = self.aim(rng, values)
         first = self._window(rng, size, None if fault is None else self.item_day[fault[0]])
-        return {self.x_index[p] for p, d in enumerate(self.pair_day) if first <= d < first + size}
+        return self._on_days(first, size)
 
     def block(self, rng: random.Random, size: int, values: list[int]) -> set[int]:
         """``2 * size`` workers over a week: wider than ``workers``, shorter than the horizon."""
