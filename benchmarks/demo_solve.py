@@ -7,12 +7,11 @@ Writes ``benchmarks/results/demo_solve.csv``; the table in ``benchmarks/README.m
 from __future__ import annotations
 
 import argparse
-import platform
 from pathlib import Path
 
-import ortools
 import pandas as pd
 
+from benchmarks.machine import machine
 from models.generator import GeneratorConfig, generate
 from models.work_items import work_items
 from solver.solve import Progress, SolveOptions, solve
@@ -52,6 +51,7 @@ def run(seed: int, time_limit: float, workers: int) -> dict:
         "pairs": sol.stats.candidate_pairs,
         "variables": sol.stats.variables,
         "violations": len(validate_solution(problem, sol)),
+        **machine(),
     }
 
 
@@ -70,7 +70,8 @@ def main() -> None:
     df = pd.DataFrame(rows)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     df.to_csv(OUT, index=False)
-    print(f"\nPython {platform.python_version()}, OR-Tools {ortools.__version__}, {platform.machine()}")
+    info = machine()
+    print(f"\n{info['machine']}; Python {info['python']}, OR-Tools {info['ortools']}")
     print(df.to_string(index=False))
     print(f"Wrote {OUT}")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import re
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from benchmarks.curtois.evaluate import evaluate, read_roster, write_roster
 from benchmarks.curtois.instance import InstanceFormatError, instance_files, parse, read
 from benchmarks.curtois.mapping import roster_of, to_problem
 from benchmarks.curtois.run import default_data_dir, parse_numbers, published
+from benchmarks.machine import machine
 from cli.main import app
 from solver.solve import SolveOptions, solve
 from solver.validator import validate_solution
@@ -196,11 +198,16 @@ def test_bench_cli_writes_table_csv_chart_and_rosters(tmp_path: Path) -> None:
     )
     assert r.exit_code == 0, r.output
     assert "not present: 3" in r.output
+    assert f"On {machine()['machine']}" in r.output
     assert "Instance1: objective 607 (best known 607, ratio 1.0000)" in r.output
     with (tmp_path / "curtois.csv").open() as f:
         rows = list(csv.DictReader(f))
     assert [row["instance"] for row in rows] == ["1"]
     assert rows[0]["objective"] == "607" and rows[0]["feasible"] == "True" and rows[0]["status"] == "optimal"
+    # the settings and the machine travel with the numbers: a time target means nothing without them
+    assert (rows[0]["time_limit_s"], rows[0]["workers"], rows[0]["seed"]) == ("5.0", "2", "0")
+    assert rows[0]["machine"] == machine()["machine"] and "cores" in rows[0]["machine"]
+    assert rows[0]["ortools"] == version("ortools")
     assert (tmp_path / "curtois.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     roster = tmp_path / "curtois" / "Instance1.roster.csv"
     lines = roster.read_text().splitlines()

@@ -15,6 +15,7 @@ import pandas as pd
 from benchmarks.curtois.evaluate import evaluate, write_roster
 from benchmarks.curtois.instance import instance_files, read
 from benchmarks.curtois.mapping import roster_of, to_problem
+from benchmarks.machine import machine
 from models.solution import SolveStatus
 from solver.solve import ProgressFn, SolveOptions, solve
 
@@ -74,6 +75,12 @@ class Result:
     gurobi_10min: int | None
     ejection_chain_10min: int | None
     violations: str = ""
+    time_limit_s: float = 0.0
+    workers: int = 0
+    seed: int = 0
+    machine: str = ""
+    python: str = ""
+    ortools: str = ""
 
 
 def run_instance(
@@ -111,6 +118,10 @@ def run_instance(
         gurobi_10min=known.get("gurobi_10min"),
         ejection_chain_10min=known.get("ejection_chain_10min"),
         violations="; ".join(ev.violations[:5]),
+        time_limit_s=options.time_limit,
+        workers=options.workers,
+        seed=options.seed,
+        **machine(),
     )
 
 
