@@ -23,8 +23,8 @@ from models.solution import Solution as SolutionModel
 from solver.explain import Explainer
 from solver.instance import Instance, build_instance
 from solver.lns import improve
-from solver.objective import coverage_objective, quality_objective
-from solver.rules import Vars, add_hard_rules, all_values, hint_all, new_vars
+from solver.model import build_model
+from solver.rules import Vars, all_values, hint_all
 from solver.score import score, total
 from solver.validator import LOWER_BOUND_RULES, Violation, validate
 
@@ -160,10 +160,8 @@ def solve(
     inst = build_instance(problem)
     small = len(inst.pairs) <= options.small_model_pairs
     lns_share = 0.0 if small else options.lns_share
-    v = new_vars(inst)
-    add_hard_rules(inst, v, run_networks=small)
-    coverage = coverage_objective(inst, v)
-    quality = quality_objective(inst, v)
+    built = build_model(inst, run_networks=small)
+    v, coverage, quality = built.v, built.coverage, built.quality
     build_seconds = time.perf_counter() - t0
 
     values: list[int] | None = None

@@ -17,6 +17,7 @@ from benchmarks.curtois.mapping import roster_of, to_problem
 from benchmarks.curtois.run import default_data_dir, parse_numbers, published
 from benchmarks.machine import machine
 from cli.main import app
+from solver.relaxation import relaxation_bound
 from solver.solve import SolveOptions, solve
 from solver.validator import validate_solution
 
@@ -188,6 +189,8 @@ def test_small_instances_reach_their_proven_optimum() -> None:
         sol = solve(mapped.problem, SolveOptions(time_limit=20, workers=2))
         assert sol.status.value == "optimal"
         assert evaluate(inst, roster_of(mapped, sol)).objective == sol.objective == expected
+        bound = relaxation_bound(mapped.problem)
+        assert bound is not None and 0 < bound <= expected
 
 
 def test_bench_cli_writes_table_csv_chart_and_rosters(tmp_path: Path) -> None:
@@ -207,6 +210,7 @@ def test_bench_cli_writes_table_csv_chart_and_rosters(tmp_path: Path) -> None:
     # the settings and the machine travel with the numbers: a time target means nothing without them
     assert (rows[0]["time_limit_s"], rows[0]["workers"], rows[0]["seed"]) == ("5.0", "2", "0")
     assert rows[0]["machine"] == machine()["machine"] and "cores" in rows[0]["machine"]
+    assert 0 < float(rows[0]["lp_bound"]) <= 607 and "LP" in r.output
     assert rows[0]["ortools"] == version("ortools")
     assert (tmp_path / "curtois.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     roster = tmp_path / "curtois" / "Instance1.roster.csv"

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from models.problem import Problem
 from models.solution import SolveStatus
+from solver.relaxation import relaxation_bound
 from solver.score import total
 from solver.solve import KeptAssignmentsInfeasible, SolveOptions, solve
 from solver.validator import validate, validate_solution
@@ -107,6 +108,18 @@ def test_every_solution_passes_the_validator(pool: dict[str, Any]) -> None:
     for u in sol.unfilled:
         assert u.reason and "open" in u.reason
     assert sum(open_places.values()) == sum(t.raw for k, t in sol.terms.items() if k.startswith("unfilled"))
+
+
+@PROPERTY
+@given(pools())
+def test_the_relaxation_bound_never_exceeds_the_optimum(pool: dict[str, Any]) -> None:
+    """A bound above a proven optimum would report a roster as closer to the best than it is; coverage
+    first only constrains the solve further, so the unconstrained relaxation still bounds it."""
+    p = build(pool)
+    sol = solve(p, OPTIONS)
+    assert sol.status == SolveStatus.optimal and sol.stats.model_objective is not None
+    bound = relaxation_bound(p, 10)
+    assert bound is not None and bound <= sol.stats.model_objective
 
 
 @PROPERTY
@@ -243,3 +256,6 @@ def test_solver_optimum_equals_brute_force_over_all_valid_rosters(p: Problem) ->
         assert validate_solution(p, sol) == []
         assert sol.objective == best
         assert sol.stats.model_objective == best
+    if best is not None:  # every contract rule in the relaxation, and still no bound above the optimum
+        bound = relaxation_bound(p, 10)
+        assert bound is not None and bound <= best
