@@ -14,8 +14,8 @@ from models.problem import Problem
 from solver import lns
 from solver.instance import Instance, build_instance
 from solver.lns import _fix_rest, _Neighbourhoods, improve
-from solver.objective import coverage_objective, quality_objective
-from solver.rules import Vars, add_hard_rules, all_values, new_vars
+from solver.model import build_model
+from solver.rules import Vars, all_values, new_vars
 from solver.score import score, total
 from solver.validator import validate
 from tests.factory import problem, shift, worker
@@ -25,9 +25,9 @@ def _first_roster() -> tuple[Problem, Instance, Vars, list[int], int]:
     """A generated pool, its full model, and the first roster CP-SAT finds (values by proto index, score)."""
     p = generate(GeneratorConfig(seed=3, workers=60, farms=3, days=7))
     inst = build_instance(p)
-    v = new_vars(inst)
-    add_hard_rules(inst, v)
-    v.model.minimize(coverage_objective(inst, v) + quality_objective(inst, v))
+    built = build_model(inst)
+    v = built.v
+    v.model.minimize(built.coverage + built.quality)
     first = cp_model.CpSolver()
     first.parameters.num_workers = 1
     first.parameters.random_seed = 1
