@@ -3,7 +3,8 @@ days, keep the rest of the roster fixed, and let CP-SAT re-optimise that part.
 
 CP-SAT's built-in neighbourhoods are generic (random variables and constraints). Rosters improve
 faster when a neighbourhood follows their structure: moving shifts between a handful of people,
-reshuffling a few days across the pool, or a block of people over a week. Neighbourhoods are small
+reshuffling a few days across the pool, a block of people over a week, or the same days of the week
+in every week. Neighbourhoods are small
 and solved to optimality in a fraction of a second; sizes adapt (a sub-solve proven optimal within
 half a second grows the next one of its kind, a timed-out one that found nothing better shrinks it).
 After twenty rounds in a row without improvement a thread gives its solves half as long again (up to
@@ -16,6 +17,9 @@ on it; for an open place, those free that day), and people who could take over w
 that day, so a place can be filled along a chain of swaps. A fourth kind frees everyone over two
 windows of days, one around a fault and, for a request, one around a day its worker works, since limits
 over the whole horizon (shifts of a type, total minutes) make a request cost a shift elsewhere.
+A fifth frees everyone on the same days of the week in every week (say every Saturday and Sunday), so
+work can move between weeks: where weekends or total minutes are the scarce resource, an open place is
+filled only by taking work out of another week.
 Sub-solves use a light presolve (nearly all of the model is fixed); a round writes only changed domains.
 With two or more CP-SAT workers, that many searches run in threads (CP-SAT releases the GIL), each on
 its own copy of the model, sharing the best roster. Every accepted roster satisfies the full model.
@@ -71,6 +75,7 @@ class _Neighbourhoods:
         day_pos = {d: k for k, d in enumerate(self.days)}
         self.item_day = [day_pos[it.local_day] for it in inst.items]
         self.pair_day = [self.item_day[pair.i] for pair in inst.pairs]
+        self.weekday = [(d - self.days[0]).days % 7 for d in self.days]  # day of the week, counted from the first
         self.day_pairs: list[list[int]] = [[] for _ in self.days]
         for p, d in enumerate(self.pair_day):
             self.day_pairs[d].append(p)
@@ -192,6 +197,19 @@ class _Neighbourhoods:
             self.x_index[p] for w in people for p in self.inst.by_worker[w] if first <= self.pair_day[p] < first + span
         }
 
+    def weekly(self, rng: random.Random, size: int, values: list[int]) -> set[int]:
+        """Every worker over the same ``size`` days of the week (at most 7) in every week; guided: days that
+        include a fault's. Limits over the horizon (total minutes, weekends worked, shifts of a type) tie the
+        weeks together, so moving work from one week to another (a worker's weekend, a shift that frees
+        minutes for an open place elsewhere) needs every week open at once, while each week's own pattern
+        around those days stays fixed. Measured from stuck rosters of Curtois 9 and 12, where windows of
+        consecutive days and whole schedules of a few workers found nothing."""
+        fault = self.aim(rng, values)
+        span = min(size, 7)
+        first = rng.randrange(7) if fault is None else self.weekday[self.item_day[fault[0]]] - rng.randrange(span)
+        chosen = {(first + k) % 7 for k in range(span)}
+        return {self.x_index[p] for d, pairs in enumerate(self.day_pairs) if self.weekday[d] in chosen for p in pairs}
+
 
 def _search(
     model: cp_model.CpModel,
@@ -207,9 +225,15 @@ def _search(
     proto = model.proto
     domains = [tuple(proto.variables[i].domain) for i in hoods.x_index]  # booleans: (lo, hi)
     current = list(domains)  # each x's domain in this thread's model now: left as the last round set it
-    pick = {"workers": hoods.workers, "days": hoods.days_window, "block": hoods.block, "windows": hoods.two_windows}
+    pick = {
+        "workers": hoods.workers,
+        "days": hoods.days_window,
+        "block": hoods.block,
+        "windows": hoods.two_windows,
+        "weekly": hoods.weekly,
+    }
     n_days, n_busy = len(hoods.days), len(hoods.busy)
-    limits = {"workers": n_busy, "days": n_days, "block": max(1, n_busy // 2), "windows": n_days}
+    limits = {"workers": n_busy, "days": n_days, "block": max(1, n_busy // 2), "windows": n_days, "weekly": 7}
     size = dict.fromkeys(pick, 2.0)
     kinds = list(pick)
     seconds, idle = SUB_SECONDS, 0

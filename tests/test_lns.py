@@ -71,7 +71,7 @@ def test_a_failing_search_thread_fails_the_search(monkeypatch: pytest.MonkeyPatc
     def broken(self: _Neighbourhoods, rng: random.Random, size: int, values: list[int]) -> set[int]:
         raise RuntimeError("neighbourhood failed")
 
-    for kind in ("workers", "days_window", "block"):
+    for kind in ("workers", "days_window", "block", "two_windows", "weekly"):
         monkeypatch.setattr(_Neighbourhoods, kind, broken)
     t0 = time.perf_counter()
     with pytest.raises(RuntimeError, match="neighbourhood failed"):
@@ -214,3 +214,38 @@ def test_a_request_is_aimed_at_those_its_fix_needs(monkeypatch: pytest.MonkeyPat
         free = hoods.two_windows(rng, 2, values)
         days = {inst.items[q.i].id for k, q in enumerate(inst.pairs) if v.x[k].index in free}
         assert days == {"s3", "s8"}, "the request's day and the one day its worker works"
+
+
+def test_a_weekly_neighbourhood_frees_the_same_days_of_the_week_in_every_week(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Work moves between weeks (a weekend, minutes under a total limit) only if every week is open at once:
+    the weekly kind frees every worker on the same days of the week in every week, by the calendar (a day
+    with no work in between does not shift the pattern), and guided, those days include the fault's."""
+    monkeypatch.setattr(lns, "GUIDED", 1.0)
+    days = [d for d in range(20) if d != 3]  # nothing on day 3: day indices and calendar days part there
+    p = problem(
+        [worker(w) for w in ("a", "b")], [shift(f"s{d}", d, 8, 8) for d in days], settings={"coverage_first": False}
+    )
+    inst = build_instance(p)
+    v = new_vars(inst)
+    hoods = _Neighbourhoods(inst, v)
+    values = _values_of(inst, v, {("a", "s0"), ("b", "s1")})  # every other shift open: faults on every day
+    day_of = {k: int(inst.items[q.i].id[1:]) for k, q in enumerate(inst.pairs)}
+    rng = random.Random(0)
+    seen = set()
+    for size in (1, 2, 3):
+        for _ in range(60):
+            free = hoods.weekly(rng, size, values)
+            freed = {day_of[k] for k, x in enumerate(v.x) if x.index in free}
+            weekdays = {d % 7 for d in freed}
+            assert len(weekdays) == size
+            assert freed == {d for d in days if d % 7 in weekdays}, "every week, every worker, those days only"
+            seen.add(frozenset(weekdays))
+    assert frozenset({6, 0}) in seen, "a window may run over the end of the week (Sunday and Monday)"
+    assert {day_of[k] for k, x in enumerate(v.x) if x.index in hoods.weekly(rng, 9, values)} == set(days)
+
+    # guided: the days freed include the day of the fault the choice aims at
+    item = next(i for i, it in enumerate(inst.items) if it.id == "s12")
+    monkeypatch.setattr(_Neighbourhoods, "fault", lambda self, rng, values: (item, None))
+    for _ in range(30):
+        free = hoods.weekly(rng, 2, values)
+        assert 12 in {day_of[k] for k, x in enumerate(v.x) if x.index in free}
