@@ -4,9 +4,9 @@ days, keep the rest of the roster fixed, and let CP-SAT re-optimise that part.
 CP-SAT's built-in neighbourhoods are generic (random variables and constraints). Rosters improve
 faster when a neighbourhood follows their structure: moving shifts between a handful of people,
 reshuffling a few days across the pool, a block of people over a week, or the same days of the week
-in every week. Neighbourhoods are small
-and solved to optimality in a fraction of a second; sizes adapt (a sub-solve proven optimal within
-half a second grows the next one of its kind, a timed-out one that found nothing better shrinks it).
+in every week. Neighbourhoods are small and solved to optimality in a fraction of a second; sizes
+adapt (a sub-solve proven optimal within half a second grows the next one of its kind, a timed-out one
+that found nothing better shrinks it).
 After twenty rounds in a row without improvement a thread gives its solves half as long again (up to
 six seconds; back to 1.5 s at the next improvement), since the roster is then optimal for every
 neighbourhood it can prove quickly. Each sub-solve starts from the whole current roster as its hint,
@@ -202,8 +202,8 @@ class _Neighbourhoods:
         include a fault's. Limits over the horizon (total minutes, weekends worked, shifts of a type) tie the
         weeks together, so moving work from one week to another (a worker's weekend, a shift that frees
         minutes for an open place elsewhere) needs every week open at once, while each week's own pattern
-        around those days stays fixed. Measured from stuck rosters of Curtois 9 and 12, where windows of
-        consecutive days and whole schedules of a few workers found nothing."""
+        around those days stays fixed. Measured (benchmarks/README.md): from a stuck roster of Curtois 9, no
+        window of up to 14 consecutive days improved in 30 s; from one of 12, the search ends lower with it."""
         fault = self.aim(rng, values)
         span = min(size, 7)
         first = rng.randrange(7) if fault is None else self.weekday[self.item_day[fault[0]]] - rng.randrange(span)
