@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from benchmarks.machine import machine
+from benchmarks.machine import describe, machine
 from models.generator import GeneratorConfig, generate
 from models.work_items import work_items
 from solver.solve import Progress, SolveOptions, solve
@@ -70,8 +70,7 @@ def main() -> None:
     df = pd.DataFrame(rows)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     df.to_csv(OUT, index=False)
-    info = machine()
-    print(f"\n{info['machine']}; Python {info['python']}, OR-Tools {info['ortools']}")
+    print(f"\n{describe()}")
     print(df.to_string(index=False))
     print(f"Wrote {OUT}")
 

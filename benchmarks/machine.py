@@ -35,3 +35,9 @@ def machine() -> dict[str, str]:
         "python": platform.python_version(),
         "ortools": _version("ortools"),
     }
+
+
+def describe() -> str:
+    """One line for a benchmark's printout: the machine, then the versions."""
+    info = machine()
+    return f"{info['machine']}; Python {info['python']}, OR-Tools {info['ortools']}"

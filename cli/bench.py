@@ -15,7 +15,7 @@ from rich.table import Table
 from benchmarks.curtois import run as curtois
 from benchmarks.curtois.evaluate import evaluate, read_roster
 from benchmarks.curtois.instance import InstanceFormatError, instance_files, read
-from benchmarks.machine import machine
+from benchmarks.machine import describe
 from cli.render import fail, with_progress
 from solver.solve import SolveOptions
 
@@ -93,8 +93,7 @@ def curtois_cmd(
         f" ({time_limit:g} s each, {workers} search worker(s), seed {seed})"
         + (f"; not present: {_ranges(missing)}" if missing else "")
     )
-    info = machine()
-    console.print(f"On {info['machine']}; Python {info['python']}, OR-Tools {info['ortools']}", highlight=False)
+    console.print(f"On {describe()}", highlight=False)
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
 
     def solving(n: int, one):  # type: ignore[no-untyped-def]
