@@ -48,6 +48,7 @@ def create_app(engine: Engine | None = None, *, migrate: bool = True, runner: Jo
         jobs.start()
         calendars_refresher.start()
         app.state.runner = jobs
+        app.state.calendars = calendars_refresher
         try:
             yield
         finally:

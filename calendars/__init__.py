@@ -1,1 +1,2 @@
-"""iCalendar feeds and availability import. Not built yet: see issue 5."""
+"""iCalendar: feeds for subscribed calendars (events, rendering) and the import of workers' busy times
+(parsing in a bounded child process, fetching a registered URL)."""

@@ -8,12 +8,17 @@ organisation's zone; an all-day event blocks its whole local days.
 A file comes from outside, so it is bounded before any expansion: its size, each series' occurrences
 from its start to the horizon's end (a rule every second since 1900 would take hours to step through),
 and the number of busy periods. A file over a bound is refused as a whole; nothing is partly imported.
+These estimates cannot foresee every rule (one that never occurs makes the expansion search for years),
+so the server expands files only in a child process with hard CPU and memory limits
+(``calendars.sandbox``); ``on_series`` tells it which event is being expanded, so a file over its
+budget is refused naming that event.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -62,8 +67,11 @@ def horizon(first: dt.date, last: dt.date, tz: ZoneInfo) -> tuple[dt.datetime, d
     return start, end
 
 
-def busy_times(data: bytes, first: dt.date, last: dt.date, tz: ZoneInfo) -> BusyTimes:
-    """The busy periods of ``data`` between ``first`` and ``last`` (local days, both included)."""
+def busy_times(
+    data: bytes, first: dt.date, last: dt.date, tz: ZoneInfo, on_series: Callable[[str], None] | None = None
+) -> BusyTimes:
+    """The busy periods of ``data`` between ``first`` and ``last`` (local days, both included).
+    ``on_series`` is called with an event's summary before its occurrences are expanded."""
     if len(data) > MAX_BYTES:
         raise CalendarFileError(f"the file is larger than {MAX_BYTES // 1_000_000} MB")
     lo, hi = horizon(first, last, tz)
@@ -82,28 +90,52 @@ def busy_times(data: bytes, first: dt.date, last: dt.date, tz: ZoneInfo) -> Busy
         )
     result = BusyTimes(periods=[])
     raw: list[tuple[dt.datetime, dt.datetime]] = []
+    names = {str(e.get("UID", "")): summary(e) for e in cal.walk("VEVENT")}
+    name = ""
     try:
-        occurrences = recurring_ical_events.of(cal).between(lo, hi)
+        for series in recurring_ical_events.of(cal).series:
+            name = names.get(str(series.uid), "")
+            if on_series is not None:
+                on_series(name)
+            for occurrence in series.between(lo, hi):
+                _add(occurrence.as_component(False), lo, hi, tz, raw, result)
+    except CalendarFileError:
+        raise
     except Exception as error:  # the library's errors for broken rules and periods have no common base
-        raise CalendarFileError(f"a recurring event cannot be expanded: {_short(error)}") from None
-    for event in occurrences:
-        reason = _free(event)
-        if reason is None:
-            span = _span(event, tz)
-            if span is None:
-                reason = "without a length"
-            else:
-                start, end = max(span[0], lo), min(span[1], hi)
-                if start >= end:
-                    continue  # touches the horizon's edge only
-                raw.append((start, end))
-                result.events += 1
-                if result.events > MAX_BUSY:
-                    raise CalendarFileError(f"more than {MAX_BUSY:,} events in the horizon; import a shorter one")
-        if reason is not None:
-            result.skipped[reason] = result.skipped.get(reason, 0) + 1
+        raise CalendarFileError(f"the recurring event {name!r} cannot be expanded: {_short(error)}") from None
     result.periods = _merged(raw)
     return result
+
+
+def summary(event: Any) -> str:
+    """How a message names an event: its summary, cut short."""
+    return str(event.get("SUMMARY", ""))[:60]
+
+
+def _add(
+    event: Any,
+    lo: dt.datetime,
+    hi: dt.datetime,
+    tz: ZoneInfo,
+    raw: list[tuple[dt.datetime, dt.datetime]],
+    out: BusyTimes,
+) -> None:
+    """Count one occurrence: a busy period clipped to the horizon, or a skip with its reason."""
+    reason = _free(event)
+    if reason is None:
+        span = _span(event, tz)
+        if span is None:
+            reason = "without a length"
+        else:
+            start, end = max(span[0], lo), min(span[1], hi)
+            if start >= end:
+                return  # touches the horizon's edge only
+            raw.append((start, end))
+            out.events += 1
+            if out.events > MAX_BUSY:
+                raise CalendarFileError(f"more than {MAX_BUSY:,} events in the horizon; import a shorter one")
+    if reason is not None:
+        out.skipped[reason] = out.skipped.get(reason, 0) + 1
 
 
 def _parse(data: bytes) -> Calendar:
@@ -121,8 +153,9 @@ def _parse(data: bytes) -> Calendar:
     for event in cal.walk("VEVENT"):
         for name, message in event.errors:
             if name in TIMING:
-                summary = str(event.get("SUMMARY", ""))[:60]
-                raise CalendarFileError(f"the event {summary!r} has a broken {name}: {_short(Exception(message))}")
+                raise CalendarFileError(
+                    f"the event {summary(event)!r} has a broken {name}: {_short(Exception(message))}"
+                )
     return cal
 
 
@@ -146,14 +179,19 @@ def _check_series(event: Any, lo: dt.datetime, hi: dt.datetime, tz: ZoneInfo) ->
         return 1.0, 0.0  # one-off events are cheap; those inside the horizon are counted as they come
     start = event.get("DTSTART")
     if start is None:
-        raise CalendarFileError(f"the recurring event {str(event.get('SUMMARY', ''))[:60]!r} has no start")
+        raise CalendarFileError(f"the recurring event {summary(event)!r} has no start")
     begin = _as_utc(start.dt, tz)
     steps = inside = 0.0
     for rule in rules if isinstance(rules, list) else [rules]:
         freq = (rule.get("FREQ") or [""])[0]
         if freq not in PERIOD_SECONDS:
             raise CalendarFileError(f"a recurrence rule has no valid FREQ ({freq!r})")
-        every = PERIOD_SECONDS[freq] * max(1, int((rule.get("INTERVAL") or [1])[0]))
+        interval = (rule.get("INTERVAL") or [1])[0]
+        if not isinstance(interval, int) or interval < 1:
+            raise CalendarFileError(
+                f"the recurring event {summary(event)!r} has INTERVAL={interval}: it must be a whole number from 1"
+            )
+        every = PERIOD_SECONDS[freq] * interval
         expansion = math.prod(len(rule.get(part) or [None]) for part in EXPANDING)
         until = rule.get("UNTIL")
         end = min(hi, _as_utc(until[0], tz)) if until else hi
@@ -161,9 +199,8 @@ def _check_series(event: Any, lo: dt.datetime, hi: dt.datetime, tz: ZoneInfo) ->
         cap = int(count[0]) * expansion if count else math.inf
         estimate = min(cap, max(0.0, (end - begin).total_seconds()) / every * expansion)
         if estimate > MAX_SERIES_OCCURRENCES:
-            summary = str(event.get("SUMMARY", ""))[:60]
             raise CalendarFileError(
-                f"the recurring event {summary!r} repeats too often ({freq.lower()} since {begin.date()}):"
+                f"the recurring event {summary(event)!r} repeats too often ({freq.lower()} since {begin.date()}):"
                 f" about {estimate:,.0f} occurrences to step through, more than {MAX_SERIES_OCCURRENCES:,}"
             )
         steps += estimate

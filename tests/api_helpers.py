@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
+from sqlalchemy import MetaData
+from sqlalchemy import select as select_core
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -69,3 +71,17 @@ def store_pool(
         session.commit()
         assert org.id is not None
         return org.id, {w.ref: w.id for w in session.exec(select(Worker)) if w.id is not None}
+
+
+def contents(engine: Engine, *skip: str) -> dict[str, list[tuple]]:
+    """Every row of every table (but ``skip``), for 'a refused request changed nothing' checks. Sign-in
+    tokens are skipped by default: signing in is a change of its own."""
+    meta = MetaData()
+    meta.reflect(engine)
+    out: dict[str, list[tuple]] = {}
+    with engine.connect() as conn:
+        for name, table in sorted(meta.tables.items()):
+            if name in {"accesstoken", "alembic_version", *skip}:
+                continue
+            out[name] = sorted((tuple(map(repr, row)) for row in conn.execute(select_core(table))), key=str)
+    return out

@@ -254,44 +254,61 @@ def test_only_the_worker_and_the_coordinator_import(engine: Engine) -> None:
     assert client.post("/workers/a/busy-times", content=data, headers=CAL).status_code == 401
 
 
+PUBLIC = "93.184.215.14"
+
+
 @pytest.fixture
 def served(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """Calendar URLs answered in-process: ``served[url] = (status, body)``; hosts resolve to a public address
-    except *.internal, which resolves to a private one."""
+    except *.internal, which resolves to a private one. Every request must go to the resolved address
+    (pinned), naming the URL's host in its Host header."""
     pages: dict[str, Any] = {}
 
     def answer(request: httpx.Request) -> httpx.Response:
-        status, body, *headers = pages.get(str(request.url), (404, b""))
+        assert request.url.host == PUBLIC, "the connection must go to the checked address"
+        url = f"{request.url.scheme}://{request.headers['host']}{request.url.raw_path.decode()}"
+        status, body, *headers = pages.get(url, (404, b""))
         return httpx.Response(status, content=body, headers=headers[0] if headers else None)
 
     monkeypatch.setattr(fetch, "TRANSPORT", httpx.MockTransport(answer))
-    monkeypatch.setattr(
-        fetch, "RESOLVE", lambda host: ["10.0.0.5"] if host.endswith(".internal") else ["93.184.215.14"]
-    )
+    monkeypatch.setattr(fetch, "RESOLVE", lambda host: ["10.0.0.5"] if host.endswith(".internal") else [PUBLIC])
     monkeypatch.delenv("BEMANNA_ALLOW_PRIVATE_CALENDAR_URLS", raising=False)
+    monkeypatch.setattr(imports, "default_days", lambda *_: Q1)  # background fetches cover Q1 2027
     return pages
 
 
-def test_registered_url_imports_refreshes_and_keeps_the_last_good_import(engine: Engine, served: dict) -> None:
+def source_of(client: Any, headers: dict[str, str]) -> dict[str, Any]:
+    return client.get("/workers/a/busy-times", headers=headers).json()["url_source"]
+
+
+def test_registered_url_is_fetched_in_the_background_and_keeps_the_last_good_import(
+    engine: Engine, served: dict
+) -> None:
     who = setup(engine)
     client, a = who["client"], who["a"]
     url = "https://cal.example.com/private-s3cret/basic.ics"
     served[url] = (200, (DATA / "outlook_export.ics").read_bytes())
     served["https://cal.example.com/old"] = (301, b"", {"Location": "/private-s3cret/basic.ics"})
 
-    r = client.put(f"/workers/a/busy-times/url{Q1_QUERY}", json={"url": "webcal://cal.example.com/old"}, headers=a)
-    assert r.status_code == 200 and r.json()["source"] == "ics-url" and r.json()["busy_periods"] == 2, r.text
+    r = client.put("/workers/a/busy-times/url", json={"url": "webcal://cal.example.com/old"}, headers=a)
+    assert r.status_code == 202 and r.json()["state"] == "pending", r.text
+    assert [s for s in unavailable(engine) if s[1] == "ics-url"] == []  # nothing fetched inside the request
+    assert refresh_due(engine) == 1
     listed = client.get("/workers/a/busy-times", headers=a).json()
     assert listed["url_source"]["url"] == "https://cal.example.com/..." and "s3cret" not in str(listed)
+    assert listed["url_source"]["state"] == "ok" and listed["url_source"]["busy_periods"] == 2
 
     served[url] = (200, (DATA / "google_export.ics").read_bytes())
-    assert client.post(f"/workers/a/busy-times/url/refresh{Q1_QUERY}", headers=a).json()["busy_periods"] == 13
+    r = client.post("/workers/a/busy-times/url/refresh", headers=a)
+    assert r.status_code == 202 and r.json()["state"] == "pending"
+    assert refresh_due(engine) == 1 and source_of(client, a)["busy_periods"] == 13
     served[url] = (500, b"oops")
     served["https://cal.example.com/old"] = (500, b"oops")
-    r = client.post(f"/workers/a/busy-times/url/refresh{Q1_QUERY}", headers=a)
-    assert r.status_code == 422 and "HTTP 500" in r.text and "s3cret" not in r.text
+    client.post("/workers/a/busy-times/url/refresh", headers=a)
+    assert refresh_due(engine) == 1
+    failed = source_of(client, a)
+    assert failed["state"] == "failed" and "HTTP 500" in failed["error"] and "s3cret" not in str(failed)
     assert len([s for s in unavailable(engine) if s[1] == "ics-url"]) == 13  # the last good import stays
-    assert "HTTP 500" in client.get("/workers/a/busy-times", headers=a).json()["url_source"]["error"]
 
     assert client.delete("/workers/a/busy-times/url", headers=a).status_code == 204
     assert unavailable(engine) == [("02-01T07:00", None)]
@@ -304,34 +321,74 @@ def test_registered_url_imports_refreshes_and_keeps_the_last_good_import(engine:
         ("ftp://cal.example.com/x.ics", "must start with"),
         ("file:///etc/passwd", "must start with"),
         ("https://calendar.internal/x.ics", "private network"),
+        ("https://cal.example.com:99999/x.ics", "port"),
+        *[(f"https://[{ip}]/x.ics", "private network") for ip in ("::ffff:127.0.0.1", "64:ff9b::a00:1", "::1")],
+        *[(f"https://[{ip}]/x.ics", "private network") for ip in ("2002:7f00:1::", "::127.0.0.1", "fe80::1")],
+        ("https://10.0.0.1/x.ics", "private network"),
+    ],
+)
+def test_a_bad_url_is_not_registered(engine: Engine, served: dict, url: str, words: str) -> None:
+    who = setup(engine)
+    r = who["client"].put("/workers/a/busy-times/url", json={"url": url}, headers=who["a"])
+    assert r.status_code == 422 and words in r.text, r.text
+    assert r.json()["detail"][0]["loc"] == ["body", "url"]
+    assert source_of(who["client"], who["a"]) is None
+
+
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
         ("https://cal.example.com/missing.ics", "HTTP 404"),
         ("https://cal.example.com/to-inside", "private network"),
         ("https://cal.example.com/not-ics", "not an iCalendar file"),
     ],
 )
-def test_a_bad_url_is_not_registered(engine: Engine, served: dict, url: str, words: str) -> None:
+def test_a_url_that_fails_in_the_background_records_why(engine: Engine, served: dict, url: str, words: str) -> None:
     served["https://cal.example.com/to-inside"] = (302, b"", {"Location": "http://metadata.internal/"})
     served["https://cal.example.com/not-ics"] = (200, b"<html>sign in</html>")
     who = setup(engine)
-    r = who["client"].put("/workers/a/busy-times/url", json={"url": url}, headers=who["a"])
-    assert r.status_code == 422 and words in r.text, r.text
-    assert who["client"].get("/workers/a/busy-times", headers=who["a"]).json()["url_source"] is None
+    assert who["client"].put("/workers/a/busy-times/url", json={"url": url}, headers=who["a"]).status_code == 202
+    assert refresh_due(engine) == 1
+    source = source_of(who["client"], who["a"])
+    assert source["state"] == "failed" and words in source["error"], source
+    assert [s for s in unavailable(engine) if s[1] == "ics-url"] == []
+
+
+@pytest.mark.parametrize(
+    ("address", "public"),
+    [
+        ("93.184.215.14", True),
+        ("2606:4700::1111", True),
+        ("::ffff:127.0.0.1", False),  # IPv4-mapped
+        ("64:ff9b::7f00:1", False),  # NAT64 of 127.0.0.1
+        ("64:ff9b::5db8:d70e", True),  # NAT64 of a public address
+        ("64:ff9b:1::a00:1", False),  # local-use NAT64
+        ("2002:7f00:1::", False),  # 6to4 of 127.0.0.1
+        ("2002:a00:1::1", False),  # 6to4 of 10.0.0.1
+        ("::127.0.0.1", False),  # IPv4-compatible
+        ("2001:0:4136:e378:8000:63bf:80ff:fffe", False),  # Teredo
+        ("fe80::1%eth0", False),
+        ("169.254.169.254", False),
+        ("100.64.0.1", False),
+    ],
+)
+def test_private_address_forms(address: str, public: bool) -> None:
+    assert fetch.is_public(address) is public
 
 
 def test_the_server_refreshes_registered_urls_when_due(engine: Engine, served: dict) -> None:
     who = setup(engine)
     url = "https://cal.example.com/a.ics"
     served[url] = (200, (DATA / "outlook_export.ics").read_bytes())
-    assert who["client"].put("/workers/a/busy-times/url", json={"url": url}, headers=who["a"]).status_code == 200
-    assert refresh_due(engine) == 0  # just fetched
+    assert who["client"].put("/workers/a/busy-times/url", json={"url": url}, headers=who["a"]).status_code == 202
+    assert refresh_due(engine) == 1 and refresh_due(engine) == 0  # just fetched
     later = dt.datetime.now(dt.UTC) + REFRESH_EVERY + dt.timedelta(minutes=1)
     served[url] = (200, ics("DTSTART:20270105T080000Z\r\nDTEND:20270105T100000Z\r\n"))
-    with Session(engine) as session:
-        source = session.exec(select(t.CalendarSource)).one()
-        imports.refresh(session, source, *Q1)  # what a due refresh does, over the test's horizon
+    assert refresh_due(engine, later) == 1 and refresh_due(engine, later) == 0  # claimed once per period
     assert [s for s, src in unavailable(engine) if src == "ics-url"] == ["01-05T08:00"]
     served[url] = (503, b"")
-    assert refresh_due(engine, later) == 1 and refresh_due(engine, later) == 0  # claimed once per period
+    even_later = later + REFRESH_EVERY + dt.timedelta(minutes=1)
+    assert refresh_due(engine, even_later) == 1
     with Session(engine) as session:
         source = session.exec(select(t.CalendarSource)).one()
         assert "HTTP 503" in source.error and source.busy_periods == 1

@@ -3,6 +3,10 @@
 Each import replaces the busy times of its own source (the upload's or the URL's) and leaves the
 availability people typed in alone. A file that cannot be read changes nothing and answers 422 saying
 why. Only the worker and the coordinator see or change these: a calendar is personal.
+
+An upload is expanded in a bounded child process with the request's database connection released
+meanwhile; a registered URL is only checked here (scheme, public host) and fetched in the background,
+so no request ever waits on someone else's calendar server.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from sqlmodel import Session, col, delete, select
 
 from api import crud
 from api.deps import CurrentUser, SessionDep
-from calendars import fetch, imports
+from calendars import fetch, imports, sandbox
 from calendars.busy import MAX_BYTES, MAX_HORIZON_DAYS, CalendarFileError
 from calendars.imports import UPLOAD, URL
 from models import tables as t
@@ -34,7 +38,9 @@ class Period(BaseModel):
 
 class SourceOut(BaseModel):
     url: str = Field(description="The registered URL with its path hidden (it usually holds a private token)")
+    state: str = Field(description="pending (a fetch is queued), ok (the last fetch worked) or failed (see error)")
     created_at: dt.datetime
+    checked_at: dt.datetime | None
     fetched_at: dt.datetime | None
     busy_periods: int
     error: str = Field(description="Why the last refresh failed; empty when it worked")
@@ -141,17 +147,28 @@ def list_busy(ref: str, user: CurrentUser, session: SessionDep) -> BusyOut:
     )
     source = session.exec(select(t.CalendarSource).where(t.CalendarSource.worker_id == worker.id)).first()
     return BusyOut(
-        url_source=None
-        if source is None
-        else SourceOut(
-            url=_masked(source.url),
-            created_at=source.created_at,
-            fetched_at=source.fetched_at,
-            busy_periods=source.busy_periods,
-            error=source.error,
-        ),
+        url_source=None if source is None else _source_out(source),
         periods=[Period(start=a.start_utc, end=a.end_utc, source=a.source or "") for a in rows],
     )
+
+
+def _source_out(source: t.CalendarSource) -> SourceOut:
+    state = "pending" if source.checked_at is None else "failed" if source.error else "ok"
+    return SourceOut(
+        url=_masked(source.url),
+        state=state,
+        created_at=source.created_at,
+        checked_at=source.checked_at,
+        fetched_at=source.fetched_at,
+        busy_periods=source.busy_periods,
+        error=source.error,
+    )
+
+
+def _wake_refresher(request: Request) -> None:
+    refresher = getattr(request.app.state, "calendars", None)
+    if refresher is not None:
+        refresher.wake()
 
 
 @router.post(
@@ -181,10 +198,16 @@ def upload_busy(
     times of your previous upload; 422 with the reason if the file cannot be read (nothing changes)."""
     worker = _worker(session, user, ref)
     first, last = _days(session, worker, first, last)
+    tz, worker_id = imports.zone(session, worker), worker.id
+    assert worker_id is not None
+    session.rollback()  # give the connection back while the file is expanded (seconds, at worst)
     try:
-        out = imports.store(session, worker, UPLOAD, data, first, last)
+        result = sandbox.expand(data, first, last, tz)
     except CalendarFileError as error:
         raise _unreadable(error) from None
+    except sandbox.CalendarBusy as error:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(error), headers={"Retry-After": "30"}) from None
+    out = imports.replace(session, worker_id, UPLOAD, result, first, last)
     session.commit()
     return _out(out)
 
@@ -199,46 +222,40 @@ def delete_uploaded(ref: str, user: CurrentUser, session: SessionDep) -> None:
     session.commit()
 
 
-@router.put("/url", response_model=ImportOut)
-def register_url(
-    ref: str, body: UrlIn, user: CurrentUser, session: SessionDep, first: First = None, last: Last = None
-) -> ImportOut:
-    """Register (or replace) your calendar's .ics URL; it is fetched now, and is kept only if that works."""
+@router.put("/url", response_model=SourceOut, status_code=status.HTTP_202_ACCEPTED)
+def register_url(ref: str, body: UrlIn, user: CurrentUser, session: SessionDep, request: Request) -> SourceOut:
+    """Register (or replace) your calendar's .ics URL. It is checked now (http(s) or webcal, a public
+    host) and fetched in the background within a minute; ``GET .../busy-times`` shows how that went."""
     worker = _worker(session, user, ref)
-    first, last = _days(session, worker, first, last)
+    worker_id = worker.id
+    assert worker_id is not None
+    session.rollback()  # the host's name is looked up without holding a connection
     try:
-        url = fetch.normalised(body.url)
+        url = fetch.check(body.url)
     except CalendarFileError as error:
         raise crud.invalid("url", str(error)) from None
-    source = session.exec(select(t.CalendarSource).where(t.CalendarSource.worker_id == worker.id)).first()
-    assert worker.id is not None
-    try:
-        out = imports.store(session, worker, URL, fetch.fetch(url), first, last)
-    except CalendarFileError as error:
-        raise _unreadable(error) from None
-    if source is not None:
-        session.delete(source)
-        session.flush()
-    now = dt.datetime.now(dt.UTC)
-    session.add(
-        t.CalendarSource(worker_id=worker.id, url=url, checked_at=now, fetched_at=now, busy_periods=out.busy_periods)
-    )
+    source = session.exec(select(t.CalendarSource).where(t.CalendarSource.worker_id == worker_id)).first()
+    if source is None:
+        source = t.CalendarSource(worker_id=worker_id, url=url)
+    source.url, source.checked_at, source.error = url, None, ""
+    session.add(source)
     session.commit()
-    return _out(out)
+    _wake_refresher(request)
+    return _source_out(source)
 
 
-@router.post("/url/refresh", response_model=ImportOut)
-def refresh_url(ref: str, user: CurrentUser, session: SessionDep, first: First = None, last: Last = None) -> ImportOut:
-    """Fetch the registered URL again now; 422 with the reason if that fails (the last good import stays)."""
+@router.post("/url/refresh", response_model=SourceOut, status_code=status.HTTP_202_ACCEPTED)
+def refresh_url(ref: str, user: CurrentUser, session: SessionDep, request: Request) -> SourceOut:
+    """Fetch the registered URL again soon (in the background); the last good import stays until then."""
     worker = _worker(session, user, ref)
-    first, last = _days(session, worker, first, last)
     source = session.exec(select(t.CalendarSource).where(t.CalendarSource.worker_id == worker.id)).first()
     if source is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no calendar URL is registered: PUT .../busy-times/url")
-    try:
-        return _out(imports.refresh(session, source, first, last))
-    except CalendarFileError as error:
-        raise _unreadable(error) from None
+    source.checked_at = None
+    session.add(source)
+    session.commit()
+    _wake_refresher(request)
+    return _source_out(source)
 
 
 @router.delete("/url", status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,40 @@
+"""What a deployment sets, in one place: read from the environment (``BEMANNA_*``, and ``DATABASE_URL``).
+
+Every bound that protects the pool from one user (request sizes, calendar budgets, rate limits) is
+here with its default, so an operator reads one class to know what to set. ``settings()`` reads the
+environment again on each call (it is cheap), so tests can change a variable with ``monkeypatch``.
+"""
+
+from __future__ import annotations
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BEMANNA_", extra="ignore")
+
+    database_url: str = Field(
+        "",
+        validation_alias=AliasChoices("DATABASE_URL", "BEMANNA_DATABASE_URL"),
+        description="SQLAlchemy URL; empty: the SQLite file bemanna.sqlite3",
+    )
+
+    # Requests
+    max_request_bytes: int = Field(1_000_000, ge=1_000, description="Largest request body, except calendar uploads")
+    max_upload_bytes: int = Field(2_100_000, ge=1_000, description="Largest calendar upload request (file + form)")
+
+    # Calendar import: expansion runs in a child process with these hard budgets
+    calendar_cpu_seconds: float = Field(5.0, gt=0, le=120, description="CPU time one .ics file may take to expand")
+    calendar_memory_mb: int = Field(768, ge=128, description="Address space of the child that expands one file")
+    calendar_slots: int = Field(2, ge=1, le=64, description="Files expanded at the same time, server-wide")
+    calendar_queue_seconds: float = Field(10.0, ge=0, description="Longest wait for a slot before 503")
+
+    # Calendar URLs
+    allow_private_calendar_urls: bool = Field(False, description="Fetch from private addresses (an intranet pool)")
+    calendar_fetch_seconds: float = Field(20.0, gt=0, le=300, description="Deadline for one whole download")
+    calendar_read_seconds: float = Field(5.0, gt=0, le=60, description="Longest wait for any one read")
+
+
+def settings() -> Settings:
+    return Settings()
