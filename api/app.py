@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 
 from api import errors, redact
 from api.calendar_refresh import CalendarRefresher
+from api.guard import Guard
 from api.jobs import JobRunner
 from api.routers import (
     assignments,
@@ -62,6 +63,7 @@ def create_app(engine: Engine | None = None, *, migrate: bool = True, runner: Jo
         description="Municipal resource pool: who goes where, for health shifts and paid farm work.",
     )
     app.state.engine = engine
+    app.add_middleware(Guard)  # bounded bodies, storable text and numbers: before any route runs
     errors.install(app)
     redact.install()  # feed URLs carry their key: access logs show it masked
     app.include_router(auth.router)

@@ -11,6 +11,8 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from api.schemas import Page
+from models import problem as p
+from models import tables as t
 
 Row = TypeVar("Row")
 Out = TypeVar("Out")
@@ -23,6 +25,29 @@ def invalid(field: str, message: str) -> HTTPException:
     """A 422 shaped like FastAPI's own validation errors, naming the body field."""
     detail = [{"type": "value_error", "loc": ["body", field], "msg": message}]
     return HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail)
+
+
+def known(session: Session, organisation_id: int) -> p.Known:
+    """The ids the organisation's records may refer to, for the snapshot's own record checks."""
+
+    def refs(model: Any) -> frozenset[str]:
+        return frozenset(session.exec(select(model.ref).where(model.organisation_id == organisation_id)))
+
+    return p.Known(
+        regions=refs(t.Region),
+        skills=refs(t.Skill),
+        shift_types=refs(t.ShiftType),
+        sites=refs(t.Site),
+        farms=refs(t.Farm),
+    )
+
+
+def refuse(found: p.Found, at: tuple[str, ...] = ()) -> None:
+    """422 naming every field of the body (at ``at`` inside it) that breaks a record rule
+    (``models.problem.RECORD_CHECKS``)."""
+    if found:
+        detail = [{"type": "value_error", "loc": ["body", *at, *loc], "msg": msg} for loc, _value, msg in found]
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail)
 
 
 def get(session: Session, model: type[Row], organisation_id: int, ref: str, what: str) -> Row:

@@ -23,7 +23,7 @@ from sqlmodel import Session, col, select
 from models import tables as t
 from models.enums import JobState
 from models.solution import Solution, SolveStatus
-from models.store import load_problem, save_solution
+from models.store import load_snapshot, save_solution
 from models.window import window
 from models.work_items import item_ids
 from solver.executor import Executor, ProcessExecutor
@@ -36,6 +36,14 @@ PROGRESS_EVERY = 1.0  # seconds between progress writes
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def _skipped_note(skipped: list[str], shown: int = 5) -> str:
+    """The stored rows a solve left out because they break a rule, named, for the job's message."""
+    if not skipped:
+        return ""
+    more = f"; and {len(skipped) - shown} more" if len(skipped) > shown else ""
+    return f". Left out {len(skipped)} stored row(s) that break a rule: {'; '.join(skipped[:shown])}{more}"
 
 
 class JobRunner:
@@ -123,10 +131,12 @@ class JobRunner:
             org = session.get(t.Organisation, job.organisation_id)
             assert org is not None
             ref, time_limit = org.ref, job.time_limit
-            part = window(load_problem(session, ref), job.first_day, job.last_day, set(job.regions) or None)
+            loaded = load_snapshot(session, ref)
+            part = window(loaded.problem, job.first_day, job.last_day, set(job.regions) or None)
+        note = _skipped_note(loaded.skipped)
         items = item_ids(part)
         if not items:
-            self._finish(job_id, JobState.succeeded, "nothing to plan: no shifts or job days in the window")
+            self._finish(job_id, JobState.succeeded, "nothing to plan: no shifts or job days in the window" + note)
             return
         assert self._executor is not None
         future = self._executor.submit(
@@ -136,7 +146,7 @@ class JobRunner:
         try:
             solution = future.result()
         except KeptAssignmentsInfeasible as e:
-            self._finish(job_id, JobState.failed, str(e))
+            self._finish(job_id, JobState.failed, str(e) + note)
             return
         finally:
             self._current = None
@@ -144,7 +154,7 @@ class JobRunner:
             self._finish(job_id, JobState.queued, "resumed after a server restart")
             return
         if solution.status in (SolveStatus.unknown, SolveStatus.infeasible):
-            self._finish(job_id, JobState.failed, solution.message)
+            self._finish(job_id, JobState.failed, solution.message + note)
             return
         with Session(self.engine) as session:
             done = session.execute(
@@ -159,7 +169,7 @@ class JobRunner:
                     else None,
                     assignments=len(solution.assignments),
                     unfilled_places=sum(u.missing for u in solution.unfilled),
-                    message=f"{solution.status.value}: {len(solution.assignments)} proposed assignments",
+                    message=f"{solution.status.value}: {len(solution.assignments)} proposed assignments{note}",
                 )
             )
             if done.rowcount == 1:  # type: ignore[attr-defined]

@@ -1,18 +1,20 @@
-"""Offers: proposed assignments go out to workers, who accept or decline; accepted work can be cancelled.
+"""Offers and bookings: proposed assignments go out to workers, who accept or decline; accepted work can
+be cancelled; an edit of posted work may not break what people accepted.
 
-Accepting is the one write two people race on. It is made safe in the database, not in Python: the
-transaction locks the worker's row and then the shift's (or job's) row (``SELECT ... FOR UPDATE`` on
-PostgreSQL; on SQLite a no-op UPDATE, which takes the database's single write lock at once, since
-SQLite reads take no locks until a transaction writes), and only then counts accepted places and
-looks for overlapping accepted work. Every accept takes the locks in the same order (worker, then work), so two
-accepts never deadlock; a second accept for the last place, or for a worker already booked at that
-time, waits for the first and then sees its result.
+Accepting is the write people race on. It is made safe in the database, not in Python: the transaction
+locks the worker's row and then the shift's (or job's) row (``SELECT ... FOR UPDATE`` on PostgreSQL; on
+SQLite a no-op UPDATE, which takes the database's single write lock at once, since SQLite reads take no
+locks until a transaction writes), and only then counts accepted places and looks for overlapping
+accepted work. **Every** write that touches bookings takes its locks in one order: workers, then shifts,
+then jobs, then assignments, each by id (``lock_in_order``). Accepts, declines, cancels, offers, gap
+filling and edits of shifts and jobs all do, so no two of them deadlock; a second accept for the last
+place, or for a worker already booked at that time, waits for the first and then sees its result.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,7 +25,7 @@ from sqlmodel import Session, col, select
 
 from models import tables as t
 from models.enums import AssignmentStatus
-from models.revisions import revise
+from models.revisions import assignment_span, revise, work_of
 
 BEFORE_WRITE: Callable[[], None] | None = None  # a test seam: widens the race window in the race tests
 
@@ -39,28 +41,57 @@ class Span:
 
 def span(session: Session, a: t.Assignment, tz: ZoneInfo) -> Span:
     """When the assignment's work happens (UTC)."""
-    if a.shift_id is not None:
-        shift = session.get(t.Shift, a.shift_id)
-        assert shift is not None
-        return Span(_utc(shift.start_utc), _utc(shift.end_utc))
-    job = session.get(t.Job, a.job_id)
-    assert job is not None and a.day is not None
-    start = dt.datetime.combine(a.day, job.daily_start, tzinfo=tz).astimezone(dt.UTC)
-    return Span(start, start + dt.timedelta(hours=job.daily_hours))
+    return Span(*assignment_span(a, work_of(session, a), tz))
 
 
-def _utc(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+def _other_accepted(session: Session, a: t.Assignment) -> list[t.Assignment]:
+    """The worker's accepted work besides ``a``."""
+    query = select(t.Assignment).where(
+        t.Assignment.worker_id == a.worker_id,
+        t.Assignment.status == AssignmentStatus.accepted,
+        col(t.Assignment.id) != a.id,
+    )
+    return list(session.exec(query))
 
 
-def _lock(session: Session, model: Any, row_id: int) -> Any:
-    """Lock one row for the rest of the transaction, and return it as it stands after the lock."""
+def _lock_rows(session: Session, model: Any, ids: Iterable[int]) -> dict[int, Any]:
+    """Lock rows for the rest of the transaction, in id order; the rows as they stand after the lock."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
     if session.get_bind().dialect.name == "sqlite":
-        session.execute(update(model).where(model.id == row_id).values(id=model.id))
-        return session.exec(select(model).where(model.id == row_id).execution_options(populate_existing=True)).one()
-    return session.exec(
-        select(model).where(model.id == row_id).with_for_update().execution_options(populate_existing=True)
-    ).one()
+        session.execute(update(model).where(col(model.id).in_(wanted)).values(id=model.id))
+        query = select(model).where(col(model.id).in_(wanted))
+    else:
+        query = select(model).where(col(model.id).in_(wanted)).order_by(col(model.id)).with_for_update()
+    return {row.id: row for row in session.exec(query.execution_options(populate_existing=True))}
+
+
+def lock_in_order(
+    session: Session,
+    workers: Iterable[int] = (),
+    shifts: Iterable[int] = (),
+    jobs: Iterable[int] = (),
+    assignments: Iterable[int] = (),
+) -> dict[int, t.Assignment]:
+    """Take the booking locks in the one order every writer uses: workers, shifts, jobs, assignments,
+    each by id. Returns the locked assignments as they stand now."""
+    _lock_rows(session, t.Worker, workers)
+    _lock_rows(session, t.Shift, shifts)
+    _lock_rows(session, t.Job, jobs)
+    return _lock_rows(session, t.Assignment, assignments)
+
+
+def lock_assignments(session: Session, rows: Iterable[t.Assignment]) -> dict[int, t.Assignment]:
+    """``lock_in_order`` for these assignments with their workers and work."""
+    rows = list(rows)
+    return lock_in_order(
+        session,
+        workers=[a.worker_id for a in rows],
+        shifts=[a.shift_id for a in rows if a.shift_id is not None],
+        jobs=[a.job_id for a in rows if a.job_id is not None],
+        assignments=[a.id for a in rows if a.id is not None],
+    )
 
 
 def _conflict(message: str) -> HTTPException:
@@ -69,20 +100,20 @@ def _conflict(message: str) -> HTTPException:
 
 def accept(session: Session, assignment_id: int) -> t.Assignment:
     """Offered -> accepted, if a place is free and the worker has no overlapping accepted work. Commits."""
-    a = session.get(t.Assignment, assignment_id)
-    assert a is not None
-    # Locks, always in this order: the worker, then the shift or job.
-    _lock(session, t.Worker, a.worker_id)
+    found = session.get(t.Assignment, assignment_id)
+    assert found is not None
+    a = lock_assignments(session, [found])[assignment_id]  # the state after the locks
     if a.shift_id is not None:
-        shift = _lock(session, t.Shift, a.shift_id)
+        shift = session.get(t.Shift, a.shift_id)
+        assert shift is not None
         capacity = shift.max_headcount or shift.headcount
         same_work = col(t.Assignment.shift_id) == a.shift_id
     else:
         assert a.job_id is not None
-        job = _lock(session, t.Job, a.job_id)
+        job = session.get(t.Job, a.job_id)
+        assert job is not None
         capacity = job.headcount
         same_work = (col(t.Assignment.job_id) == a.job_id) & (col(t.Assignment.day) == a.day)
-    session.refresh(a)  # the state after the locks: another request may have changed it meanwhile
     if a.status != AssignmentStatus.offered:
         raise _conflict(f"this assignment is {a.status}, not offered")
     accepted = session.exec(
@@ -94,14 +125,7 @@ def accept(session: Session, assignment_id: int) -> t.Assignment:
     assert org is not None
     tz = ZoneInfo(org.timezone)
     mine = span(session, a, tz)
-    booked = session.exec(
-        select(t.Assignment).where(
-            t.Assignment.worker_id == a.worker_id,
-            t.Assignment.status == AssignmentStatus.accepted,
-            col(t.Assignment.id) != a.id,
-        )
-    ).all()
-    for other in booked:
+    for other in _other_accepted(session, a):
         if span(session, other, tz).overlaps(mine):
             raise _conflict("you have accepted other work at the same time")
     if BEFORE_WRITE is not None:
@@ -115,10 +139,83 @@ def accept(session: Session, assignment_id: int) -> t.Assignment:
 def move(session: Session, a: t.Assignment, frm: tuple[AssignmentStatus, ...], to: AssignmentStatus) -> t.Assignment:
     """A status change without capacity questions (offer, decline, cancel). Commits."""
     assert a.id is not None
-    locked = _lock(session, t.Assignment, a.id)
+    locked = lock_assignments(session, [a])[a.id]
     if locked.status not in frm:
         raise _conflict(f"this assignment is {locked.status}; only {' or '.join(frm)} ones can become {to}")
     locked.status = to
     revise(session, locked)
     session.commit()
     return locked
+
+
+def _accepted_on(session: Session, work: t.Shift | t.Job) -> list[t.Assignment]:
+    column = t.Assignment.shift_id if isinstance(work, t.Shift) else t.Assignment.job_id
+    query = select(t.Assignment).where(column == work.id, t.Assignment.status == AssignmentStatus.accepted)
+    return list(session.exec(query.order_by(col(t.Assignment.id)).execution_options(populate_existing=True)))
+
+
+def lock_work(session: Session, work: t.Shift | t.Job, tries: int = 5) -> list[t.Assignment]:
+    """Lock a shift or job for an edit or a delete, after the workers booked on it (the one order); the
+    accepted assignments on it as they stand once locked. If someone accepted it between the read and
+    the locks, their worker is not locked yet: start again."""
+    assert work.id is not None
+    for _ in range(tries):
+        workers = {a.worker_id for a in _accepted_on(session, work)}
+        work_ids = [work.id]
+        lock_in_order(
+            session,
+            workers=workers,
+            shifts=work_ids if isinstance(work, t.Shift) else (),
+            jobs=work_ids if isinstance(work, t.Job) else (),
+        )
+        booked = _accepted_on(session, work)
+        if {a.worker_id for a in booked} <= workers:
+            return booked
+        session.rollback()
+    raise _conflict("this work is being booked right now; try again")
+
+
+def ensure_bookings_fit(
+    session: Session, work_id: int, fresh: t.Shift | t.Job, booked: list[t.Assignment], tz: ZoneInfo
+) -> None:
+    """Before an edit of posted work: 409 naming each accepted booking the new version would break (a
+    place taken away, or the worker's other accepted work overlapping the new times). Bookings on days a
+    job no longer has are cancelled by the edit itself, so they are not counted here."""
+    names = {
+        w.id: w.name for w in session.exec(select(t.Worker).where(col(t.Worker.id).in_([a.worker_id for a in booked])))
+    }
+    broken: list[str] = []
+    if isinstance(fresh, t.Shift):
+        kept = booked
+        capacity = fresh.max_headcount or fresh.headcount
+        if len(kept) > capacity:
+            who = ", ".join(sorted(names[a.worker_id] for a in kept))
+            broken.append(f"{len(kept)} workers have accepted it ({who}), so it needs at least {len(kept)} places")
+    else:
+        kept = [a for a in booked if a.day is not None and fresh.first_day <= a.day <= fresh.last_day]
+        per_day: dict[dt.date, list[t.Assignment]] = {}
+        for a in kept:
+            per_day.setdefault(a.day, []).append(a)  # type: ignore[arg-type]
+        for day, rows in sorted(per_day.items()):
+            if len(rows) > fresh.headcount:
+                who = ", ".join(sorted(names[a.worker_id] for a in rows))
+                broken.append(
+                    f"{len(rows)} workers have accepted {day} ({who}), so it needs at least {len(rows)} places"
+                )
+    for a in kept:
+        mine = Span(*assignment_span(a, fresh, tz))
+        for other in _other_accepted(session, a):
+            if isinstance(fresh, t.Job) and other.job_id == work_id:
+                continue  # a job's other days move with it and never overlap each other
+            theirs = span(session, other, tz)
+            if theirs.overlaps(mine):
+                local = theirs.start.astimezone(tz)
+                broken.append(
+                    f"{names[a.worker_id]} has accepted other work at {local:%Y-%m-%d %H:%M} that the new times overlap"
+                )
+    if broken:
+        raise _conflict(
+            "this change would break accepted bookings: "
+            + "; ".join(broken)
+            + ". Cancel those bookings first (POST /assignments/{id}/cancel), then change it."
+        )

@@ -23,10 +23,10 @@ from sqlmodel import Session, col, select
 from calendars.render import FeedEvent
 from models import tables as t
 from models.enums import AssignmentStatus, FeedKind, SiteKind
-from models.revisions import SHOWN, assignment_span, job_day_span, job_day_uid, job_days, utc
+from models.problem import EARLIEST, LATEST
+from models.revisions import HISTORY, SHOWN, assignment_span, job_day_span, job_day_uid, shown_job_days, utc
 
 KEEP_CANCELLED = dt.timedelta(days=31)
-HISTORY = dt.timedelta(days=366)
 UID_DOMAIN = "bemanna"
 
 STATUS = {
@@ -52,10 +52,16 @@ SITE_KIND = {SiteKind.nursing_home: "nursing home", SiteKind.home_care: "home ca
 
 @dataclass(frozen=True)
 class Feed:
+    """A calendar's events: only those inside the stored date window, so a row from before the window
+    existed (a shift dated 9999-12-31, say) cannot break every rendering of its feeds."""
+
     name: str
     uid: str
     tz: ZoneInfo
     events: list[FeedEvent]
+
+    def __post_init__(self) -> None:
+        self.events[:] = [e for e in self.events if e.start.date() >= EARLIEST and e.end.date() <= LATEST]
 
 
 def uid(value: str) -> str:
@@ -269,7 +275,7 @@ def place_events(
     staff = _staffing(session, t.Assignment.job_id, farm_ids, t.Job, "farm_id")
     for j in jobs:
         farm = farms[j.farm_id]
-        for day in job_days(j):
+        for day in shown_job_days(j, now):
             start, end = job_day_span(j, day, look.tz)
             if end < now - HISTORY:
                 continue

@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from models.enums import AssignmentStatus, AvailabilityKind, Priority, RequestKind, SiteKind, WorkerKind
@@ -30,29 +31,56 @@ Ref = Annotated[
 Latitude = Annotated[float, Field(ge=-90, le=90)]
 Longitude = Annotated[float, Field(ge=-180, le=180)]
 
+Name = Annotated[str, StringConstraints(max_length=200)]
+"""A name or title people read."""
+Line = Annotated[str, StringConstraints(max_length=500)]
+"""An address or a contact line."""
+
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
+"""Every date Bemanna stores lies in this window: rosters are about this century, and arithmetic on a
+date near year 1 or 9999 (a day's end, a week around it, a time zone's rules) would overflow."""
+
+
+def in_window(day: dt.date) -> dt.date:
+    if not EARLIEST <= day <= LATEST:
+        raise ValueError(f"must be between {EARLIEST} and {LATEST}")
+    return day
+
+
+def _moment_in_window(moment: dt.datetime) -> dt.datetime:
+    in_window(moment.date())
+    return moment
+
+
+Day = Annotated[dt.date, AfterValidator(in_window)]
+Moment = Annotated[dt.datetime, AfterValidator(_moment_in_window)]
+
+MAX_RATE = 100_000.0  # NOK per hour: far above any real rate, far below what overflows a cost
+MAX_WEIGHT = 1_000_000_000  # per unit of a soft goal: sums of these stay far inside 64 bits
+
 
 class Schema(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+    model_config = ConfigDict(extra="forbid", validate_assignment=False, allow_inf_nan=False)
 
 
 class Skill(Schema):
     id: Ref
-    name: str = ""
+    name: Name = ""
 
 
 class Region(Schema):
     id: Ref
-    name: str
+    name: Name
 
 
 class Place(Schema):
     id: Ref
-    name: str
-    address: str = ""
+    name: Name
+    address: Line = ""
     lat: Latitude
     lon: Longitude
     region_id: Ref
-    contact: str = Field("", description="Who to call on arrival (shown to assigned workers)")
+    contact: Line = Field("", description="Who to call on arrival (shown to assigned workers)")
 
 
 class Site(Place):
@@ -68,7 +96,7 @@ class Farm(Place):
 class Qualification(Schema):
     skill: Ref
     approved: bool = Field(False, description="Approved by the organisation; unapproved skills never count")
-    valid_until: dt.date | None = Field(None, description="Last day the licence is valid; none = no expiry")
+    valid_until: Day | None = Field(None, description="Last day the licence is valid; none = no expiry")
 
 
 class Availability(Schema):
@@ -80,8 +108,8 @@ class Availability(Schema):
     """
 
     kind: AvailabilityKind
-    start: dt.datetime
-    end: dt.datetime
+    start: Moment
+    end: Moment
     weight: int = Field(1, ge=1, le=1000)
 
 
@@ -89,9 +117,10 @@ class ShiftType(Schema):
     """A kind of shift (early, late, night) that working-time rules can name."""
 
     id: Ref
-    name: str = ""
+    name: Name = ""
     forbidden_next: list[Ref] = Field(
         default_factory=list,
+        max_length=100,
         description="Shift types that may not start on the local day after one of this type"
         " (e.g. no early after a night)",
     )
@@ -103,7 +132,7 @@ class Worker(Schema):
     edges may continue outside it, so the minimum run lengths do not apply to them."""
 
     id: Ref
-    name: str
+    name: Name
     kind: WorkerKind
     home_lat: Latitude
     home_lon: Longitude
@@ -118,17 +147,26 @@ class Worker(Schema):
         1, ge=1, le=366, description="Shortest run of days off (runs at the horizon's edges exempt)"
     )
     max_weekends: int | None = Field(
-        None, ge=0, description="Max weekends worked in the horizon (a Saturday or Sunday or both); none = no limit"
+        None,
+        ge=0,
+        le=60,
+        description="Max weekends worked in the horizon (a Saturday or Sunday or both); none = no limit",
     )
-    min_hours: float = Field(0.0, ge=0, description="Minimum hours worked over the horizon")
-    max_hours: float | None = Field(None, ge=0, description="Maximum hours worked over the horizon; none = no limit")
-    max_shifts_per_type: dict[Ref, Annotated[int, Field(ge=0)]] = Field(
-        default_factory=dict, description="Max shifts of each shift type over the horizon; 0 = never that type"
+    min_hours: float = Field(0.0, ge=0, le=10_000, description="Minimum hours worked over the horizon")
+    max_hours: float | None = Field(
+        None, ge=0, le=10_000, description="Maximum hours worked over the horizon; none = no limit"
     )
-    hourly_rate: float | None = Field(None, ge=0, description="NOK per hour for paid workers; none = unpaid")
+    max_shifts_per_type: dict[Ref, Annotated[int, Field(ge=0, le=1000)]] = Field(
+        default_factory=dict,
+        max_length=100,
+        description="Max shifts of each shift type over the horizon; 0 = never that type",
+    )
+    hourly_rate: float | None = Field(
+        None, ge=0, le=MAX_RATE, description="NOK per hour for paid workers; none = unpaid"
+    )
     always_available: bool = Field(False, description="Available outside unavailable windows (contract staff)")
-    qualifications: list[Qualification] = Field(default_factory=list)
-    availability: list[Availability] = Field(default_factory=list)
+    qualifications: list[Qualification] = Field(default_factory=list, max_length=100)
+    availability: list[Availability] = Field(default_factory=list, max_length=2000)
 
 
 class Shift(Schema):
@@ -136,18 +174,20 @@ class Shift(Schema):
 
     id: Ref
     site_id: Ref
-    start: dt.datetime
-    end: dt.datetime
-    required_skills: list[Ref] = Field(default_factory=list)
+    start: Moment
+    end: Moment
+    required_skills: list[Ref] = Field(default_factory=list, max_length=20)
     headcount: int = Field(1, ge=0, le=500, description="Workers needed")
     max_headcount: int | None = Field(
         None, ge=1, le=500, description="Workers allowed (over-cover costs over_weight each); none = headcount"
     )
     priority: Priority = Priority.normal
-    under_weight: int | None = Field(None, ge=0, description="Penalty per open place, instead of the priority's weight")
-    over_weight: int = Field(0, ge=0, description="Penalty per worker above headcount")
+    under_weight: int | None = Field(
+        None, ge=0, le=MAX_WEIGHT, description="Penalty per open place, instead of the priority's weight"
+    )
+    over_weight: int = Field(0, ge=0, le=MAX_WEIGHT, description="Penalty per worker above headcount")
     shift_type: Ref | None = None
-    title: str = ""
+    title: Name = ""
 
     @property
     def capacity(self) -> int:
@@ -159,14 +199,14 @@ class Job(Schema):
 
     id: Ref
     farm_id: Ref
-    title: str
-    first_day: dt.date
-    last_day: dt.date
+    title: Name
+    first_day: Day
+    last_day: Day
     daily_start: dt.time = dt.time(8, 0)
     daily_hours: float = Field(7.5, gt=0, le=16)
     headcount: int = Field(1, ge=1, le=500)
-    required_skills: list[Ref] = Field(default_factory=list)
-    pay_per_hour: float = Field(0.0, ge=0)
+    required_skills: list[Ref] = Field(default_factory=list, max_length=20)
+    pay_per_hour: float = Field(0.0, ge=0, le=MAX_RATE)
     priority: Priority = Priority.normal
 
 
@@ -202,21 +242,25 @@ class TravelEntry(Schema):
 
     worker_id: Ref
     place_id: Ref
-    km: float = Field(ge=0)
+    km: float = Field(ge=0, le=40_000)
 
 
 class Weights(Schema):
     """Soft-goal weights per unit of each term; units: see ``solver.score.TERMS``."""
 
-    unfilled_critical: int = Field(1_000_000, ge=0, description="per unfilled place on a critical item")
-    unfilled_normal: int = Field(100_000, ge=0, description="per unfilled place on a normal item")
-    unfilled_low: int = Field(10_000, ge=0, description="per unfilled place on a low-priority item")
-    preference: int = Field(300, ge=0, description="per unit of window weight (undesired minus preferred)")
-    fairness: int = Field(1, ge=0, description="per minute a worker's load exceeds each fairness step")
-    travel: int = Field(20, ge=0, description="per km from home to work, one way")
-    cost: int = Field(1, ge=0, description="per NOK paid to workers with an hourly rate")
-    continuity: int = Field(600, ge=0, description="per extra worker on a multi-day job beyond its headcount")
-    requests: int = Field(100, ge=0, description="per unit of request weight not honoured")
+    unfilled_critical: int = Field(1_000_000, ge=0, le=MAX_WEIGHT, description="per unfilled place on a critical item")
+    unfilled_normal: int = Field(100_000, ge=0, le=MAX_WEIGHT, description="per unfilled place on a normal item")
+    unfilled_low: int = Field(10_000, ge=0, le=MAX_WEIGHT, description="per unfilled place on a low-priority item")
+    preference: int = Field(
+        300, ge=0, le=MAX_WEIGHT, description="per unit of window weight (undesired minus preferred)"
+    )
+    fairness: int = Field(1, ge=0, le=MAX_WEIGHT, description="per minute a worker's load exceeds each fairness step")
+    travel: int = Field(20, ge=0, le=MAX_WEIGHT, description="per km from home to work, one way")
+    cost: int = Field(1, ge=0, le=MAX_WEIGHT, description="per NOK paid to workers with an hourly rate")
+    continuity: int = Field(
+        600, ge=0, le=MAX_WEIGHT, description="per extra worker on a multi-day job beyond its headcount"
+    )
+    requests: int = Field(100, ge=0, le=MAX_WEIGHT, description="per unit of request weight not honoured")
 
     def unfilled(self, priority: Priority) -> int:
         return {
@@ -236,7 +280,7 @@ class Settings(Schema):
 
 
 class Problem(Schema):
-    name: str = "Bemanna pool"
+    name: Name = "Bemanna pool"
     timezone: str = DEFAULT_TIMEZONE
     skills: list[Skill] = Field(default_factory=list)
     regions: list[Region] = Field(default_factory=list)
@@ -298,68 +342,128 @@ def _duplicates(section: str, ids: Iterable[str]) -> list[InitErrorDetails]:
     ]
 
 
+Found = list[tuple[tuple[str | int, ...], Any, str]]
+"""What is wrong with one record: (where in the record, the value, why), empty when it is sound."""
+
+
+@dataclass(frozen=True)
+class Known:
+    """The ids a record may refer to: the rest of its snapshot, or what the organisation has stored."""
+
+    regions: frozenset[str] = frozenset()
+    skills: frozenset[str] = frozenset()
+    shift_types: frozenset[str] = frozenset()
+    sites: frozenset[str] = frozenset()
+    farms: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, p: Problem) -> Known:
+        return cls(
+            regions=frozenset(r.id for r in p.regions),
+            skills=frozenset(s.id for s in p.skills),
+            shift_types=frozenset(t.id for t in p.shift_types),
+            sites=frozenset(s.id for s in p.sites),
+            farms=frozenset(f.id for f in p.farms),
+        )
+
+
+def _unknown(loc: tuple[str | int, ...], value: str, known: frozenset[str], what: str) -> Found:
+    return [] if value in known else [(loc, value, f"unknown {what} {value!r}")]
+
+
+def place_errors(place: Place, known: Known) -> Found:
+    return _unknown(("region_id",), place.region_id, known.regions, "region")
+
+
+def shift_type_errors(st: ShiftType, known: Known) -> Found:
+    found: Found = []
+    for j, nxt in enumerate(st.forbidden_next):
+        found += _unknown(("forbidden_next", j), nxt, known.shift_types, "shift type")
+    return found
+
+
+def worker_errors(w: Worker, known: Known) -> Found:
+    """A worker's own rules; availability must be in UTC already (``to_utc``)."""
+    found = _unknown(("region_id",), w.region_id, known.regions, "region")
+    for typ in w.max_shifts_per_type:
+        found += _unknown(("max_shifts_per_type", typ), typ, known.shift_types, "shift type")
+    if w.max_hours is not None and w.max_hours < w.min_hours:
+        found.append((("max_hours",), w.max_hours, f"below min_hours ({w.min_hours:g})"))
+    held = [q.skill for q in w.qualifications]
+    for j, q in enumerate(w.qualifications):
+        found += _unknown(("qualifications", j, "skill"), q.skill, known.skills, "skill")
+        if held.count(q.skill) > 1 and held.index(q.skill) != j:
+            found.append((("qualifications", j, "skill"), q.skill, "skill listed twice"))
+    for j, a in enumerate(w.availability):
+        if a.end <= a.start:
+            found.append((("availability", j, "end"), str(a.end), "end must be after start"))
+    return found
+
+
+def _skills(required: list[str], known: Known) -> Found:
+    found: Found = []
+    for j, sk in enumerate(required):
+        found += _unknown(("required_skills", j), sk, known.skills, "skill")
+    return found
+
+
+def shift_errors(s: Shift, known: Known) -> Found:
+    """A shift's own rules; its times must be in UTC already (``to_utc``)."""
+    found = _unknown(("site_id",), s.site_id, known.sites, "site") + _skills(s.required_skills, known)
+    if s.shift_type is not None:
+        found += _unknown(("shift_type",), s.shift_type, known.shift_types, "shift type")
+    if s.max_headcount is not None and s.max_headcount < s.headcount:
+        found.append((("max_headcount",), s.max_headcount, f"below headcount ({s.headcount})"))
+    if s.capacity == 0:
+        found.append((("headcount",), s.headcount, "a shift needs a headcount or max_headcount"))
+    if s.end <= s.start:
+        found.append((("end",), str(s.end), f"end must be after start ({s.start})"))
+    elif s.end - s.start > dt.timedelta(hours=24):
+        found.append((("end",), str(s.end), "a shift may last at most 24 hours"))
+    return found
+
+
+def job_errors(job: Job, known: Known) -> Found:
+    found = _unknown(("farm_id",), job.farm_id, known.farms, "farm") + _skills(job.required_skills, known)
+    if job.last_day < job.first_day:
+        found.append((("last_day",), str(job.last_day), "last_day is before first_day"))
+    elif (job.last_day - job.first_day).days > 366:
+        found.append((("last_day",), str(job.last_day), "a job may span at most a year"))
+    return found
+
+
+RECORD_CHECKS: dict[str, Any] = {
+    "sites": place_errors,
+    "farms": place_errors,
+    "shift_types": shift_type_errors,
+    "workers": worker_errors,
+    "shifts": shift_errors,
+    "jobs": job_errors,
+}
+"""The rules each record must meet on its own, against the ids it may refer to. The API checks a body
+with the same function before it stores it, so nothing it accepts can make a snapshot invalid."""
+
+
 def _check(p: Problem) -> list[InitErrorDetails]:
     """Cross-record rules a field validator cannot see: unique ids, known references, time order."""
     errs: list[InitErrorDetails] = []
     for section in ("skills", "regions", "shift_types", "sites", "farms", "workers", "shifts", "jobs"):
         errs += _duplicates(section, (r.id for r in getattr(p, section)))
     errs += _duplicates("places", (r.id for r in [*p.sites, *p.farms]))
-    skills = {s.id for s in p.skills}
-    regions = {r.id for r in p.regions}
-    sites = {s.id for s in p.sites}
-    farms = {f.id for f in p.farms}
-    workers = {w.id: w for w in p.workers}
-    types = {t.id for t in p.shift_types}
+    known = Known.of(p)
+    for section, check in RECORD_CHECKS.items():
+        for i, record in enumerate(getattr(p, section)):
+            errs += [_error((section, i, *loc), value, message) for loc, value, message in check(record, known)]
+    workers = {w.id for w in p.workers}
+    places = known.sites | known.farms
 
-    def ref(loc: tuple[str | int, ...], value: str, known: set[str] | dict[str, Any], what: str) -> None:
+    def ref(loc: tuple[str | int, ...], value: str, known: set[str] | frozenset[str], what: str) -> None:
         if value not in known:
             errs.append(_error(loc, value, f"unknown {what} {value!r}"))
 
-    for section in ("sites", "farms"):
-        for i, place in enumerate(getattr(p, section)):
-            ref((section, i, "region_id"), place.region_id, regions, "region")
-    for i, st in enumerate(p.shift_types):
-        for j, nxt in enumerate(st.forbidden_next):
-            ref(("shift_types", i, "forbidden_next", j), nxt, types, "shift type")
-    for i, w in enumerate(p.workers):
-        ref(("workers", i, "region_id"), w.region_id, regions, "region")
-        for typ in w.max_shifts_per_type:
-            ref(("workers", i, "max_shifts_per_type", typ), typ, types, "shift type")
-        if w.max_hours is not None and w.max_hours < w.min_hours:
-            errs.append(_error(("workers", i, "max_hours"), w.max_hours, f"below min_hours ({w.min_hours:g})"))
-        held = [q.skill for q in w.qualifications]
-        for j, q in enumerate(w.qualifications):
-            ref(("workers", i, "qualifications", j, "skill"), q.skill, skills, "skill")
-            if held.count(q.skill) > 1 and held.index(q.skill) != j:
-                errs.append(_error(("workers", i, "qualifications", j, "skill"), q.skill, "skill listed twice"))
-        for j, a in enumerate(w.availability):
-            if a.end <= a.start:
-                errs.append(_error(("workers", i, "availability", j, "end"), str(a.end), "end must be after start"))
-    for i, s in enumerate(p.shifts):
-        ref(("shifts", i, "site_id"), s.site_id, sites, "site")
-        for j, sk in enumerate(s.required_skills):
-            ref(("shifts", i, "required_skills", j), sk, skills, "skill")
-        if s.shift_type is not None:
-            ref(("shifts", i, "shift_type"), s.shift_type, types, "shift type")
-        if s.max_headcount is not None and s.max_headcount < s.headcount:
-            errs.append(_error(("shifts", i, "max_headcount"), s.max_headcount, f"below headcount ({s.headcount})"))
-        if s.capacity == 0:
-            errs.append(_error(("shifts", i, "headcount"), s.headcount, "a shift needs a headcount or max_headcount"))
-        if s.end <= s.start:
-            errs.append(_error(("shifts", i, "end"), str(s.end), f"end must be after start ({s.start})"))
-        elif s.end - s.start > dt.timedelta(hours=24):
-            errs.append(_error(("shifts", i, "end"), str(s.end), "a shift may last at most 24 hours"))
-    for i, job in enumerate(p.jobs):
-        ref(("jobs", i, "farm_id"), job.farm_id, farms, "farm")
-        for j, sk in enumerate(job.required_skills):
-            ref(("jobs", i, "required_skills", j), sk, skills, "skill")
-        if job.last_day < job.first_day:
-            errs.append(_error(("jobs", i, "last_day"), str(job.last_day), "last_day is before first_day"))
-        elif (job.last_day - job.first_day).days > 366:
-            errs.append(_error(("jobs", i, "last_day"), str(job.last_day), "a job may span at most a year"))
     for i, t in enumerate(p.travel):
         ref(("travel", i, "worker_id"), t.worker_id, workers, "worker")
-        ref(("travel", i, "place_id"), t.place_id, sites | farms, "site or farm")
+        ref(("travel", i, "place_id"), t.place_id, places, "site or farm")
     if not errs:  # item ids need valid jobs to expand
         from models.work_items import item_ids
 
@@ -380,3 +484,56 @@ def _check(p: Problem) -> list[InitErrorDetails]:
                 errs.append(_error(("requests", i), f"{req.worker_id} on {req.item_id}", "duplicate request"))
             asked.add((req.worker_id, req.item_id))
     return errs
+
+
+SECTIONS = frozenset(
+    [
+        "skills",
+        "regions",
+        "shift_types",
+        "sites",
+        "farms",
+        "workers",
+        "shifts",
+        "jobs",
+        "assignments",
+        "requests",
+        "travel",
+    ]
+)
+
+
+def _describe(section: str, record: Any) -> str:
+    what = section[:-1].replace("_", " ")
+    if isinstance(record, dict) and "id" in record:
+        return f"{what} {record['id']!r}"
+    if isinstance(record, dict) and "worker_id" in record:
+        on = record.get("item_id", record.get("place_id", "?"))
+        return f"{what} of {record['worker_id']!r} on {on!r}"
+    return what
+
+
+def leaving_out_bad_records(data: dict[str, Any], rounds: int = 10) -> tuple[Problem, list[str]]:
+    """The snapshot of ``data`` without the records that break a rule, and a line per record left out
+    naming it and why. One bad row must not stop a whole organisation's solve, fill or report: it is
+    reported and skipped, and so is what refers to it (a skipped worker's assignments, say). An error
+    outside the record sections (the time zone, the settings) is still raised."""
+    skipped: list[str] = []
+    data = dict(data)
+    for _ in range(rounds):
+        try:
+            return Problem.model_validate(data), skipped
+        except ValidationError as error:
+            drop: dict[str, set[int]] = {}
+            for e in error.errors():
+                loc = e["loc"]
+                if len(loc) < 2 or loc[0] not in SECTIONS or not isinstance(loc[1], int):
+                    raise
+                section, index = str(loc[0]), loc[1]
+                if index not in drop.setdefault(section, set()):
+                    drop[section].add(index)
+                    field = ".".join(str(part) for part in loc[2:]) or "record"
+                    skipped.append(f"{_describe(section, data[section][index])}: {field}: {e['msg']}")
+            for section, indices in drop.items():
+                data[section] = [r for k, r in enumerate(data[section]) if k not in indices]
+    return Problem.model_validate(data), skipped

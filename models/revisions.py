@@ -16,7 +16,11 @@ from sqlmodel import Session, col, delete, select
 
 from models import tables as t
 from models.enums import AssignmentStatus
+from models.problem import EARLIEST, LATEST
 from models.work_items import job_item_id
+
+HISTORY = dt.timedelta(days=366)  # how far back feeds show past work
+AHEAD = dt.timedelta(days=2 * 366)  # how far ahead feeds show a job's days
 
 SHOWN = (
     AssignmentStatus.offered,
@@ -113,16 +117,16 @@ def bury_shift(session: Session, shift: t.Shift) -> None:
 
 def bury_job_days(session: Session, job: t.Job, days: list[dt.date]) -> None:
     """Before a job is deleted, or days drop out of its range: those days' events stay in feeds as
-    CANCELLED. Assignments on dropped days are cancelled (deleted with the job when it goes)."""
+    CANCELLED. Assignments on dropped days are cancelled (deleted with the job when it goes). Only days a
+    feed shows get a tombstone (``shown_job_days``), so a row with an absurd range stays cheap to delete."""
     when = now()
-    if not days:
+    dropped = set(days)
+    if not dropped:
         return
     tz = _timezone(session, job.organisation_id)
-    rows = list(
-        session.exec(select(t.Assignment).where(t.Assignment.job_id == job.id, col(t.Assignment.day).in_(days)))
-    )
+    rows = [a for a in session.exec(select(t.Assignment).where(t.Assignment.job_id == job.id)) if a.day in dropped]
     _bury_assignments(session, job, rows, when)
-    for day in days:
+    for day in sorted(dropped.intersection(shown_job_days(job, when))):
         span = job_day_span(job, day, tz)
         session.add(_stone(job, job_day_uid(job, day), span, job.sequence + 1, when, farm_id=job.farm_id))
     for a in rows:
@@ -131,6 +135,14 @@ def bury_job_days(session: Session, job: t.Job, days: list[dt.date]) -> None:
 
 def job_days(job: t.Job | Any) -> list[dt.date]:
     return [job.first_day + dt.timedelta(days=i) for i in range((job.last_day - job.first_day).days + 1)]
+
+
+def shown_job_days(job: t.Job, when: dt.datetime) -> list[dt.date]:
+    """The job's days a feed shows at ``when``: from a year back to ``AHEAD`` on, inside the stored date
+    window. No job the API accepts spans more than a year; this bounds the cost of one stored before."""
+    first = max(job.first_day, EARLIEST, (when - HISTORY).date() - dt.timedelta(days=1))
+    last = min(job.last_day, LATEST, (when + AHEAD).date())
+    return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
 
 
 def before_worker_deleted(session: Session, worker: t.Worker) -> None:

@@ -6,9 +6,9 @@ failure part-way leaves nothing half-written.
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import event
@@ -18,6 +18,7 @@ from sqlmodel import Session, SQLModel, col, create_engine, delete, select
 from models import problem as p
 from models import tables as t
 from models.enums import AssignmentStatus
+from models.settings import settings
 from models.solution import Solution
 from models.work_items import job_item_id, split_item_id
 
@@ -44,14 +45,16 @@ class StoreError(ValueError):
 
 
 def database_url(url: str | None = None) -> str:
-    return url or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    return url or settings().database_url or DEFAULT_DATABASE_URL
 
 
 def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
+    """An engine whose errors and logs never show SQL parameters: they hold e-mails, names, addresses
+    and password hashes, and an error's message ends up in a server's log."""
     url = database_url(url)
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    engine = create_engine(url, **kwargs)
+    engine = create_engine(url, hide_parameters=True, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
@@ -284,8 +287,21 @@ def _assignment_row(
     )
 
 
+@dataclass
+class Snapshot:
+    problem: p.Problem
+    skipped: list[str]  # stored rows that break a rule and were left out, each naming itself and why
+
+
 def load_problem(session: Session, ref: str) -> p.Problem:
-    """The organisation's pool as a validated snapshot, ready for the solver."""
+    """The organisation's pool as a validated snapshot, ready for the solver (bad rows left out)."""
+    return load_snapshot(session, ref).problem
+
+
+def load_snapshot(session: Session, ref: str) -> Snapshot:
+    """The organisation's pool as a validated snapshot, and the stored rows it had to leave out. The API
+    refuses such rows at the door; rows stored before a rule existed, or by another tool, are reported
+    and skipped here rather than failing every solve, fill and report of the organisation."""
     org = organisation(session, ref)
     oid = org.id
 
@@ -352,7 +368,7 @@ def load_problem(session: Session, ref: str) -> p.Problem:
             for a in rows(t.Assignment)
         ],
     }
-    return p.Problem.model_validate(data)
+    return Snapshot(*p.leaving_out_bad_records(data))
 
 
 def _refs(session: Session, model: Any, oid: int) -> dict[str, int]:

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+
 from fastapi.testclient import TestClient
 from sqlalchemy import MetaData
 from sqlalchemy import select as select_core
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from api import offers
 from api.app import create_app
 from api.security import new_user
 from models import problem as p
@@ -85,3 +91,25 @@ def contents(engine: Engine, *skip: str) -> dict[str, list[tuple]]:
                 continue
             out[name] = sorted((tuple(map(repr, row)) for row in conn.execute(select_core(table))), key=str)
     return out
+
+
+def race(calls: list[Callable[[], int]]) -> Counter[int]:
+    """Run the calls at once, each in its own thread, with the window between a write's checks and its
+    write widened (``offers.BEFORE_WRITE``); the status codes they answered."""
+    barrier = threading.Barrier(len(calls), timeout=30)
+    codes: list[int] = []
+
+    def go(call: Callable[[], int]) -> None:
+        barrier.wait()
+        codes.append(call())
+
+    threads = [threading.Thread(target=go, args=(call,)) for call in calls]
+    offers.BEFORE_WRITE = lambda: time.sleep(0.05)
+    try:
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join(timeout=120)
+    finally:
+        offers.BEFORE_WRITE = None
+    return Counter(codes)

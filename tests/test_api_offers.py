@@ -3,19 +3,17 @@ double-booking race decided by the database (run on SQLite and on PostgreSQL).""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections import Counter
+from collections.abc import Callable
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from api import offers
 from models import tables as t
 from models.enums import AssignmentStatus, Role
-from tests.api_helpers import add_org, add_user, client_for, sign_in, store_pool
+from tests.api_helpers import add_org, add_user, client_for, race, sign_in, store_pool
 from tests.factory import problem, shift, worker
 
 
@@ -92,24 +90,12 @@ def test_assignments_never_cross_organisations(engine: Engine) -> None:
 
 def _race(engine: Engine, who: dict, attempts: list[tuple[str, int]]) -> Counter:
     """Fire the accepts at once from separate clients; the database decides."""
-    offers.BEFORE_WRITE = lambda: time.sleep(0.05)  # widen the window between checking and writing
-    barrier = threading.Barrier(len(attempts), timeout=30)
-    codes: list[int] = []
     clients = [TestClient(who["client"].app, raise_server_exceptions=False) for _ in attempts]
 
-    def go(client: TestClient, name: str, aid: int) -> None:
-        barrier.wait()
-        codes.append(client.post(f"/assignments/{aid}/accept", headers=who[name]).status_code)
+    def accept(client: TestClient, name: str, aid: int) -> Callable[[], int]:
+        return lambda: client.post(f"/assignments/{aid}/accept", headers=who[name]).status_code
 
-    threads = [threading.Thread(target=go, args=(c, *attempt)) for c, attempt in zip(clients, attempts, strict=True)]
-    try:
-        for th in threads:
-            th.start()
-        for th in threads:
-            th.join(timeout=120)
-    finally:
-        offers.BEFORE_WRITE = None
-    return Counter(codes)
+    return race([accept(c, *attempt) for c, attempt in zip(clients, attempts, strict=True)])
 
 
 def test_concurrent_accepts_never_overfill_a_shift(engine: Engine) -> None:

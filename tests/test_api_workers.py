@@ -77,7 +77,7 @@ def test_registration_errors(api) -> None:
     assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "password"]
     assert "Zq9!x" not in r.text  # a password is never echoed back
     r = client.post("/auth/register", json={**body, "worker": worker("x", ("surgeon",))})
-    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "qualifications", 0, "skill"]
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "worker", "qualifications", 0, "skill"]
 
 
 def test_coordinator_crud_search_and_times(api) -> None:

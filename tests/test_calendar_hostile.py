@@ -49,7 +49,7 @@ CASES = [
     ("never_occurs.ics", 422, "the event 'Never 1' takes longer than 1 s to expand"),
     ("bad_tzid.ics", (200, 422), ""),
     ("not_utf8.ics", (200, 422), ""),
-    ("100k events", 413, "larger than 2 MB"),
+    ("100k events", 413, "larger than"),
     ("25k events", 422, "longer than 1 s to read"),  # parsing 2 MB alone is over this test's budget
 ]
 

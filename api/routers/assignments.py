@@ -18,6 +18,7 @@ from api.deps import Coordinator, CurrentUser, SessionDep
 from api.schemas import Page
 from models import tables as t
 from models.enums import AssignmentStatus, ItemKind, Role
+from models.problem import Day
 from models.revisions import revise
 from models.work_items import job_item_id
 
@@ -47,8 +48,8 @@ class OfferIn(BaseModel):
     ids: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] | None = Field(
         None, description="Proposed assignments to offer; none = every proposal in the date range"
     )
-    first_day: dt.date | None = Field(None, alias="from")
-    last_day: dt.date | None = Field(None, alias="to")
+    first_day: Day | None = Field(None, alias="from")
+    last_day: Day | None = Field(None, alias="to")
 
 
 def _out(session: Session, a: t.Assignment) -> AssignmentOut:
@@ -115,8 +116,8 @@ def list_assignments(
     session: SessionDep,
     state: Annotated[AssignmentStatus | None, Query(alias="status")] = None,
     worker: Annotated[str | None, Query(description="Only this worker's (their id)")] = None,
-    first: Annotated[dt.date | None, Query(alias="from", description="From this day (UTC)")] = None,
-    last: Annotated[dt.date | None, Query(alias="to", description="Up to and including this day (UTC)")] = None,
+    first: Annotated[Day | None, Query(alias="from", description="From this day (UTC)")] = None,
+    last: Annotated[Day | None, Query(alias="to", description="Up to and including this day (UTC)")] = None,
     limit: crud.Limit = 50,
     offset: crud.Offset = 0,
 ) -> Page[AssignmentOut]:
@@ -140,7 +141,8 @@ def offer(body: OfferIn, user: Coordinator, session: SessionDep) -> list[Assignm
     if body.ids is not None:
         query = query.where(col(t.Assignment.id).in_(body.ids))
     query = _day_range(query, body.first_day, body.last_day)
-    rows = session.exec(query.with_for_update(of=t.Assignment)).all()
+    locked = offers.lock_assignments(session, session.exec(query).all())
+    rows = [a for _, a in sorted(locked.items()) if a.status == AssignmentStatus.proposed]  # as they are now
     now = dt.datetime.now(dt.UTC)
     for a in rows:
         a.status = AssignmentStatus.offered

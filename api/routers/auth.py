@@ -48,7 +48,7 @@ def register(body: Registration, session: SessionDep) -> UserOut:
         raise HTTPException(status.HTTP_409_CONFLICT, "this email is registered already; sign in instead")
     for q in body.worker.qualifications:
         q.approved = False
-    worker = add_worker(session, org.id, body.worker)
+    worker = add_worker(session, org.id, body.worker, at=("worker",))
     user = new_user(org.id, email, Role.worker, body.password, name=body.worker.name, worker_id=worker.id)
     session.add(user)
     session.commit()

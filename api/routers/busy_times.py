@@ -26,6 +26,7 @@ from calendars.busy import MAX_BYTES, MAX_HORIZON_DAYS, CalendarFileError
 from calendars.imports import UPLOAD, URL
 from models import tables as t
 from models.enums import Role
+from models.problem import Day
 
 router = APIRouter(prefix="/workers/{ref}/busy-times", tags=["busy times (calendar import)"])
 
@@ -133,8 +134,8 @@ def _body(message: str) -> dict[str, object]:
     return {"type": "value_error", "loc": ["body"], "msg": message}
 
 
-First = Annotated[dt.date | None, Query(alias="from", description="First day of the horizon (default today)")]
-Last = Annotated[dt.date | None, Query(alias="to", description=f"Last day (default {imports.DEFAULT_DAYS} days on)")]
+First = Annotated[Day | None, Query(alias="from", description="First day of the horizon (default today)")]
+Last = Annotated[Day | None, Query(alias="to", description=f"Last day (default {imports.DEFAULT_DAYS} days on)")]
 
 
 @router.get("", response_model=BusyOut)

@@ -6,17 +6,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Query
-from pydantic import BaseModel
-from sqlmodel import select
+from fastapi import APIRouter, HTTPException, Query, status
+from pydantic import BaseModel, Field
+from sqlmodel import col, select
 
-from api import crud
+from api import crud, offers
 from api.deps import CurrentUser, SessionDep
 from api.routers.postings import SHIFTS, may_post
 from models import tables as t
 from models.enums import AssignmentStatus
 from models.revisions import revise
-from models.store import load_problem
+from models.store import load_snapshot
 from models.window import window
 from solver.fill import fill
 
@@ -40,6 +40,7 @@ class FillOut(BaseModel):
     open_places: int
     offered: list[str]
     candidates: list[CandidateOut]
+    skipped: list[str] = Field(description="Stored rows that break a rule, left out of the ranking (and why)")
 
 
 @router.post("/shifts/{ref}/fill", response_model=FillOut)
@@ -54,14 +55,28 @@ def fill_shift(
     may_post(session, user, SHIFTS, shift.site_id)
     org = session.get(t.Organisation, user.organisation_id)
     assert org is not None
-    snapshot = load_problem(session, org.ref)
-    start = next(s.start for s in snapshot.shifts if s.id == ref)
+    loaded = load_snapshot(session, org.ref)
+    snapshot = loaded.problem
+    start = next((s.start for s in snapshot.shifts if s.id == ref), None)
+    if start is None:
+        why = [line for line in loaded.skipped if line.startswith(f"shift {ref!r}")]
+        raise HTTPException(
+            status.HTTP_409_CONFLICT, f"this shift breaks a rule and cannot be filled: {'; '.join(why)}"
+        )
     day = start.astimezone(snapshot.tz).date()
     around = dt.timedelta(days=CONTEXT_DAYS)
     result = fill(window(snapshot, day - around, day + around), ref)
     offered: list[str] = []
     if offer and result.chosen:
         workers = {w.ref: w for w in session.exec(select(t.Worker).where(t.Worker.organisation_id == org.id))}
+        chosen = [w.id for ref_w in result.chosen if (w := workers[ref_w]).id is not None]
+        existing = session.exec(
+            select(t.Assignment).where(col(t.Assignment.shift_id) == shift.id, col(t.Assignment.worker_id).in_(chosen))
+        ).all()
+        assert shift.id is not None
+        offers.lock_in_order(  # the one order; the rows below are read again after it
+            session, workers=chosen, shifts=[shift.id], assignments=[a.id for a in existing if a.id is not None]
+        )
         now = dt.datetime.now(dt.UTC)
         for ref_w in result.chosen:
             worker = workers[ref_w]
@@ -84,4 +99,5 @@ def fill_shift(
         open_places=result.open_places,
         offered=offered,
         candidates=[CandidateOut.model_validate(c, from_attributes=True) for c in result.candidates],
+        skipped=loaded.skipped,
     )

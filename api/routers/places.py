@@ -18,10 +18,13 @@ from models import tables as t
 from models.store import place_data, place_row
 
 
-def _region_id(session: Session, organisation_id: int, ref: str) -> int:
-    row = session.exec(select(t.Region).where(t.Region.organisation_id == organisation_id, t.Region.ref == ref)).first()
-    if row is None or row.id is None:
-        raise crud.invalid("region_id", f"no region {ref!r}; create it first")
+def _region_id(session: Session, organisation_id: int, body: p.Place) -> int:
+    """The body's region key; 422 where the body breaks a rule the snapshot holds places to."""
+    crud.refuse(p.place_errors(body, crud.known(session, organisation_id)))
+    row = session.exec(
+        select(t.Region).where(t.Region.organisation_id == organisation_id, t.Region.ref == body.region_id)
+    ).one()
+    assert row.id is not None
     return row.id
 
 
@@ -54,7 +57,7 @@ def place_router(prefix: str, table: type[Any], schema: type[p.Place], what: str
     def create_place(given: schema, user: Coordinator, session: SessionDep) -> p.Place:  # type: ignore[valid-type]
         body = cast(p.Place, given)
         crud.ensure_free(session, table, user.organisation_id, body.id, what)
-        regions = {body.region_id: _region_id(session, user.organisation_id, body.region_id)}
+        regions = {body.region_id: _region_id(session, user.organisation_id, body)}
         row = place_row(table, user.organisation_id, body, regions)
         session.add(row)
         session.commit()
@@ -70,7 +73,7 @@ def place_router(prefix: str, table: type[Any], schema: type[p.Place], what: str
         row = crud.get(session, table, user.organisation_id, ref, what)
         if body.id != ref:
             raise crud.invalid("id", f"{body.id!r} differs from the path's {ref!r}")
-        region_id = _region_id(session, user.organisation_id, body.region_id)
+        region_id = _region_id(session, user.organisation_id, body)
         for field, value in body.model_dump(exclude={"id", "region_id"}).items():
             setattr(row, field, value)
         row.region_id = region_id

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, HTTPException, Query, status
 from sqlmodel import Session, col, delete, select
 
-from api import crud
+from api import crud, offers
 from api.deps import CurrentUser, SessionDep
 from api.schemas import Page
 from models import problem as p
@@ -53,6 +53,9 @@ class Kind:
     def owner(self) -> str:
         return "shift_id" if self.table is t.Shift else "job_id"
 
+    def errors(self, body: Any, known: p.Known) -> p.Found:
+        return p.shift_errors(body, known) if self.table is t.Shift else p.job_errors(body, known)
+
     def row(self, body: Any, oid: int, place_id: int, types: dict[str, int]) -> Any:
         if self.table is t.Shift:
             return shift_row(oid, body, place_id, types)
@@ -81,39 +84,26 @@ def posting_router(prefix: str, kind: Kind) -> APIRouter:
         return [schema.model_validate(kind.data(r, places, types, required[r.id])) for r in rows]
 
     def checked(session: Session, user: t.User, body: Any) -> tuple[Any, int, dict[str, int], dict[str, int]]:
-        """The body in UTC with its references resolved; 422 naming the field, 403 outside the user's places."""
+        """The body in UTC with its references resolved; 422 naming the field where it breaks a rule the
+        snapshot holds its kind to, 403 outside the user's places."""
         oid = user.organisation_id
         places = _refs(session, kind.place_table, oid)
         place_ref = getattr(body, kind.place_field)
         if place_ref not in places:
             raise _error([kind.place_field], f"no {kind.place_table.__name__.lower()} {place_ref!r}")
         may_post(session, user, kind, places[place_ref])
-        skills = _refs(session, t.Skill, oid)
-        for k, ref in enumerate(body.required_skills):
-            if ref not in skills:
-                raise _error(["required_skills", k], f"no skill {ref!r}")
-        types = _refs(session, t.ShiftType, oid)
         if isinstance(body, p.Shift):
-            org = session.get(t.Organisation, oid)
-            assert org is not None
-            zone = ZoneInfo(org.timezone)
+            zone = _zone(session, oid)
             body.start, body.end = p.to_utc(body.start, zone), p.to_utc(body.end, zone)
-            if body.end <= body.start:
-                raise _error(["end"], "must be after start")
-            if body.max_headcount is not None and body.max_headcount < body.headcount:
-                raise _error(["max_headcount"], "must be at least headcount")
-            if body.shift_type is not None and body.shift_type not in types:
-                raise _error(["shift_type"], f"no shift type {body.shift_type!r}")
-        elif body.last_day < body.first_day:
-            raise _error(["last_day"], "must not be before first_day")
-        return body, places[place_ref], types, skills
+        crud.refuse(kind.errors(body, crud.known(session, oid)))
+        return body, places[place_ref], _refs(session, t.ShiftType, oid), _refs(session, t.Skill, oid)
 
     @router.get("", response_model=Page[schema], name=f"list_{kind.what}s")  # type: ignore[valid-type]
     def list_postings(
         user: CurrentUser,
         session: SessionDep,
-        start: Annotated[dt.date | None, Query(alias="from", description="From this day (UTC)")] = None,
-        end: Annotated[dt.date | None, Query(alias="to", description="Up to and including this day (UTC)")] = None,
+        start: Annotated[p.Day | None, Query(alias="from", description="From this day (UTC)")] = None,
+        end: Annotated[p.Day | None, Query(alias="to", description="Up to and including this day (UTC)")] = None,
         place: Annotated[str | None, Query(description=f"Only at this {kind.place_field[:-3]} (its id)")] = None,
         region: Annotated[str | None, Query(description="Only in this region (its id)")] = None,
         skill: Annotated[str | None, Query(description="Only postings requiring this skill (its id)")] = None,
@@ -168,6 +158,8 @@ def posting_router(prefix: str, kind: Kind) -> APIRouter:
         if body.id != ref:
             raise _error(["id"], f"{body.id!r} differs from the path's {ref!r}")
         fresh = kind.row(body, user.organisation_id, place_id, types)
+        booked = offers.lock_work(session, row)  # no accept can slip in between the check and the write
+        offers.ensure_bookings_fit(session, row.id, fresh, booked, _zone(session, user.organisation_id))
         if isinstance(row, t.Job):  # days leaving the job's range: their events go CANCELLED
             keep = set(job_days(fresh))
             bury_job_days(session, row, [d for d in job_days(row) if d not in keep])
@@ -184,6 +176,7 @@ def posting_router(prefix: str, kind: Kind) -> APIRouter:
     def delete_posting(ref: str, user: CurrentUser, session: SessionDep) -> None:
         row = crud.get(session, kind.table, user.organisation_id, ref, kind.what)
         may_post(session, user, kind, getattr(row, kind.place_field))
+        offers.lock_work(session, row)  # accepted work on it is cancelled with it, not accepted meanwhile
         if isinstance(row, t.Shift):
             bury_shift(session, row)
         else:
@@ -192,6 +185,12 @@ def posting_router(prefix: str, kind: Kind) -> APIRouter:
         session.commit()
 
     return router
+
+
+def _zone(session: Session, organisation_id: int) -> ZoneInfo:
+    org = session.get(t.Organisation, organisation_id)
+    assert org is not None
+    return ZoneInfo(org.timezone)
 
 
 def _day_start(day: dt.date, kind: Kind) -> Any:

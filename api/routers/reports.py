@@ -11,15 +11,15 @@ from typing import Annotated, Any
 
 import pandas as pd
 from fastapi import APIRouter, HTTPException, Query, status
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 from sqlmodel import Session
 
 from api.deps import Coordinator, SessionDep
 from models import tables as t
 from models.enums import AssignmentStatus
-from models.problem import Problem
+from models.problem import Day, Problem
 from models.solution import PlannedAssignment, Solution, SolveStatus
-from models.store import load_problem
+from models.store import load_snapshot
 from models.window import window
 from models.work_items import work_items
 from reports import tables
@@ -47,7 +47,7 @@ BASIS = {
 
 def _snapshot(
     session: Session, organisation_id: int, first: dt.date, last: dt.date, regions: list[str], basis: Basis
-) -> tuple[Problem, Solution]:
+) -> tuple[Problem, Solution, int]:
     if last < first or (last - first).days >= MAX_DAYS:
         raise HTTPException(
             status.HTTP_422_UNPROCESSABLE_CONTENT,
@@ -61,7 +61,8 @@ def _snapshot(
         )
     org = session.get(t.Organisation, organisation_id)
     assert org is not None
-    problem = window(load_problem(session, org.ref), first, last, set(regions) or None)
+    loaded = load_snapshot(session, org.ref)
+    problem = window(loaded.problem, first, last, set(regions) or None)
     items = {it.id: it for it in work_items(problem)}
     counted = [
         PlannedAssignment(
@@ -70,21 +71,22 @@ def _snapshot(
         for a in problem.assignments
         if a.status in BASIS[basis]
     ]
-    return problem, Solution(status=SolveStatus.feasible, assignments=counted)
+    return problem, Solution(status=SolveStatus.feasible, assignments=counted), len(loaded.skipped)
 
 
-def _answer(df: pd.DataFrame, fmt: Format, name: str) -> Any:
+def _answer(df: pd.DataFrame, fmt: Format, name: str, skipped: int) -> Any:
+    """The table as JSON or CSV; ``Skipped-Rows`` counts stored rows left out because they break a rule
+    (the solve jobs and gap filling name them)."""
+    headers = {"Skipped-Rows": str(skipped)}
     if fmt == Format.csv:
-        return Response(
-            df.to_csv(index=False),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
-        )
-    return json.loads(df.to_json(orient="records", date_format="iso"))  # numpy types and NaN become JSON
+        headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return Response(df.to_csv(index=False), media_type="text/csv; charset=utf-8", headers=headers)
+    body = json.loads(df.to_json(orient="records", date_format="iso"))  # numpy types and NaN become JSON
+    return JSONResponse(body, headers=headers)
 
 
-First = Annotated[dt.date, Query(alias="from", description="First local day")]
-Last = Annotated[dt.date, Query(alias="to", description="Last local day (inclusive)")]
+First = Annotated[Day, Query(alias="from", description="First local day")]
+Last = Annotated[Day, Query(alias="to", description="Last local day (inclusive)")]
 Regions = Annotated[list[str], Query(alias="region", description="Only these regions (repeatable)")]
 BasisQ = Annotated[
     Basis, Query(description="accepted: only accepted work counts as filled; planned: also offers and proposals")
@@ -103,8 +105,8 @@ def coverage(
     fmt: FormatQ = Format.json,
 ) -> Any:
     """Places, filled, open and coverage % per region and role, with a total row."""
-    problem, solution = _snapshot(session, user.organisation_id, first, last, region, basis)
-    return _answer(tables.coverage(problem, solution), fmt, "coverage")
+    problem, solution, skipped = _snapshot(session, user.organisation_id, first, last, region, basis)
+    return _answer(tables.coverage(problem, solution), fmt, "coverage", skipped)
 
 
 @router.get("/supply-demand", response_model=list[dict[str, Any]])
@@ -118,5 +120,5 @@ def supply_demand(
     fmt: FormatQ = Format.json,
 ) -> Any:
     """Per region and skill: approved workers living there against places needing the skill, and those open."""
-    problem, solution = _snapshot(session, user.organisation_id, first, last, region, basis)
-    return _answer(tables.supply_demand(problem, solution), fmt, "supply-demand")
+    problem, solution, skipped = _snapshot(session, user.organisation_id, first, last, region, basis)
+    return _answer(tables.supply_demand(problem, solution), fmt, "supply-demand", skipped)

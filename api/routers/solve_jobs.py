@@ -15,6 +15,7 @@ from api.deps import Coordinator, SessionDep
 from api.schemas import Page
 from models import tables as t
 from models.enums import JobState
+from models.problem import Day, Ref
 
 router = APIRouter(prefix="/solve-jobs", tags=["solve jobs"])
 
@@ -23,9 +24,9 @@ MAX_DAYS = 92  # one quarter per solve
 
 class SolveJobIn(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
-    first_day: dt.date = Field(alias="from", description="First local day to plan")
-    last_day: dt.date = Field(alias="to", description="Last local day to plan (inclusive)")
-    regions: list[str] = Field(default_factory=list, description="Region ids; empty = every region")
+    first_day: Day = Field(alias="from", description="First local day to plan")
+    last_day: Day = Field(alias="to", description="Last local day to plan (inclusive)")
+    regions: list[Ref] = Field(default_factory=list, max_length=100, description="Region ids; empty = every region")
     time_limit: float = Field(30.0, ge=1, le=600, description="Seconds of search")
 
     @model_validator(mode="after")

@@ -7,7 +7,6 @@ their approval, new ones wait for the coordinator (``POST .../qualifications/{sk
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
@@ -22,6 +21,7 @@ from api.schemas import Page
 from models import problem as p
 from models import tables as t
 from models.enums import Role, WorkerKind
+from models.problem import Day
 from models.revisions import before_worker_deleted
 from models.store import worker_children, worker_data, worker_row
 
@@ -33,7 +33,7 @@ READERS = (Role.coordinator, Role.manager, Role.farmer)
 class Approval(BaseModel):
     model_config = ConfigDict(extra="forbid")
     approved: bool
-    valid_until: dt.date | None = None
+    valid_until: Day | None = None
 
 
 def _refs(session: Session, model: Any, organisation_id: int) -> dict[str, int]:
@@ -63,36 +63,16 @@ def _out(session: Session, rows: list[t.Worker], organisation_id: int) -> list[p
     return out
 
 
-def _check_refs(session: Session, body: p.Worker, organisation_id: int) -> tuple[int, dict[str, int]]:
-    regions, skills = _refs(session, t.Region, organisation_id), _refs(session, t.Skill, organisation_id)
-    if body.region_id not in regions:
-        raise crud.invalid("region_id", f"no region {body.region_id!r}")
-    for k, q in enumerate(body.qualifications):
-        if q.skill not in skills:
-            raise HTTPException(
-                status.HTTP_422_UNPROCESSABLE_CONTENT,
-                [
-                    {
-                        "type": "value_error",
-                        "loc": ["body", "qualifications", k, "skill"],
-                        "msg": f"no skill {q.skill!r}",
-                    }
-                ],
-            )
-    return regions[body.region_id], skills
-
-
-def _normalised(body: p.Worker, tz: str) -> p.Worker:
-    """Availability in UTC (times without an offset are the organisation's local time), ends after starts."""
-    zone = ZoneInfo(tz)
-    for k, a in enumerate(body.availability):
+def _checked(
+    session: Session, body: p.Worker, organisation_id: int, at: tuple[str, ...] = ()
+) -> tuple[int, dict[str, int]]:
+    """The body in UTC (times without an offset are the organisation's local time), refused with 422 where
+    it breaks a rule the snapshot holds workers to; its region's key and the organisation's skill keys."""
+    zone = ZoneInfo(_timezone(session, organisation_id))
+    for a in body.availability:
         a.start, a.end = p.to_utc(a.start, zone), p.to_utc(a.end, zone)
-        if a.end <= a.start:
-            raise HTTPException(
-                status.HTTP_422_UNPROCESSABLE_CONTENT,
-                [{"type": "value_error", "loc": ["body", "availability", k, "end"], "msg": "must be after start"}],
-            )
-    return body
+    crud.refuse(p.worker_errors(body, crud.known(session, organisation_id)), at)
+    return _refs(session, t.Region, organisation_id)[body.region_id], _refs(session, t.Skill, organisation_id)
 
 
 def _own_or(user: t.User, worker: t.Worker, *roles: Role) -> None:
@@ -137,11 +117,11 @@ def list_workers(
     )
 
 
-def add_worker(session: Session, organisation_id: int, body: p.Worker) -> t.Worker:
-    """Check and stage a new worker with qualifications and availability (the caller commits)."""
+def add_worker(session: Session, organisation_id: int, body: p.Worker, at: tuple[str, ...] = ()) -> t.Worker:
+    """Check and stage a new worker with qualifications and availability (the caller commits); ``at``
+    is where the worker sits in the request body, for the 422's field names."""
     crud.ensure_free(session, t.Worker, organisation_id, body.id, "worker")
-    body = _normalised(body, _timezone(session, organisation_id))
-    region_id, skills = _check_refs(session, body, organisation_id)
+    region_id, skills = _checked(session, body, organisation_id, at)
     row = worker_row(organisation_id, body, region_id)
     session.add(row)
     session.flush()
@@ -173,8 +153,7 @@ def replace_worker(ref: str, body: p.Worker, user: CurrentUser, session: Session
     _own_or(user, row, Role.coordinator)
     if body.id != ref:
         raise crud.invalid("id", f"{body.id!r} differs from the path's {ref!r}")
-    body = _normalised(body, _timezone(session, user.organisation_id))
-    region_id, skills = _check_refs(session, body, user.organisation_id)
+    region_id, skills = _checked(session, body, user.organisation_id)
     assert row.id is not None
     if user.role != Role.coordinator:
         held = {q.skill_id: q for q in session.exec(select(t.Qualification).where(t.Qualification.worker_id == row.id))}
