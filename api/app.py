@@ -30,7 +30,9 @@ from api.routers import (
     users,
     workers,
 )
+from api.throttle import Throttle
 from models.migrate import upgrade
+from models.settings import settings
 from models.store import make_engine
 
 
@@ -63,6 +65,7 @@ def create_app(engine: Engine | None = None, *, migrate: bool = True, runner: Jo
         description="Municipal resource pool: who goes where, for health shifts and paid farm work.",
     )
     app.state.engine = engine
+    app.state.throttle = Throttle(settings().rate_limit_storage)
     app.add_middleware(Guard)  # bounded bodies, storable text and numbers: before any route runs
     errors.install(app)
     redact.install()  # feed URLs carry their key: access logs show it masked

@@ -54,7 +54,7 @@ def _other_accepted(session: Session, a: t.Assignment) -> list[t.Assignment]:
     return list(session.exec(query))
 
 
-def _lock_rows(session: Session, model: Any, ids: Iterable[int]) -> dict[int, Any]:
+def lock_rows(session: Session, model: Any, ids: Iterable[int]) -> dict[int, Any]:
     """Lock rows for the rest of the transaction, in id order; the rows as they stand after the lock."""
     wanted = sorted(set(ids))
     if not wanted:
@@ -76,10 +76,10 @@ def lock_in_order(
 ) -> dict[int, t.Assignment]:
     """Take the booking locks in the one order every writer uses: workers, shifts, jobs, assignments,
     each by id. Returns the locked assignments as they stand now."""
-    _lock_rows(session, t.Worker, workers)
-    _lock_rows(session, t.Shift, shifts)
-    _lock_rows(session, t.Job, jobs)
-    return _lock_rows(session, t.Assignment, assignments)
+    lock_rows(session, t.Worker, workers)
+    lock_rows(session, t.Shift, shifts)
+    lock_rows(session, t.Job, jobs)
+    return lock_rows(session, t.Assignment, assignments)
 
 
 def lock_assignments(session: Session, rows: Iterable[t.Assignment]) -> dict[int, t.Assignment]:

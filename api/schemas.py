@@ -7,8 +7,8 @@ from typing import Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from models import problem as p
 from models.enums import Role
-from models.problem import Worker
 
 T = TypeVar("T")
 
@@ -36,6 +36,7 @@ class UserOut(BaseModel):
     role: Role
     organisation: str
     worker: str | None = None
+    pending: bool = Field(False, description="A registration the coordinator has not approved yet")
 
 
 class NamedIn(BaseModel):
@@ -54,11 +55,23 @@ class NamedOut(BaseModel):
     name: str
 
 
+class Applicant(p.Worker):
+    """A person's profile as they register. The pool gives it an id; pay rate, hour limits and
+    ``always_available`` are the pool's to set (the coordinator does, on approval)."""
+
+    id: p.Ref | None = Field(None, description="Assigned by the pool; anything sent here is ignored")  # type: ignore[assignment]
+
+
 class Registration(BaseModel):
     """A person joining a pool: where, how they sign in, and their profile."""
 
     model_config = ConfigDict(extra="forbid")
     organisation: str = Ref
     email: str = Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-    password: str = Field(min_length=8, max_length=200)
-    worker: Worker
+    password: str = Field(max_length=200, description="At least 10 characters, not a common password")
+    worker: Applicant
+
+
+class RegistrationOut(BaseModel):
+    status: str = Field(description="pending: the coordinator approves new members before they get work")
+    message: str

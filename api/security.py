@@ -1,26 +1,86 @@
 """Passwords and bearer tokens. Passwords are hashed with Argon2 (pwdlib); tokens are random, shown to
-the client once, and stored only as a SHA-256 digest."""
+the client once, and stored only as a SHA-256 digest.
+
+Argon2 takes 64 MiB and tens of milliseconds per hash on purpose, so a burst of sign-ins could take the
+server's memory: at most ``password_hash_slots`` hashes run at once, and a caller that waits longer
+than ``password_queue_seconds`` is told the server is busy. A sign-in for an unknown e-mail verifies
+against a stand-in hash, so the answer takes as long as for a known one.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
+from collections.abc import Callable
+from typing import TypeVar
 
 from pwdlib import PasswordHash
+from zxcvbn import zxcvbn
 
 from models.enums import Role
+from models.settings import settings
 from models.tables import User
 
 _hasher = PasswordHash.recommended()
 TOKEN_BYTES = 32
+MIN_LENGTH, MAX_LENGTH = 10, 200
+SCORED = 72  # zxcvbn scores at most this many characters; a longer password is no weaker for it
+_slots_lock = threading.Lock()
+_slots: tuple[int, threading.BoundedSemaphore] | None = None
+_stand_in: str | None = None
+T = TypeVar("T")
+
+
+class HashingBusy(RuntimeError):
+    """Every hashing slot stayed taken for the whole wait."""
+
+
+def _bounded(work: Callable[[], T]) -> T:
+    global _slots
+    config = settings()
+    with _slots_lock:
+        if _slots is None or _slots[0] != config.password_hash_slots:
+            _slots = (config.password_hash_slots, threading.BoundedSemaphore(config.password_hash_slots))
+        slots = _slots[1]
+    if not slots.acquire(timeout=config.password_queue_seconds):
+        raise HashingBusy("the server is busy signing people in; try again in a moment")
+    try:
+        return work()
+    finally:
+        slots.release()
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _bounded(lambda: _hasher.hash(password))
 
 
-def verify_password(password: str, password_hash: str) -> bool:
-    return _hasher.verify(password, password_hash)
+def verify_password(password: str, password_hash: str | None) -> bool:
+    """Whether the password matches; ``None`` (no such user) checks a stand-in and answers False."""
+    global _stand_in
+    if password_hash is None:
+        _stand_in = _stand_in or hash_password(secrets.token_urlsafe(16))
+        stand_in = _stand_in
+        _bounded(lambda: _hasher.verify(password, stand_in))
+        return False
+    return _bounded(lambda: _hasher.verify(password, password_hash))
+
+
+def password_problem(password: str, *known: str) -> str | None:
+    """Why a new password is refused, in words for the person choosing it, or None if it is good:
+    at least ``MIN_LENGTH`` characters, and not a common or easily guessed one (zxcvbn's lists of common
+    passwords, names and words, and ``known`` things such as the e-mail and name)."""
+    if len(password) < MIN_LENGTH:
+        return f"use at least {MIN_LENGTH} characters; a few unusual words together work well"
+    if len(password) > MAX_LENGTH:
+        return f"use at most {MAX_LENGTH} characters"
+    inputs = [part for k in known for part in k.replace("@", " ").replace(".", " ").split() if part]
+    result = zxcvbn(password[:SCORED], user_inputs=inputs[:20])
+    if result["score"] >= 3:
+        return None
+    feedback = result["feedback"]
+    words = [feedback.get("warning") or "this password is too easy to guess", *feedback.get("suggestions", [])]
+    return " ".join(w.rstrip(".") + "." for w in words if w)
 
 
 def new_token() -> tuple[str, str]:

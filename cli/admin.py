@@ -69,10 +69,11 @@ def add_user(
     db: Db = None,
 ) -> None:
     """Add a user who signs in with email and password (asked for, or read from $BEMANNA_PASSWORD)."""
-    from api.security import new_user
+    from api.security import new_user, password_problem
 
-    if len(password) < 8:
-        raise fail("the password needs at least 8 characters")
+    weak = password_problem(password, email, name)
+    if weak:
+        raise fail(f"choose another password: {weak}")
     engine = make_engine(db)
     init_db(engine)
     with Session(engine) as session:

@@ -24,6 +24,17 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(1_000_000, ge=1_000, description="Largest request body, except calendar uploads")
     max_upload_bytes: int = Field(2_100_000, ge=1_000, description="Largest calendar upload request (file + form)")
 
+    # Sign-in
+    password_hash_slots: int = Field(4, ge=1, le=64, description="Argon2 hashes at once (64 MiB each)")
+    password_queue_seconds: float = Field(10.0, ge=0, description="Longest wait for a hashing slot before 503")
+    rate_limit_storage: str = Field(
+        "memory://",
+        description="Where rate-limit counters live: memory:// (one server) or redis://host:6379 (all servers)",
+    )
+    sign_in_limit_per_email: str = Field("10/minute;50/hour", description="Failed sign-ins per e-mail")
+    sign_in_limit_per_client: str = Field("60/minute", description="Sign-in attempts per client address")
+    register_limit_per_client: str = Field("10/hour", description="Registrations per client address")
+
     # Calendar import: expansion runs in a child process with these hard budgets
     calendar_cpu_seconds: float = Field(5.0, gt=0, le=120, description="CPU time one .ics file may take to expand")
     calendar_memory_mb: int = Field(768, ge=128, description="Address space of the child that expands one file")

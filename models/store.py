@@ -312,7 +312,8 @@ def load_snapshot(session: Session, ref: str) -> Snapshot:
     types = {r.id: r.ref for r in type_rows}
     skills = {r.id: r.ref for r in skill_rows}
     regions = {r.id: r.ref for r in region_rows}
-    site_rows, farm_rows, worker_rows = rows(t.Site), rows(t.Farm), rows(t.Worker)
+    site_rows, farm_rows = rows(t.Site), rows(t.Farm)
+    worker_rows = [w for w in rows(t.Worker) if not w.pending]  # a registration counts once approved
     shift_rows, job_rows = rows(t.Shift), rows(t.Job)
     worker_ids = [w.id for w in worker_rows]
 
@@ -366,6 +367,7 @@ def load_snapshot(session: Session, ref: str) -> Snapshot:
                 "pinned": a.pinned,
             }
             for a in rows(t.Assignment)
+            if a.worker_id in workers
         ],
     }
     return Snapshot(*p.leaving_out_bad_records(data))

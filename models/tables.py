@@ -119,6 +119,7 @@ class Worker(Owned, table=True):
     max_shifts_per_type: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     hourly_rate: float | None = None
     always_available: bool = False
+    pending: bool = False  # registered by the person themself, not yet approved by the coordinator
 
 
 class Qualification(SQLModel, table=True):
@@ -314,6 +315,8 @@ class SolveJob(SQLModel, table=True):
     assignments: int | None = None
     unfilled_places: int | None = None
     message: str = ""
+    runner: str | None = Field(default=None, max_length=64)  # the server running it
+    lease_until: dt.datetime | None = None  # the runner renews this; past it, another server may take the job
 
 
 class FeedToken(SQLModel, table=True):

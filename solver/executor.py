@@ -9,9 +9,12 @@ enough; nothing else needs to change.
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import queue
 import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
+from multiprocessing.managers import SyncManager
 from typing import Any, Protocol
 
 from models.problem import Problem
@@ -31,6 +34,18 @@ class Executor(Protocol):
     def shutdown(self) -> None: ...
 
 
+def _die_with_parent(parent: int) -> None:
+    """In a solver process: end it as soon as the process that started it is gone (a server killed with
+    SIGKILL cannot stop its pool), so no search goes on for nobody."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="bemanna-parent-watch", daemon=True).start()
+
+
 def _solve_in_worker(problem_json: str, options: SolveOptions, events: Any, stop_event: Any) -> str:
     def forward(p: Progress) -> None:
         if events is not None:
@@ -42,17 +57,21 @@ def _solve_in_worker(problem_json: str, options: SolveOptions, events: Any, stop
 
 
 class ProcessExecutor:
-    """A pool of solver processes (spawned, so no state leaks from the parent)."""
+    """A pool of solver processes (spawned, so no state leaks from the parent), which end when the
+    parent does."""
 
     def __init__(self, max_workers: int = 1) -> None:
         self._ctx = mp.get_context("spawn")
-        self._pool = ProcessPoolExecutor(max_workers=max_workers, mp_context=self._ctx)
+        self._pool = ProcessPoolExecutor(
+            max_workers=max_workers, mp_context=self._ctx, initializer=_die_with_parent, initargs=(os.getpid(),)
+        )
         self._manager: Any = None
         self._stops: dict[int, Any] = {}  # id(result future) -> the worker's stop event
 
     def submit(self, problem: Problem, options: SolveOptions, progress: ProgressFn | None = None) -> Future[Solution]:
         if self._manager is None:
-            self._manager = self._ctx.Manager()
+            self._manager = SyncManager(ctx=self._ctx)
+            self._manager.start(_die_with_parent, (os.getpid(),))
         events = self._manager.Queue() if progress is not None else None
         stop_event = self._manager.Event()
         raw = self._pool.submit(_solve_in_worker, problem.model_dump_json(), options, events, stop_event)

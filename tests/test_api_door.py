@@ -11,56 +11,14 @@ from typing import Any
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from api.jobs import JobRunner
 from models import tables as t
-from models.enums import Role
-from tests.api_helpers import add_org, add_user, client_for, contents, sign_in
-from tests.test_api_postings import PASSWORD, job, place, shift
-
-SHIFT_TYPES = [{"id": "night", "name": "Night"}]
-
-
-def worker_body(ref: str = "ada", **extra: Any) -> dict[str, Any]:
-    return {
-        "id": ref,
-        "name": ref.title(),
-        "kind": "health",
-        "home_lat": 63.4,
-        "home_lon": 10.4,
-        "region_id": "centre",
-        "always_available": True,
-        "qualifications": [{"skill": "nurse", "approved": True}],
-        **extra,
-    }
-
-
-@pytest.fixture
-def pool(engine: Engine) -> dict[str, Any]:
-    """Oslo with a coordinator, a manager at lia, a farmer at berg and a worker ada, a shift and a job."""
-    oslo = add_org(engine, "oslo")
-    add_user(engine, oslo, "coord@oslo.no", Role.coordinator)
-    client = client_for(engine)
-    coord = sign_in(client, "coord@oslo.no")
-    client.post("/regions", json={"id": "centre", "name": "Centre"}, headers=coord)
-    client.post("/skills", json={"id": "nurse", "name": "Nurse"}, headers=coord)
-    client.post("/sites", json=place("lia"), headers=coord)
-    client.post("/farms", json=place("berg"), headers=coord)
-    assert client.post("/workers", json=worker_body(), headers=coord).status_code == 201
-    assert client.post("/shifts", json=shift("s1"), headers=coord).status_code == 201
-    assert client.post("/jobs", json=job("j1"), headers=coord).status_code == 201
-    for email, role, extra in (
-        ("manager@oslo.no", "manager", {"sites": ["lia"]}),
-        ("farmer@oslo.no", "farmer", {"farms": ["berg"]}),
-        ("ada@oslo.no", "worker", {"worker": "ada"}),
-    ):
-        body = {"email": email, "password": PASSWORD, "role": role, **extra}
-        assert client.post("/users", json=body, headers=coord).status_code == 201
-    who = {"coord": coord} | {e.split("@")[0]: sign_in(client, e, PASSWORD) for e in ("manager@oslo.no",)}
-    who |= {e.split("@")[0]: sign_in(client, e, PASSWORD) for e in ("farmer@oslo.no", "ada@oslo.no")}
-    return {"client": client, "engine": engine, **who}
+from models.store import load_snapshot
+from tests.api_helpers import contents
+from tests.pool_fixture import registration, worker_body
+from tests.test_api_postings import job, shift
 
 
 def refused(r: Any, loc: list[Any], status: int = 422) -> None:
@@ -70,29 +28,20 @@ def refused(r: Any, loc: list[Any], status: int = 422) -> None:
 
 
 # Item 3: the API refuses exactly what the snapshot would refuse.
-def registration(**worker: Any) -> dict[str, Any]:
-    return {
-        "organisation": "oslo",
-        "email": "new@oslo.no",
-        "password": PASSWORD,
-        "worker": worker_body("new", **worker),
-    }
-
-
 POISON = [
     (
-        "anonymous: min_hours above max_hours",
+        "anonymous: availability ending before it starts",
         "post",
         "/auth/register",
         None,
-        registration(min_hours=20, max_hours=10),
-        ["body", "worker", "max_hours"],
+        registration(availability=[{"kind": "available", "start": "2027-01-04T16:00", "end": "2027-01-04T08:00"}]),
+        ["body", "worker", "availability", 0, "end"],
     ),
     (
-        "worker: unknown shift type in max_shifts_per_type",
+        "coordinator: unknown shift type in max_shifts_per_type",
         "put",
         "/workers/ada",
-        "ada",
+        "coord",
         worker_body(max_shifts_per_type={"nights": 2}),
         ["body", "max_shifts_per_type", "nights"],
     ),
@@ -176,6 +125,20 @@ def test_a_row_the_snapshot_would_refuse_is_refused_at_the_door_and_changes_noth
         "/solve-jobs", json={"from": "2027-01-01", "to": "2027-01-31", "time_limit": 1}, headers=pool["coord"]
     )
     assert r.status_code == 202
+
+
+def test_a_registration_cannot_set_what_the_pool_decides(pool: dict[str, Any]) -> None:
+    """Seen: min_hours above max_hours in a registration made every solve fail. Hour limits, pay and
+    always_available are the pool's: a registration's are ignored, and the person waits for approval."""
+    client, engine = pool["client"], pool["engine"]
+    claims = {"min_hours": 20, "max_hours": 10, "hourly_rate": 999, "always_available": True, "max_travel_km": 500}
+    assert client.post("/auth/register", json=registration(**claims)).status_code == 202
+    with Session(engine) as session:
+        row = session.exec(select(t.Worker).where(t.Worker.ref != "ada")).one()
+        assert (row.min_hours, row.max_hours, row.hourly_rate, row.always_available) == (0, None, None, False)
+        assert row.pending and row.max_travel_km == 500  # the radius is the person's own choice
+        loaded = load_snapshot(session, "oslo")
+    assert loaded.skipped == [] and [w.id for w in loaded.problem.workers] == ["ada"]  # pending: not planned
 
 
 # Item 3: a bad row already stored is named and skipped.

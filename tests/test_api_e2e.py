@@ -56,14 +56,24 @@ def test_every_role_end_to_end(engine: Engine) -> None:
                 201,
             )
 
-        # workers: register, then wait for approval; each is always available
-        people = ["ada", "bo", "cy", "di"]
+        # workers: register, then wait for approval; the coordinator makes each always available
+        people, me = [], {}
+        for name in ["ada", "bo", "cy", "di"]:
+            body = {
+                "organisation": "trondheim",
+                "email": f"{name}@mail.no",
+                "password": PASSWORD,
+                "worker": person(name),
+            }
+            ok(client.post("/auth/register", json=body), 202)
+            headers = sign_in(client, f"{name}@mail.no", PASSWORD)
+            ref = ok(client.get("/auth/me", headers=headers))["worker"]
+            people.append(ref)
+            me[ref] = headers
         for ref in people:
-            body = {"organisation": "trondheim", "email": f"{ref}@mail.no", "password": PASSWORD, "worker": person(ref)}
-            ok(client.post("/auth/register", json=body), 201)
-        me = {ref: sign_in(client, f"{ref}@mail.no", PASSWORD) for ref in people}
-        for ref in people:
-            ok(client.put(f"/workers/{ref}", json={**person(ref), "always_available": True}, headers=me[ref]))
+            ok(client.post(f"/workers/{ref}/approval", json={"approved": True}, headers=coord))
+            profile = ok(client.get(f"/workers/{ref}", headers=coord))
+            ok(client.put(f"/workers/{ref}", json={**profile, "always_available": True}, headers=coord))
             ok(client.post(f"/workers/{ref}/qualifications/nurse/approval", json={"approved": True}, headers=coord))
 
         # manager posts shifts at the site; farmer posts a paid job

@@ -201,7 +201,7 @@ def test_org_and_user_setup_then_sign_in_over_http(tmp_path: Path) -> None:
         [*args[:2], "z@y.no", "--org", "trondheim", "--role", "manager", "--db", db],
         env={"BEMANNA_PASSWORD": "short"},
     )
-    assert r.exit_code == 2 and "8 characters" in r.output
+    assert r.exit_code == 2 and "10 characters" in r.output
     client = client_for(make_engine(db))
     me = client.get("/auth/me", headers=sign_in(client, "pool@trondheim.no", "a long secret")).json()
     assert me["organisation"] == "trondheim" and me["role"] == "coordinator"

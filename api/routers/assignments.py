@@ -1,6 +1,7 @@
 """Assignments and offers: the coordinator offers proposed work; a worker accepts or declines their own
 offers and may cancel accepted work (a sick call); coordinators, managers (at their sites) and farmers
-(at their farms) may cancel too. Workers see only their own assignments."""
+(at their farms) may cancel too. Each role sees only what its work needs: workers their own
+assignments, managers and farmers those at the places they run (who is coming, and when)."""
 
 from __future__ import annotations
 
@@ -89,12 +90,26 @@ def _out(session: Session, a: t.Assignment) -> AssignmentOut:
     )
 
 
+def _visible(user: t.User) -> Any:
+    """The assignments ``user`` may see, as a condition: the organisation's, narrowed by role."""
+    mine = col(t.Assignment.organisation_id) == user.organisation_id
+    if user.role == Role.worker:
+        return and_(mine, col(t.Assignment.worker_id) == user.worker_id)
+    if user.role in (Role.manager, Role.farmer):
+        access = col(t.PlaceAccess.user_id) == user.id
+        run_sites = select(col(t.PlaceAccess.site_id)).where(access)
+        run_farms = select(col(t.PlaceAccess.farm_id)).where(access)
+        sites = select(col(t.Shift.id)).where(col(t.Shift.site_id).in_(run_sites))
+        farms = select(col(t.Job.id)).where(col(t.Job.farm_id).in_(run_farms))
+        return and_(mine, or_(col(t.Assignment.shift_id).in_(sites), col(t.Assignment.job_id).in_(farms)))
+    return mine
+
+
 def _get(session: Session, user: t.User, assignment_id: int) -> t.Assignment:
-    a = session.get(t.Assignment, assignment_id)
-    if a is None or a.organisation_id != user.organisation_id:
+    """The assignment if ``user`` may see it; 404 otherwise (others' work stays unseen)."""
+    a = session.exec(select(t.Assignment).where(t.Assignment.id == assignment_id, _visible(user))).first()
+    if a is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no assignment {assignment_id}")
-    if user.role == Role.worker and a.worker_id != user.worker_id:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no assignment {assignment_id}")  # others' work stays unseen
     return a
 
 
@@ -121,9 +136,7 @@ def list_assignments(
     limit: crud.Limit = 50,
     offset: crud.Offset = 0,
 ) -> Page[AssignmentOut]:
-    query = select(t.Assignment).where(t.Assignment.organisation_id == user.organisation_id)
-    if user.role == Role.worker:
-        query = query.where(t.Assignment.worker_id == user.worker_id)
+    query = select(t.Assignment).where(_visible(user))
     if state is not None:
         query = query.where(t.Assignment.status == state)
     if worker is not None:

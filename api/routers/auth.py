@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
 from sqlmodel import select
 
+from api import crud
 from api.deps import CurrentUser, SessionDep, oauth2
-from api.routers.workers import add_worker
-from api.schemas import Registration, TokenOut, UserOut
-from api.security import digest, new_token, new_user, verify_password
+from api.routers.workers import ORGANISATION_FIELDS, add_worker
+from api.schemas import Applicant, Registration, RegistrationOut, TokenOut, UserOut
+from api.security import HashingBusy, digest, hash_password, new_token, password_problem, verify_password
+from api.throttle import Refusal, Throttle
+from models import problem as p
 from models.enums import Role
+from models.settings import settings
 from models.tables import AccessToken, Organisation, User, Worker
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -21,38 +26,112 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 TOKEN_LIFETIME = dt.timedelta(days=30)
 
 
-@router.post("/token", response_model=TokenOut)
-def sign_in(form: Annotated[OAuth2PasswordRequestForm, Depends()], session: SessionDep) -> TokenOut:
-    """Exchange email and password for a bearer token (valid 30 days, revoked by ``POST /auth/logout``)."""
-    user = session.exec(select(User).where(User.email == form.username.strip().lower())).first()
-    if user is None or not user.active or not verify_password(form.password, user.password_hash):
+def _throttle(request: Request) -> Throttle:
+    return request.app.state.throttle  # type: ignore[no-any-return]
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _too_many(refusal: Refusal) -> HTTPException:
+    return HTTPException(
+        status.HTTP_429_TOO_MANY_REQUESTS,
+        f"too many attempts; try again in {refusal.retry_after} s",
+        headers={"Retry-After": str(refusal.retry_after)},
+    )
+
+
+def _busy(error: HashingBusy) -> HTTPException:
+    return HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(error), headers={"Retry-After": "5"})
+
+
+@router.post("/token", response_model=TokenOut, responses={429: {"description": "Too many attempts"}})
+def sign_in(form: Annotated[OAuth2PasswordRequestForm, Depends()], session: SessionDep, request: Request) -> TokenOut:
+    """Exchange email and password for a bearer token (valid 30 days, revoked by ``POST /auth/logout``).
+    Attempts are limited per client address, failures per e-mail (429 with ``Retry-After``)."""
+    config, throttle = settings(), _throttle(request)
+    email = form.username.strip().lower()[:254]
+    refusal = throttle.hit(config.sign_in_limit_per_client, "sign-in", _client(request))
+    refusal = refusal or throttle.check(config.sign_in_limit_per_email, "sign-in-failed", email)
+    if refusal:
+        raise _too_many(refusal)
+    user = session.exec(select(User).where(User.email == email)).first()
+    user_id, active, stored = (user.id, user.active, user.password_hash) if user else (None, False, None)
+    session.rollback()  # no connection is held while the password is hashed
+    try:
+        matches = verify_password(form.password[:200], stored)
+    except HashingBusy as error:
+        raise _busy(error) from None
+    if user_id is None or not active or not matches:
+        throttle.count(config.sign_in_limit_per_email, "sign-in-failed", email)
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED, "wrong email or password", headers={"WWW-Authenticate": "Bearer"}
         )
     token, token_digest = new_token()
     expires = dt.datetime.now(dt.UTC) + TOKEN_LIFETIME
-    assert user.id is not None
-    session.add(AccessToken(user_id=user.id, digest=token_digest, expires_at=expires))
+    session.add(AccessToken(user_id=user_id, digest=token_digest, expires_at=expires))
     session.commit()
     return TokenOut(access_token=token, expires_at=expires)
 
 
-@router.post("/register", response_model=UserOut, status_code=status.HTTP_201_CREATED)
-def register(body: Registration, session: SessionDep) -> UserOut:
-    """Join an organisation's pool: a worker profile and a sign-in. Skills wait for the coordinator's approval."""
+RECEIVED = (
+    "Your registration is received. The pool's coordinator checks new members and approves your skills"
+    " before you are offered work; sign in to see your profile and its approval state."
+)
+
+
+@router.post(
+    "/register",
+    response_model=RegistrationOut,
+    status_code=status.HTTP_202_ACCEPTED,
+    responses={429: {"description": "Too many registrations from this address"}},
+)
+def register(body: Registration, session: SessionDep, request: Request) -> RegistrationOut:
+    """Join an organisation's pool: a profile and a sign-in. The person is **pending** until the
+    coordinator approves them (``POST /workers/{id}/approval``): no solve proposes them before. The
+    answer is the same whether or not the e-mail is registered already, so it reveals no one's account."""
+    config = settings()
+    refusal = _throttle(request).hit(config.register_limit_per_client, "register", _client(request))
+    if refusal:
+        raise _too_many(refusal)
     org = session.exec(select(Organisation).where(Organisation.ref == body.organisation)).first()
     if org is None or org.id is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no organisation {body.organisation!r}")
     email = body.email.strip().lower()
-    if session.exec(select(User).where(User.email == email)).first() is not None:
-        raise HTTPException(status.HTTP_409_CONFLICT, "this email is registered already; sign in instead")
-    for q in body.worker.qualifications:
-        q.approved = False
-    worker = add_worker(session, org.id, body.worker, at=("worker",))
-    user = new_user(org.id, email, Role.worker, body.password, name=body.worker.name, worker_id=worker.id)
+    weak = password_problem(body.password, email, body.worker.name)
+    if weak:
+        raise crud.invalid("password", weak)
+    profile = applicant(body.worker)
+    taken = session.exec(select(User).where(User.email == email)).first() is not None
+    try:
+        password_hash = hash_password(body.password)  # hashed either way: the answer takes as long
+    except HashingBusy as error:
+        raise _busy(error) from None
+    if taken:
+        return RegistrationOut(status="pending", message=RECEIVED)
+    worker = add_worker(session, org.id, profile, at=("worker",), pending=True)
+    user = User(
+        organisation_id=org.id,
+        email=email,
+        name=body.worker.name,
+        role=Role.worker,
+        worker_id=worker.id,
+        password_hash=password_hash,
+    )
     session.add(user)
     session.commit()
-    return _user_out(session, user)
+    return RegistrationOut(status="pending", message=RECEIVED)
+
+
+def applicant(profile: Applicant) -> p.Worker:
+    """The registering person's profile as the pool stores it: a fresh id, no approved skill, and the
+    pool's defaults for what the pool decides (pay, hour limits, always available)."""
+    fields = profile.model_dump(exclude={"id", *ORGANISATION_FIELDS - {"kind"}})
+    worker = p.Worker.model_validate({**fields, "id": f"p-{secrets.token_hex(5)}"})
+    for q in worker.qualifications:
+        q.approved, q.valid_until = False, None
+    return worker
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
@@ -82,6 +161,7 @@ def _user_out(session: SessionDep, user: User) -> UserOut:
         role=user.role,
         organisation=org.ref,
         worker=worker.ref if worker else None,
+        pending=worker.pending if worker else False,
     )
 
 

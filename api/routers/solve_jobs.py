@@ -8,10 +8,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from sqlalchemy import func
 from sqlmodel import select
 
 from api import crud
 from api.deps import Coordinator, SessionDep
+from api.jobs import MAX_QUEUED
 from api.schemas import Page
 from models import tables as t
 from models.enums import JobState
@@ -79,6 +81,17 @@ def create_job(body: SolveJobIn, user: Coordinator, session: SessionDep, respons
                 status.HTTP_422_UNPROCESSABLE_CONTENT,
                 [{"type": "value_error", "loc": ["body", "regions", k], "msg": f"no region {ref!r}"}],
             )
+    waiting = session.exec(
+        select(func.count()).where(
+            t.SolveJob.organisation_id == user.organisation_id, t.SolveJob.state == JobState.queued
+        )
+    ).one()
+    if waiting >= MAX_QUEUED:
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            f"{waiting} solve jobs of this organisation are waiting already (at most {MAX_QUEUED});"
+            " wait for one to finish or cancel one",
+        )
     row = t.SolveJob(
         organisation_id=user.organisation_id,
         created_by=user.id,

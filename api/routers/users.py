@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from api import crud
 from api.deps import Coordinator, SessionDep
 from api.schemas import Page
-from api.security import new_user
+from api.security import new_user, password_problem
 from models import tables as t
 from models.enums import Role
 
@@ -24,8 +24,8 @@ EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 class UserIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     email: str = Field(max_length=254, pattern=EMAIL)
-    password: str = Field(min_length=8, max_length=200)
-    name: str = ""
+    password: str = Field(max_length=200, description="At least 10 characters, not a common password")
+    name: str = Field("", max_length=200)
     role: Role
     sites: list[str] = Field(default_factory=list, description="Sites a manager runs (their ids)")
     farms: list[str] = Field(default_factory=list, description="Farms a farmer runs (their ids)")
@@ -88,6 +88,9 @@ def list_users(
 def create_user(body: UserIn, user: Coordinator, session: SessionDep) -> UserView:
     oid = user.organisation_id
     email = body.email.strip().lower()
+    weak = password_problem(body.password, email, body.name)
+    if weak:
+        raise crud.invalid("password", weak)
     if session.exec(select(t.User).where(t.User.email == email)).first() is not None:
         raise HTTPException(status.HTTP_409_CONFLICT, f"a user with email {email!r} exists already")
     if body.sites and body.role != Role.manager:

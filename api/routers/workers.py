@@ -1,8 +1,14 @@
 """Workers of the pool with their qualifications and availability.
 
-Coordinators keep everyone; managers and farmers read (they look for candidates); a worker reads and
-edits only their own profile. A worker's edit never approves a skill: skills they already held keep
-their approval, new ones wait for the coordinator (``POST .../qualifications/{skill}/approval``).
+Profiles are personal data, so only the coordinator lists and keeps them; a worker reads and edits
+only their own. Managers and farmers see the people coming to their places through the assignments of
+those places (``GET /assignments``: name and work), never home coordinates, pay or availability.
+
+What the organisation decides stays the organisation's: a worker's own edit never approves a skill
+(skills they held keep their approval, new ones wait for ``POST .../qualifications/{skill}/approval``)
+and never changes ``ORGANISATION_FIELDS`` (pay rate, kind, hour limits, always available). A person who
+registered themself is **pending** until the coordinator approves them (``POST .../approval``); no
+solve or gap filling sees them before.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException, Query, status
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, col, delete, select
 
 from api import crud
@@ -27,7 +33,34 @@ from models.store import worker_children, worker_data, worker_row
 
 router = APIRouter(prefix="/workers", tags=["workers"])
 
-READERS = (Role.coordinator, Role.manager, Role.farmer)
+ORGANISATION_FIELDS = frozenset(
+    {
+        "kind",
+        "hourly_rate",
+        "always_available",
+        "max_hours_per_7_days",
+        "max_consecutive_days",
+        "min_consecutive_days",
+        "min_consecutive_days_off",
+        "max_weekends",
+        "min_hours",
+        "max_hours",
+        "max_shifts_per_type",
+    }
+)
+"""Worker fields the organisation sets: a worker's own edit keeps them as they were."""
+
+
+class Profile(p.Worker):
+    """A worker as the API shows and takes them: the snapshot's worker, and whether they are pending
+    (read-only: a body may carry it back unchanged, and ``POST .../approval`` is what sets it)."""
+
+    pending: bool = Field(False, description="Registered by the person, not yet approved by the coordinator")
+
+
+class MemberApproval(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    approved: bool = Field(description="true: a member from now on; false: the registration is removed")
 
 
 class Approval(BaseModel):
@@ -41,7 +74,7 @@ def _refs(session: Session, model: Any, organisation_id: int) -> dict[str, int]:
     return {r.ref: r.id for r in rows}
 
 
-def _out(session: Session, rows: list[t.Worker], organisation_id: int) -> list[p.Worker]:
+def _out(session: Session, rows: list[t.Worker], organisation_id: int) -> list[Profile]:
     ids = [w.id for w in rows]
     quals: dict[int, list[t.Qualification]] = defaultdict(list)
     avail: dict[int, list[t.Availability]] = defaultdict(list)
@@ -59,7 +92,8 @@ def _out(session: Session, rows: list[t.Worker], organisation_id: int) -> list[p
     out = []
     for w in rows:
         assert w.id is not None
-        out.append(p.Worker.model_validate(worker_data(w, quals[w.id], avail[w.id], regions, skills)))
+        data = worker_data(w, quals[w.id], avail[w.id], regions, skills)
+        out.append(Profile.model_validate({**data, "pending": w.pending}))
     return out
 
 
@@ -87,18 +121,18 @@ def _timezone(session: Session, organisation_id: int) -> str:
     return org.timezone
 
 
-@router.get("", response_model=Page[p.Worker])
+@router.get("", response_model=Page[Profile])
 def list_workers(
-    user: CurrentUser,
+    user: Coordinator,
     session: SessionDep,
     region: Annotated[str | None, Query(description="Only workers of this region (its id)")] = None,
     skill: Annotated[str | None, Query(description="Only workers with this skill approved")] = None,
     kind: WorkerKind | None = None,
+    pending: Annotated[bool | None, Query(description="true: only registrations waiting for approval")] = None,
     limit: crud.Limit = 50,
     offset: crud.Offset = 0,
-) -> Page[p.Worker]:
-    if user.role not in READERS:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "workers see only their own profile: GET /workers/{id}")
+) -> Page[Profile]:
+    """The pool's people (coordinator only: profiles are personal data)."""
     query = select(t.Worker).where(t.Worker.organisation_id == user.organisation_id)
     if region is not None:
         query = query.join(t.Region).where(t.Region.ref == region)
@@ -111,18 +145,23 @@ def list_workers(
         query = query.where(col(t.Worker.id).in_(approved))
     if kind is not None:
         query = query.where(t.Worker.kind == kind)
+    if pending is not None:
+        query = query.where(col(t.Worker.pending).is_(pending))
     page = crud.page(session, query.order_by(t.Worker.ref), limit, offset, lambda row: row)
     return Page(
         items=_out(session, page.items, user.organisation_id), total=page.total, limit=page.limit, offset=page.offset
     )
 
 
-def add_worker(session: Session, organisation_id: int, body: p.Worker, at: tuple[str, ...] = ()) -> t.Worker:
+def add_worker(
+    session: Session, organisation_id: int, body: p.Worker, at: tuple[str, ...] = (), pending: bool = False
+) -> t.Worker:
     """Check and stage a new worker with qualifications and availability (the caller commits); ``at``
     is where the worker sits in the request body, for the 422's field names."""
     crud.ensure_free(session, t.Worker, organisation_id, body.id, "worker")
     region_id, skills = _checked(session, body, organisation_id, at)
     row = worker_row(organisation_id, body, region_id)
+    row.pending = pending
     session.add(row)
     session.flush()
     assert row.id is not None
@@ -130,22 +169,22 @@ def add_worker(session: Session, organisation_id: int, body: p.Worker, at: tuple
     return row
 
 
-@router.post("", response_model=p.Worker, status_code=status.HTTP_201_CREATED)
-def create_worker(body: p.Worker, user: Coordinator, session: SessionDep) -> p.Worker:
+@router.post("", response_model=Profile, status_code=status.HTTP_201_CREATED)
+def create_worker(body: Profile, user: Coordinator, session: SessionDep) -> Profile:
     row = add_worker(session, user.organisation_id, body)
     session.commit()
     return _out(session, [row], user.organisation_id)[0]
 
 
-@router.get("/{ref}", response_model=p.Worker)
-def get_worker(ref: str, user: CurrentUser, session: SessionDep) -> p.Worker:
+@router.get("/{ref}", response_model=Profile)
+def get_worker(ref: str, user: CurrentUser, session: SessionDep) -> Profile:
     row = crud.get(session, t.Worker, user.organisation_id, ref, "worker")
-    _own_or(user, row, *READERS)
+    _own_or(user, row, Role.coordinator)
     return _out(session, [row], user.organisation_id)[0]
 
 
-@router.put("/{ref}", response_model=p.Worker)
-def replace_worker(ref: str, body: p.Worker, user: CurrentUser, session: SessionDep) -> p.Worker:
+@router.put("/{ref}", response_model=Profile)
+def replace_worker(ref: str, body: Profile, user: CurrentUser, session: SessionDep) -> Profile:
     """Replace the profile, qualifications and availability. A worker's own edit keeps approvals as they were.
 
     ``availability`` here is what people entered; busy times imported from a calendar stay as they are."""
@@ -153,6 +192,8 @@ def replace_worker(ref: str, body: p.Worker, user: CurrentUser, session: Session
     _own_or(user, row, Role.coordinator)
     if body.id != ref:
         raise crud.invalid("id", f"{body.id!r} differs from the path's {ref!r}")
+    if user.role != Role.coordinator:  # what the organisation decides stays as it was
+        body = body.model_copy(update={f: getattr(row, f) for f in ORGANISATION_FIELDS})
     region_id, skills = _checked(session, body, user.organisation_id)
     assert row.id is not None
     if user.role != Role.coordinator:
@@ -183,8 +224,28 @@ def delete_worker(ref: str, user: Coordinator, session: SessionDep) -> None:
     session.commit()
 
 
-@router.post("/{ref}/qualifications/{skill}/approval", response_model=p.Worker)
-def approve(ref: str, skill: str, body: Approval, user: Coordinator, session: SessionDep) -> p.Worker:
+@router.post("/{ref}/approval", response_model=Profile | None)
+def approve_member(ref: str, body: MemberApproval, user: Coordinator, session: SessionDep) -> Profile | None:
+    """Accept a person who registered themself into the pool, or turn the registration down (the profile
+    and its sign-in are removed). Their skills are approved one by one (``.../qualifications/...``)."""
+    row = crud.get(session, t.Worker, user.organisation_id, ref, "worker")
+    if body.approved:
+        row.pending = False
+        session.add(row)
+        session.commit()
+        return _out(session, [row], user.organisation_id)[0]
+    if not row.pending:
+        raise HTTPException(
+            status.HTTP_409_CONFLICT, f"{ref!r} is a member already: DELETE /workers/{ref} removes them"
+        )
+    session.execute(delete(t.User).where(col(t.User.worker_id) == row.id))
+    session.delete(row)
+    session.commit()
+    return None
+
+
+@router.post("/{ref}/qualifications/{skill}/approval", response_model=Profile)
+def approve(ref: str, skill: str, body: Approval, user: Coordinator, session: SessionDep) -> Profile:
     """Approve (or revoke) a skill the worker registered, optionally until a licence's last valid day."""
     row = crud.get(session, t.Worker, user.organisation_id, ref, "worker")
     skill_row = crud.get(session, t.Skill, user.organisation_id, skill, "skill")
