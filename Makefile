@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.synced-$(UV_VERSION)
 
-.PHONY: demo test lint typecheck format schema bench-demo clean
+.PHONY: demo test fuzz lint typecheck format schema bench-demo clean
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ demo: $(STAMP)
 
 test: $(STAMP) $(ICALJS)
 	$(BIN)/python -m pytest -n 2 -q
+
+# Schemathesis with 300 generated requests per operation and 600 stateful scenarios (about 6 minutes).
+fuzz: $(STAMP)
+	BEMANNA_FUZZ_EXAMPLES=300 $(BIN)/python -m pytest -q tests/test_api_schema.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

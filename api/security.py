@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import threading
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -20,14 +19,13 @@ from zxcvbn import zxcvbn
 
 from models.enums import Role
 from models.settings import settings
+from models.slots import slots
 from models.tables import User
 
 _hasher = PasswordHash.recommended()
 TOKEN_BYTES = 32
 MIN_LENGTH, MAX_LENGTH = 10, 200
 SCORED = 72  # zxcvbn scores at most this many characters; a longer password is no weaker for it
-_slots_lock = threading.Lock()
-_slots: tuple[int, threading.BoundedSemaphore] | None = None
 _stand_in: str | None = None
 T = TypeVar("T")
 
@@ -37,18 +35,14 @@ class HashingBusy(RuntimeError):
 
 
 def _bounded(work: Callable[[], T]) -> T:
-    global _slots
     config = settings()
-    with _slots_lock:
-        if _slots is None or _slots[0] != config.password_hash_slots:
-            _slots = (config.password_hash_slots, threading.BoundedSemaphore(config.password_hash_slots))
-        slots = _slots[1]
-    if not slots.acquire(timeout=config.password_queue_seconds):
+    hashing = slots("password-hashing", config.password_hash_slots)
+    if not hashing.acquire(timeout=config.password_queue_seconds):
         raise HashingBusy("the server is busy signing people in; try again in a moment")
     try:
         return work()
     finally:
-        slots.release()
+        hashing.release()
 
 
 def hash_password(password: str) -> str:

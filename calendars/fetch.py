@@ -71,8 +71,17 @@ def is_public(address: str) -> bool:
     return True
 
 
+def _allowed_host(host: str) -> bool:
+    hosts = [h.strip().lower().strip(".") for h in settings().calendar_hosts.split(",") if h.strip()]
+    host = host.lower().strip(".")
+    return not hosts or any(host == h or host.endswith("." + h) for h in hosts)
+
+
 def checked_address(host: str) -> str:
-    """The address to connect to for ``host``: resolved once, all of its addresses public."""
+    """The address to connect to for ``host``: a host the deployment allows, resolved once, all of its
+    addresses public."""
+    if not _allowed_host(host):
+        raise CalendarFileError("Bemanna fetches calendars only from the hosts this pool allows")
     try:
         literal = ipaddress.ip_address(host.strip("[]"))
         addresses = [str(literal)]

@@ -27,10 +27,9 @@ from zoneinfo import ZoneInfo
 
 from calendars.busy import BusyTimes, CalendarFileError, busy_times
 from models.settings import settings
+from models.slots import slots
 
 ROOT = Path(__file__).resolve().parent.parent
-_slots_lock = threading.Lock()
-_slots: tuple[int, threading.BoundedSemaphore] | None = None
 
 
 class CalendarBusy(RuntimeError):
@@ -38,11 +37,7 @@ class CalendarBusy(RuntimeError):
 
 
 def _semaphore(count: int) -> threading.BoundedSemaphore:
-    global _slots
-    with _slots_lock:
-        if _slots is None or _slots[0] != count:
-            _slots = (count, threading.BoundedSemaphore(count))
-        return _slots[1]
+    return slots("calendar-expansion", count)
 
 
 def expand(data: bytes, first: dt.date, last: dt.date, tz: ZoneInfo) -> BusyTimes:

@@ -43,6 +43,11 @@ class Settings(BaseSettings):
 
     # Calendar URLs
     allow_private_calendar_urls: bool = Field(False, description="Fetch from private addresses (an intranet pool)")
+    calendar_hosts: str = Field(
+        "",
+        description="Comma-separated host names calendar URLs may name (a name also admits its subdomains);"
+        " empty: any public host",
+    )
     calendar_fetch_seconds: float = Field(20.0, gt=0, le=300, description="Deadline for one whole download")
     calendar_read_seconds: float = Field(5.0, gt=0, le=60, description="Longest wait for any one read")
 

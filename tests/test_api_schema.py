@@ -5,6 +5,7 @@ get a server error. Calendar hosts resolve to nothing, so no case reaches out of
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -48,13 +49,14 @@ def _client() -> tuple[TestClient, dict[str, str]]:
     return client, headers
 
 
+EXAMPLES = int(os.environ.get("BEMANNA_FUZZ_EXAMPLES", "40"))  # per operation; `make fuzz` runs 300
 CLIENT, HEADERS = _client()
 schema = schemathesis.openapi.from_asgi("/openapi.json", CLIENT.app).exclude(path="/auth/logout")
 # (signing out would revoke the token every other case uses; tests/test_api_auth.py covers it)
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_server_error(case: schemathesis.Case) -> None:
     response = case.call(headers=HEADERS)
     case.validate_response(response, checks=[not_a_server_error])
@@ -82,7 +84,7 @@ def test_stateful_sequences_never_get_a_server_error() -> None:
     STEPS.clear()
     Stateful.run(
         settings=settings(
-            max_examples=60,
+            max_examples=2 * EXAMPLES,
             stateful_step_count=6,
             deadline=None,
             suppress_health_check=list(HealthCheck),

@@ -15,6 +15,7 @@ from api.jobs import JobRunner
 from models import tables as t
 from models.enums import AssignmentStatus, JobState, Role
 from models.generator import GeneratorConfig, generate
+from models.problem import Problem
 from models.store import save_problem
 from tests.api_helpers import add_org, add_user, client_for, sign_in
 from tests.factory import problem, shift, worker
@@ -92,13 +93,19 @@ def test_validation_and_cancelling_a_queued_job(engine: Engine) -> None:
     assert client.get("/solve-jobs?state=cancelled", headers=coord).json()["total"] == 1
 
 
-def test_cancelling_a_running_job_stops_it_and_keeps_nothing(engine: Engine) -> None:
+def big_pool(engine: Engine) -> Problem:
+    """Oslo with 150 workers over a week, and its coordinator: a solve that takes its whole limit."""
     big = generate(GeneratorConfig(seed=3, workers=150, farms=4, days=7))
     with Session(engine) as session:
         org = save_problem(session, big, "oslo")
         session.commit()
         assert org.id is not None
         add_user(engine, org.id, "coord@oslo.no", Role.coordinator)
+    return big
+
+
+def test_cancelling_a_running_job_stops_it_and_keeps_nothing(engine: Engine) -> None:
+    big = big_pool(engine)
     first = big.shifts[0].start.date().isoformat()
     body = {"from": first, "to": first, "time_limit": 300}
     with TestClient(create_app(engine, runner=JobRunner(engine, poll_seconds=0.1))) as client:

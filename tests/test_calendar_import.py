@@ -393,3 +393,16 @@ def test_the_server_refreshes_registered_urls_when_due(engine: Engine, served: d
         source = session.exec(select(t.CalendarSource)).one()
         assert "HTTP 503" in source.error and source.busy_periods == 1
     assert [s for s, src in unavailable(engine) if src == "ics-url"] == ["01-05T08:00"]  # kept
+
+
+def test_a_deployment_may_allow_only_some_calendar_hosts(
+    engine: Engine, served: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BEMANNA_CALENDAR_HOSTS", "calendar.google.com, outlook.office365.com")
+    who = setup(engine)
+    put = lambda url: who["client"].put("/workers/a/busy-times/url", json={"url": url}, headers=who["a"])  # noqa: E731
+    r = put("https://cal.example.com/x.ics")
+    assert r.status_code == 422 and "hosts this pool allows" in r.text
+    assert put("https://calendar.google.com/calendar/ical/x/basic.ics").status_code == 202
+    assert put("webcal://p01-caldav.outlook.office365.com/owa/x.ics").status_code == 202  # a subdomain
+    assert put("https://evilcalendar.google.com.attacker.net/x.ics").status_code == 422

@@ -21,11 +21,9 @@ from sqlmodel import Session, select
 from api.app import create_app
 from api.jobs import LEASE, MAX_QUEUED, JobRunner
 from models import tables as t
-from models.enums import JobState, Role
-from models.generator import GeneratorConfig, generate
-from models.store import save_problem
-from tests.api_helpers import add_user, client_for, sign_in
-from tests.test_api_solve_jobs import WINDOW, pool, wait_for
+from models.enums import JobState
+from tests.api_helpers import client_for, sign_in
+from tests.test_api_solve_jobs import WINDOW, big_pool, pool, wait_for
 
 
 def job_row(engine: Engine, job_id: int) -> t.SolveJob:
@@ -93,12 +91,7 @@ def test_an_organisation_may_queue_only_a_few_jobs(engine: Engine) -> None:
 
 
 def test_a_second_server_does_not_rerun_a_job_and_a_cancel_through_it_stops_the_search(engine: Engine) -> None:
-    big = generate(GeneratorConfig(seed=3, workers=150, farms=4, days=7))
-    with Session(engine) as session:
-        org = save_problem(session, big, "oslo")
-        session.commit()
-        assert org.id is not None
-        add_user(engine, org.id, "coord@oslo.no", Role.coordinator)
+    big = big_pool(engine)
     days = {"from": big.shifts[0].start.date().isoformat(), "to": big.shifts[-1].start.date().isoformat()}
     with TestClient(create_app(engine, runner=JobRunner(engine, poll_seconds=0.1))) as one:
         coord = sign_in(one, "coord@oslo.no")
