@@ -8,7 +8,7 @@ from fastapi import FastAPI, Request, status
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 log = logging.getLogger("bemanna.api")
 
@@ -30,6 +30,17 @@ def install(app: FastAPI) -> None:
         return JSONResponse(
             status_code=status.HTTP_409_CONFLICT,
             content={"detail": "the change conflicts with stored data (a duplicate or a row still in use)"},
+        )
+
+    @app.exception_handler(OperationalError)
+    async def unavailable(request: Request, exc: OperationalError) -> JSONResponse:
+        """The database is away or busy (a lock held too long): try again, not an internal error."""
+        route = getattr(request.scope.get("route"), "path", "?")
+        log.warning("database unavailable (%s) on %s %s", type(exc.orig).__name__, request.method, route)
+        return JSONResponse(
+            status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+            content={"detail": "the database is busy; try again in a moment"},
+            headers={"Retry-After": "5"},
         )
 
     @app.exception_handler(Exception)

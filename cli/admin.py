@@ -83,8 +83,8 @@ def add_user(
             raise fail(str(e)) from None
         assert oid is not None
         email = email.strip().lower()
-        if session.exec(select(User).where(User.email == email)).first():
-            raise fail(f"a user with email {email!r} exists already")
+        if session.exec(select(User).where(User.email == email, User.organisation_id == oid)).first():
+            raise fail(f"a user with email {email!r} exists already in {org!r}")
         worker_id = None
         if worker is not None:
             row = session.exec(select(Worker).where(Worker.organisation_id == oid, Worker.ref == worker)).first()

@@ -253,13 +253,14 @@ class SolveRun(SQLModel, table=True):
 class User(SQLModel, table=True):
     """Someone who signs in to the HTTP API: a coordinator, health manager, farmer or pool worker.
 
-    Emails are unique across the database, so signing in needs no organisation name; every request is
-    then scoped to the user's own organisation.
+    Emails are unique within an organisation: one person may belong to several pools, each account
+    with its own password and role. Every request is scoped to the signed-in account's organisation.
     """
 
+    __table_args__ = (UniqueConstraint("organisation_id", "email", name="uq_user_organisation_email"),)
     id: int | None = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
-    email: str = Field(max_length=254, unique=True, index=True)
+    email: str = Field(max_length=254, index=True)
     name: str = ""
     password_hash: str = Field(max_length=255)
     role: Role

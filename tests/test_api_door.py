@@ -285,3 +285,20 @@ def test_a_shift_dated_outside_the_window_leaves_no_tombstone_that_breaks_feeds(
     assert client.delete("/shifts/s1", headers=coord).status_code == 204
     for url in (site_feed, org_feed):
         assert client.get(url.split("testserver")[-1]).status_code == 200
+
+
+def test_a_database_that_is_away_or_locked_answers_503_not_500(pool: dict[str, Any]) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from api.deps import get_session
+
+    def locked() -> Any:
+        raise OperationalError("UPDATE region", {}, Exception("database is locked"))
+
+    client = pool["client"]
+    client.app.dependency_overrides[get_session] = locked
+    try:
+        r = client.get("/regions", headers=pool["coord"])
+    finally:
+        client.app.dependency_overrides.clear()
+    assert r.status_code == 503 and r.headers["retry-after"] and "try again" in r.json()["detail"]

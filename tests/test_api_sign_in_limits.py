@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from api import security
 from api.throttle import Throttle
 from models.enums import Role
-from tests.api_helpers import PASSWORD, add_org, add_user, client_for
+from tests.api_helpers import PASSWORD, add_org, add_user, client_for, sign_in
 from tests.pool_fixture import registration
 
 
@@ -145,3 +145,42 @@ def test_managers_and_farmers_see_only_the_work_at_their_places(pool: dict[str, 
     for who in ("manager", "farmer"):
         assert client.get("/workers", headers=pool[who]).status_code == 403
         assert client.get("/workers/ada", headers=pool[who]).status_code == 403
+
+
+def test_an_email_is_per_pool_so_no_coordinator_learns_another_pools_people(engine: Engine) -> None:
+    oslo, bergen = add_org(engine, "oslo"), add_org(engine, "bergen")
+    add_user(engine, oslo, "coord@oslo.no", Role.coordinator)
+    add_user(engine, bergen, "coord@bergen.no", Role.coordinator)
+    client = client_for(engine)
+    body = {"email": "nurse@mail.no", "password": PASSWORD, "role": "manager"}
+    assert client.post("/users", json=body, headers=sign_in(client, "coord@oslo.no")).status_code == 201
+    bergen_coord = sign_in(client, "coord@bergen.no")
+    assert client.post("/users", json=body, headers=bergen_coord).status_code == 201  # no hint of Oslo's
+    assert client.post("/users", json=body, headers=bergen_coord).status_code == 409  # within a pool: taken
+
+    r = client.post("/auth/token", data={"username": "nurse@mail.no", "password": PASSWORD})
+    assert r.status_code == 400 and "bergen, oslo" in r.json()["detail"] and "client_id" in r.json()["detail"]
+    for pool in ("oslo", "bergen"):
+        r = client.post("/auth/token", data={"username": "nurse@mail.no", "password": PASSWORD, "client_id": pool})
+        assert r.status_code == 200, r.text
+        me = client.get("/auth/me", headers={"Authorization": f"Bearer {r.json()['access_token']}"}).json()
+        assert me["organisation"] == pool
+    r = client.post("/auth/token", data={"username": "nurse@mail.no", "password": "wrong one", "client_id": "oslo"})
+    assert r.status_code == 401
+
+
+def test_registering_in_a_second_pool_makes_a_second_account(pool: dict[str, Any], engine: Engine) -> None:
+    client = pool["client"]
+    add_user(engine, add_org(engine, "bergen"), "coord@bergen.no", Role.coordinator)
+    bergen = sign_in(client, "coord@bergen.no")
+    client.post("/regions", json={"id": "centre", "name": "Centre"}, headers=bergen)
+    client.post("/skills", json={"id": "nurse", "name": "Nurse"}, headers=bergen)
+    body = {**registration(), "organisation": "bergen", "email": "ada@oslo.no"}  # ada is in Oslo already
+    assert client.post("/auth/register", json=body).status_code == 202
+    r = client.post("/auth/token", data={"username": "ada@oslo.no", "password": body["password"]})
+    assert r.status_code == 400 and "bergen, oslo" in r.json()["detail"]
+    r = client.post(
+        "/auth/token", data={"username": "ada@oslo.no", "password": body["password"], "client_id": "bergen"}
+    )
+    me = client.get("/auth/me", headers={"Authorization": f"Bearer {r.json()['access_token']}"}).json()
+    assert (me["organisation"], me["pending"]) == ("bergen", True)

@@ -105,7 +105,8 @@ def test_a_second_server_does_not_rerun_a_job_and_a_cancel_through_it_stops_the_
             time.sleep(2)  # the second server is up and polling
             assert job_row(engine, job_id).runner == first_runner  # not taken over, not re-run
             started = time.monotonic()
-            assert two.post(f"/solve-jobs/{job_id}/cancel", headers=coord).json()["state"] == "cancelled"
+            r = two.post(f"/solve-jobs/{job_id}/cancel", headers=coord)
+            assert r.status_code == 200 and r.json()["state"] == "cancelled", (r.text, job_row(engine, job_id))
             follow = two.post("/solve-jobs", json={**days, "time_limit": 1}, headers=coord).json()
             done = wait_for(two, coord, follow["id"], {"succeeded", "failed"})
             assert time.monotonic() - started < 60  # the first server stopped its 300 s search

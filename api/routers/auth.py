@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
-from sqlmodel import select
+from sqlmodel import col, select
 
 from api import crud
 from api.deps import CurrentUser, SessionDep, oauth2
@@ -24,6 +24,7 @@ from models.tables import AccessToken, Organisation, User, Worker
 router = APIRouter(prefix="/auth", tags=["auth"])
 
 TOKEN_LIFETIME = dt.timedelta(days=30)
+POOLS = 5  # accounts one e-mail may sign in to; more are not looked at
 
 
 def _throttle(request: Request) -> Throttle:
@@ -49,25 +50,37 @@ def _busy(error: HashingBusy) -> HTTPException:
 @router.post("/token", response_model=TokenOut, responses={429: {"description": "Too many attempts"}})
 def sign_in(form: Annotated[OAuth2PasswordRequestForm, Depends()], session: SessionDep, request: Request) -> TokenOut:
     """Exchange email and password for a bearer token (valid 30 days, revoked by ``POST /auth/logout``).
-    Attempts are limited per client address, failures per e-mail (429 with ``Retry-After``)."""
+    A person in several pools chooses one with ``client_id`` (the pool's id). Attempts are limited per
+    client address, failures per e-mail (429 with ``Retry-After``)."""
     config, throttle = settings(), _throttle(request)
     email = form.username.strip().lower()[:254]
     refusal = throttle.hit(config.sign_in_limit_per_client, "sign-in", _client(request))
     refusal = refusal or throttle.check(config.sign_in_limit_per_email, "sign-in-failed", email)
     if refusal:
         raise _too_many(refusal)
-    user = session.exec(select(User).where(User.email == email)).first()
-    user_id, active, stored = (user.id, user.active, user.password_hash) if user else (None, False, None)
-    session.rollback()  # no connection is held while the password is hashed
+    query = select(User, Organisation.ref).join(Organisation).where(User.email == email, col(User.active))
+    if form.client_id:
+        query = query.where(Organisation.ref == form.client_id)
+    accounts = [(u.id, u.password_hash, ref) for u, ref in session.exec(query.order_by(col(User.id)).limit(POOLS))]
+    session.rollback()  # no connection is held while passwords are hashed
     try:
-        matches = verify_password(form.password[:200], stored)
+        matching = [(uid, ref) for uid, stored, ref in accounts if verify_password(form.password[:200], stored)]
+        if not accounts:
+            verify_password(form.password[:200], None)  # as long as for a known e-mail
     except HashingBusy as error:
         raise _busy(error) from None
-    if user_id is None or not active or not matches:
+    if not matching:
         throttle.count(config.sign_in_limit_per_email, "sign-in-failed", email)
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED, "wrong email or password", headers={"WWW-Authenticate": "Bearer"}
         )
+    if len(matching) > 1:  # only someone who knows the password learns the pools
+        pools = ", ".join(sorted(ref for _, ref in matching))
+        raise HTTPException(
+            status.HTTP_400_BAD_REQUEST, f"this e-mail is in several pools ({pools}): send client_id=<pool id>"
+        )
+    user_id = matching[0][0]
+    assert user_id is not None
     token, token_digest = new_token()
     expires = dt.datetime.now(dt.UTC) + TOKEN_LIFETIME
     session.add(AccessToken(user_id=user_id, digest=token_digest, expires_at=expires))
@@ -103,12 +116,12 @@ def register(body: Registration, session: SessionDep, request: Request) -> Regis
     if weak:
         raise crud.invalid("password", weak)
     profile = applicant(body.worker)
-    taken = session.exec(select(User).where(User.email == email)).first() is not None
+    taken = session.exec(select(User).where(User.email == email, User.organisation_id == org.id)).first()
     try:
         password_hash = hash_password(body.password)  # hashed either way: the answer takes as long
     except HashingBusy as error:
         raise _busy(error) from None
-    if taken:
+    if taken is not None:
         return RegistrationOut(status="pending", message=RECEIVED)
     worker = add_worker(session, org.id, profile, at=("worker",), pending=True)
     user = User(

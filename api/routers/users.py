@@ -91,7 +91,7 @@ def create_user(body: UserIn, user: Coordinator, session: SessionDep) -> UserVie
     weak = password_problem(body.password, email, body.name)
     if weak:
         raise crud.invalid("password", weak)
-    if session.exec(select(t.User).where(t.User.email == email)).first() is not None:
+    if session.exec(select(t.User).where(t.User.email == email, t.User.organisation_id == oid)).first() is not None:
         raise HTTPException(status.HTTP_409_CONFLICT, f"a user with email {email!r} exists already")
     if body.sites and body.role != Role.manager:
         raise crud.invalid("sites", "only a manager runs sites")
