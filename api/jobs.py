@@ -132,17 +132,17 @@ class JobRunner:
                 .group_by(col(t.SolveJob.organisation_id))
                 .subquery()
             )
-            candidates = session.exec(
+            picked = session.exec(
                 select(t.SolveJob.id, t.SolveJob.organisation_id)
                 .outerjoin(served, served.c.organisation_id == t.SolveJob.organisation_id)
                 .where(claimable, col(t.SolveJob.organisation_id).not_in(busy))
                 .order_by(served.c.last.is_not(None), served.c.last, col(t.SolveJob.created_at), col(t.SolveJob.id))
                 .limit(1)
             ).first()
-            if candidates is None:
+            if picked is None:
                 return None
-            job_id, organisation_id = candidates
-            session.rollback()
+            job_id, organisation_id = picked
+            session.rollback()  # lock from a fresh transaction (SQLite cannot upgrade a reading one)
             lock_rows(session, t.Organisation, [organisation_id])  # one claim per organisation at a time
             if session.exec(select(t.SolveJob.id).where(live, t.SolveJob.organisation_id == organisation_id)).first():
                 session.rollback()

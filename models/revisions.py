@@ -71,7 +71,8 @@ def job_day_uid(job: t.Job, day: dt.date) -> str:
     return job_item_id(job.uid, day)
 
 
-def _timezone(session: Session, organisation_id: int) -> ZoneInfo:
+def organisation_zone(session: Session, organisation_id: int) -> ZoneInfo:
+    """The organisation's time zone, in which times without an offset are read."""
     org = session.get(t.Organisation, organisation_id)
     assert org is not None
     return ZoneInfo(org.timezone)
@@ -99,7 +100,7 @@ def _stone(
 
 
 def _bury_assignments(session: Session, work: t.Shift | t.Job, rows: list[t.Assignment], when: dt.datetime) -> None:
-    tz = _timezone(session, work.organisation_id)
+    tz = organisation_zone(session, work.organisation_id)
     for a in rows:
         if a.status in SHOWN:
             span = assignment_span(a, work, tz)
@@ -123,7 +124,7 @@ def bury_job_days(session: Session, job: t.Job, days: list[dt.date]) -> None:
     dropped = set(days)
     if not dropped:
         return
-    tz = _timezone(session, job.organisation_id)
+    tz = organisation_zone(session, job.organisation_id)
     rows = [a for a in session.exec(select(t.Assignment).where(t.Assignment.job_id == job.id)) if a.day in dropped]
     _bury_assignments(session, job, rows, when)
     for day in sorted(dropped.intersection(shown_job_days(job, when))):

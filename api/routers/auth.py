@@ -14,7 +14,7 @@ from api import crud
 from api.deps import CurrentUser, SessionDep, oauth2
 from api.routers.workers import ORGANISATION_FIELDS, add_worker
 from api.schemas import Applicant, Registration, RegistrationOut, TokenOut, UserOut
-from api.security import HashingBusy, digest, hash_password, new_token, password_problem, verify_password
+from api.security import HashingBusy, digest, hash_password, new_token, new_user, password_problem, verify_password
 from api.throttle import Refusal, Throttle
 from models import problem as p
 from models.enums import Role
@@ -118,20 +118,13 @@ def register(body: Registration, session: SessionDep, request: Request) -> Regis
     profile = applicant(body.worker)
     taken = session.exec(select(User).where(User.email == email, User.organisation_id == org.id)).first()
     try:
-        password_hash = hash_password(body.password)  # hashed either way: the answer takes as long
+        if taken is not None:
+            hash_password(body.password)  # as long as a new registration takes: the answer reveals nothing
+            return RegistrationOut(status="pending", message=RECEIVED)
+        worker = add_worker(session, org.id, profile, at=("worker",), pending=True)
+        user = new_user(org.id, email, Role.worker, body.password, name=body.worker.name, worker_id=worker.id)
     except HashingBusy as error:
         raise _busy(error) from None
-    if taken is not None:
-        return RegistrationOut(status="pending", message=RECEIVED)
-    worker = add_worker(session, org.id, profile, at=("worker",), pending=True)
-    user = User(
-        organisation_id=org.id,
-        email=email,
-        name=body.worker.name,
-        role=Role.worker,
-        worker_id=worker.id,
-        password_hash=password_hash,
-    )
     session.add(user)
     session.commit()
     return RegistrationOut(status="pending", message=RECEIVED)

@@ -9,7 +9,6 @@ farms (``PlaceAccess``). Everyone but workers reads the organisation's postings.
 import datetime as dt
 from dataclasses import dataclass
 from typing import Annotated, Any, cast
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException, Query, status
 from sqlmodel import Session, col, delete, select
@@ -20,7 +19,7 @@ from api.schemas import Page
 from models import problem as p
 from models import tables as t
 from models.enums import Role
-from models.revisions import bury_job_days, bury_shift, job_days, revise
+from models.revisions import bury_job_days, bury_shift, job_days, organisation_zone, revise
 from models.store import job_data, job_row, shift_data, shift_row, skill_links
 
 REVISION = {"uid", "sequence", "updated_at"}  # an edit raises these (revise), never resets them
@@ -93,7 +92,7 @@ def posting_router(prefix: str, kind: Kind) -> APIRouter:
             raise _error([kind.place_field], f"no {kind.place_table.__name__.lower()} {place_ref!r}")
         may_post(session, user, kind, places[place_ref])
         if isinstance(body, p.Shift):
-            zone = _zone(session, oid)
+            zone = organisation_zone(session, oid)
             body.start, body.end = p.to_utc(body.start, zone), p.to_utc(body.end, zone)
         crud.refuse(kind.errors(body, crud.known(session, oid)))
         return body, places[place_ref], _refs(session, t.ShiftType, oid), _refs(session, t.Skill, oid)
@@ -159,7 +158,7 @@ def posting_router(prefix: str, kind: Kind) -> APIRouter:
             raise _error(["id"], f"{body.id!r} differs from the path's {ref!r}")
         fresh = kind.row(body, user.organisation_id, place_id, types)
         booked = offers.lock_work(session, row)  # no accept can slip in between the check and the write
-        offers.ensure_bookings_fit(session, row.id, fresh, booked, _zone(session, user.organisation_id))
+        offers.ensure_bookings_fit(session, row.id, fresh, booked, organisation_zone(session, user.organisation_id))
         if isinstance(row, t.Job):  # days leaving the job's range: their events go CANCELLED
             keep = set(job_days(fresh))
             bury_job_days(session, row, [d for d in job_days(row) if d not in keep])
@@ -185,12 +184,6 @@ def posting_router(prefix: str, kind: Kind) -> APIRouter:
         session.commit()
 
     return router
-
-
-def _zone(session: Session, organisation_id: int) -> ZoneInfo:
-    org = session.get(t.Organisation, organisation_id)
-    assert org is not None
-    return ZoneInfo(org.timezone)
 
 
 def _day_start(day: dt.date, kind: Kind) -> Any:

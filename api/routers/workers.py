@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException, Query, status
 from pydantic import BaseModel, ConfigDict, Field
@@ -28,7 +27,7 @@ from models import problem as p
 from models import tables as t
 from models.enums import Role, WorkerKind
 from models.problem import Day
-from models.revisions import before_worker_deleted
+from models.revisions import before_worker_deleted, organisation_zone
 from models.store import worker_children, worker_data, worker_row
 
 router = APIRouter(prefix="/workers", tags=["workers"])
@@ -102,7 +101,7 @@ def _checked(
 ) -> tuple[int, dict[str, int]]:
     """The body in UTC (times without an offset are the organisation's local time), refused with 422 where
     it breaks a rule the snapshot holds workers to; its region's key and the organisation's skill keys."""
-    zone = ZoneInfo(_timezone(session, organisation_id))
+    zone = organisation_zone(session, organisation_id)
     for a in body.availability:
         a.start, a.end = p.to_utc(a.start, zone), p.to_utc(a.end, zone)
     crud.refuse(p.worker_errors(body, crud.known(session, organisation_id)), at)
@@ -113,12 +112,6 @@ def _own_or(user: t.User, worker: t.Worker, *roles: Role) -> None:
     if user.role in roles or (user.role == Role.worker and user.worker_id == worker.id):
         return
     raise HTTPException(status.HTTP_403_FORBIDDEN, "workers may only see and change their own profile")
-
-
-def _timezone(session: Session, organisation_id: int) -> str:
-    org = session.get(t.Organisation, organisation_id)
-    assert org is not None
-    return org.timezone
 
 
 @router.get("", response_model=Page[Profile])
