@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.synced-$(UV_VERSION)
 
-.PHONY: demo test fuzz lint typecheck format schema bench-demo clean
+.PHONY: demo test fuzz lint typecheck format schema bench-demo bench-scale clean
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ schema: $(STAMP)
 
 bench-demo: $(STAMP)
 	$(BIN)/python -m benchmarks.demo_solve
+
+# 300 to 5,000 workers over 28 days and 300 over a year (about 17 minutes; benchmarks/README.md).
+bench-scale: $(STAMP)
+	$(BIN)/python -m benchmarks.scale
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

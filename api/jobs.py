@@ -236,7 +236,7 @@ class JobRunner:
                     else None,
                     assignments=len(solution.assignments),
                     unfilled_places=sum(u.missing for u in solution.unfilled),
-                    message=f"{solution.status.value}: {len(solution.assignments)} proposed assignments{note}",
+                    message=f"{len(solution.assignments)} proposed assignments; {solution.message}{note}",
                 )
             )
             if done.rowcount == 1:  # type: ignore[attr-defined]

@@ -57,16 +57,23 @@ def generate_cmd(
     start: Annotated[str, typer.Option(help="First day (a Monday is usual), YYYY-MM-DD")] = DEFAULT_START.isoformat(),
     days: Annotated[int, typer.Option(min=1, max=366)] = 14,
     workers: Annotated[int, typer.Option("--pool-size", min=1, max=100_000, help="Workers in the pool")] = 300,
+    sites: Annotated[
+        int | None, typer.Option("--sites", min=1, max=10_000, help="Health sites [default: 1 per 30 workers, 10+]")
+    ] = None,
+    farms: Annotated[
+        int | None, typer.Option("--farms", min=0, max=10_000, help="Farms [default: 1 per 20 workers, 15+]")
+    ] = None,
 ) -> None:
     """Write a seeded, realistic problem for a Norwegian municipality."""
     try:
         first = dt.date.fromisoformat(start)
     except ValueError:
         raise fail(f"--start {start!r} is not a date like 2027-06-14") from None
-    problem = generate(GeneratorConfig(seed=seed, start=first, days=days, workers=workers))
+    problem = generate(GeneratorConfig(seed=seed, start=first, days=days, workers=workers, sites=sites, farms=farms))
     write_json(problem, out)
     console.print(
-        f"Wrote {out}: {len(problem.workers)} workers, {len(problem.shifts)} shifts, {len(problem.jobs)} farm jobs"
+        f"Wrote {out}: {len(problem.workers)} workers, {len(problem.sites)} health sites, {len(problem.farms)} farms,"
+        f" {len(problem.shifts)} shifts, {len(problem.jobs)} farm jobs"
     )
 
 
@@ -168,6 +175,8 @@ def demo_cmd(
     write_json(snapshot, problem_file)
     write_json(solution, solution_file)
     summary(console, snapshot, solution, str(solution_file))
+    if solution.status in (SolveStatus.unknown, SolveStatus.infeasible):
+        raise fail(f"no roster to show: {solution.message}", 1)
     if violations:
         raise fail(f"the roster breaks {len(violations)} hard rule(s): {violations[0]}", 1)
     console.print(f"[green]✓[/green] independent validator: all {len(RULES)} hard rules hold")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -23,12 +24,19 @@ from solver.solve import Progress as SolveProgress
 T = TypeVar("T")
 err = Console(stderr=True)
 _PRIORITY_STYLE = {"critical": "bold red", "normal": "yellow", "low": "dim"}
+_PHASE_WORDS = {"construction": "first roster", "coverage": "filling places", "quality": "improving quality"}
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Print ``error: message`` on stderr; raise the returned exit (code 2: bad input)."""
     err.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
+
+
+def _worth(solution: Solution) -> str:
+    """The message's part about the bound: what the proven bound says of this roster."""
+    parts = [p for p in solution.message.split("; ") if "bound" in p or "proven optimal" in p]
+    return parts[0].capitalize() if parts else ""
 
 
 def frame_table(df: pd.DataFrame, title: str, max_rows: int = 25) -> Table:
@@ -74,8 +82,9 @@ def with_progress(console: Console, time_limit: float, run: Callable[[Callable[[
             desc = "building model"
             if latest:
                 e = latest[-1]
-                goal = "filling places" if e.phase == "coverage" else "improving quality"
-                desc = f"{goal}: best {e.objective:,.0f}, bound {e.bound:,.0f}"
+                goal = _PHASE_WORDS.get(e.phase, e.phase)
+                bound = f", bound {e.bound:,.0f}" if math.isfinite(e.bound) else ""
+                desc = f"{goal}: best {e.objective:,.0f}{bound}"
             bar.update(task, completed=min(time_limit, time.perf_counter() - start), description=desc)
         bar.update(task, completed=time_limit, description="done")
     if error:
@@ -85,14 +94,30 @@ def with_progress(console: Console, time_limit: float, run: Callable[[Callable[[
 
 def summary(console: Console, problem: Problem, solution: Solution, solution_file: str = "solution.json") -> None:
     places = sum(it.headcount for it in work_items(problem))
+    if solution.objective is None:  # no roster: say what ran and stop there
+        console.print(
+            f"\n[bold]{escape(problem.name)}[/bold]\nStatus [bold]{solution.status.value}[/bold] in"
+            f" {solution.stats.wall_seconds:.1f} s: no roster for the {places} places.\n{escape(solution.message)}",
+            highlight=False,
+        )
+        return
     open_places = sum(u.missing for u in solution.unfilled)
     console.print(
-        f"\n[bold]{problem.name}[/bold]\n"
+        f"\n[bold]{escape(problem.name)}[/bold]\n"
         f"Status [bold]{solution.status.value}[/bold] in {solution.stats.wall_seconds:.1f} s: "
         f"{len(solution.assignments)} assignments, {places - open_places} of {places} places filled"
-        f" ({100 * (places - open_places) / max(1, places):.1f} %), objective {solution.objective:,}"
-        + (f", bound {solution.best_bound:,.0f}" if solution.best_bound is not None else "")
+        f" ({100 * (places - open_places) / max(1, places):.1f} %), objective {solution.objective:,}",
+        highlight=False,
     )
+    for phase in solution.stats.phases:
+        console.print(f" • {phase.name}: {phase.seconds:.1f} s, {escape(phase.outcome)}", highlight=False)
+    console.print(f"[dim]{escape(_worth(solution))}[/dim]", highlight=False)
+    if solution.stats.quality_improved is False:
+        console.print(
+            "[yellow]warning:[/yellow] the quality goals (preferences, fairness, travel, cost) were not improved"
+            " in the time given; raise --time-limit to improve them",
+            highlight=False,
+        )
     terms = pd.DataFrame(
         [
             {"goal": k, "raw": t.raw, "weight": t.weight, "weighted": t.weighted, "unit": t.unit}

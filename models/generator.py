@@ -151,14 +151,30 @@ LAST_NAMES = [
 ]
 
 
+WORKERS_PER_SITE = 30  # the demo's ratio: 300 workers for 10 health sites
+WORKERS_PER_FARM = 20  # and 15 farms
+
+
 @dataclass(frozen=True)
 class GeneratorConfig:
+    """``sites`` and ``farms`` default to the demo's ratio to the pool (never fewer than its 10 and 15),
+    so demand grows with the pool: 2,000 workers get 67 sites and 100 farms, not an easy cover."""
+
     seed: int = 1
     start: dt.date = DEFAULT_START
     days: int = 14
     workers: int = 300
-    farms: int = 15
+    farms: int | None = None
+    sites: int | None = None
     timezone: str = "Europe/Oslo"
+
+    @property
+    def site_count(self) -> int:
+        return self.sites if self.sites is not None else max(len(SITES), round(self.workers / WORKERS_PER_SITE))
+
+    @property
+    def farm_count(self) -> int:
+        return self.farms if self.farms is not None else max(len(FARM_NAMES), round(self.workers / WORKERS_PER_FARM))
 
 
 def _near(rng: random.Random, lat: float, lon: float, km: float) -> tuple[float, float]:
@@ -178,7 +194,7 @@ def generate(config: GeneratorConfig | None = None) -> Problem:
 
     regions = [Region(id=rid, name=name) for rid, name, _, _ in REGIONS]
     sites = []
-    for sid, name, rid, kind in SITES:
+    for sid, name, rid, kind in _site_plan(cfg.site_count):
         lat, lon = _near(rng, *centres[rid], 3)
         sites.append(
             Site(
@@ -193,7 +209,7 @@ def generate(config: GeneratorConfig | None = None) -> Problem:
             )
         )
     farms = []
-    for k in range(cfg.farms):
+    for k in range(cfg.farm_count):
         rid = ("north", "south", "east")[k % 3]  # farms lie outside the town centre
         lat, lon = _near(rng, *centres[rid], 7)
         farms.append(
@@ -208,7 +224,7 @@ def generate(config: GeneratorConfig | None = None) -> Problem:
             )
         )
 
-    shifts = _shifts(rng, days)
+    shifts = _shifts(rng, days, _site_plan(cfg.site_count))
     jobs = _jobs(rng, days, farms)
     workers = [_worker(rng, k, days, centres) for k in range(cfg.workers)]
     return Problem(
@@ -224,10 +240,20 @@ def generate(config: GeneratorConfig | None = None) -> Problem:
     )
 
 
-def _shifts(rng: random.Random, days: list[dt.date]) -> list[Shift]:
+def _site_plan(count: int) -> list[tuple[str, str, str, SiteKind]]:
+    """The demo's sites first, then further ones of the same kinds and regions in turn (``-2``, ``-3``...)."""
+    plan = list(SITES[:count])
+    for k in range(len(SITES), count):
+        sid, name, rid, kind = SITES[k % len(SITES)]
+        n = k // len(SITES) + 1
+        plan.append((f"{sid}-{n}", f"{name} {n}", rid, kind))
+    return plan
+
+
+def _shifts(rng: random.Random, days: list[dt.date], plan: list[tuple[str, str, str, SiteKind]]) -> list[Shift]:
     """Gaps the sites could not fill from their own staff: the pool's health demand."""
     shifts: list[Shift] = []
-    for sid, _, _, kind in SITES:
+    for sid, _, _, kind in plan:
         for day in days:
             weekend = day.weekday() >= 5
             if kind == SiteKind.nursing_home:

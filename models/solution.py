@@ -47,6 +47,14 @@ class Term(Schema):
     unit: str
 
 
+class PhaseRun(Schema):
+    """One step of a solve, in order: construction, coverage, quality, neighbourhood search."""
+
+    name: str
+    seconds: float
+    outcome: str  # in words: what the step achieved
+
+
 class SolveStats(Schema):
     wall_seconds: float = 0.0
     build_seconds: float = 0.0
@@ -57,6 +65,9 @@ class SolveStats(Schema):
     constraints: int = 0
     coverage_proven: bool = False
     model_objective: int | None = None  # CP-SAT's own value; equals ``Solution.objective`` when optimal
+    phases: list[PhaseRun] = Field(default_factory=list)
+    quality_start: int | None = None  # model objective of the roster the quality phase started from
+    quality_improved: bool | None = None  # whether the quality phase (CP-SAT or neighbourhoods) improved it
 
 
 class Solution(Schema):

@@ -6,6 +6,7 @@ which keeps it small on large pools. ``solver.explain`` reuses these checks to s
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
@@ -43,23 +44,54 @@ class Calendar:
     def blocked(self) -> list[Span]:
         return _merge([(a.start, a.end) for a in self.worker.availability if a.kind == AvailabilityKind.unavailable])
 
+    @cached_property
+    def _blocked_ends(self) -> list[dt.datetime]:
+        return [e for _, e in self.blocked]
+
+    @cached_property
+    def _free_starts(self) -> list[dt.datetime]:
+        return [s for s, _ in self.free]
+
+    @cached_property
+    def _weighted(self) -> tuple[list[dt.datetime], list[tuple[dt.datetime, dt.datetime, int]], dt.timedelta]:
+        """Preferred (negative) and undesired (positive) windows by start, and the longest one's length."""
+        signs = {AvailabilityKind.preferred: -1, AvailabilityKind.undesired: 1}
+        spans = sorted((a.start, a.end, signs[a.kind] * a.weight) for a in self.worker.availability if a.kind in signs)
+        longest = max((e - s for s, e, _ in spans), default=dt.timedelta(0))
+        return [s for s, _, _ in spans], spans, longest
+
     def is_available(self, start: dt.datetime, end: dt.datetime) -> bool:
-        if any(s < end and start < e for s, e in self.blocked):
+        """Inside a stated window (or always available) and touching no unavailable one.
+
+        Merged windows are disjoint and sorted, so one bisection finds the only candidate: a year of
+        availability costs a look-up, not a scan, per worker and item."""
+        k = bisect.bisect_right(self._blocked_ends, start)  # first blocked window ending after ``start``
+        if k < len(self.blocked) and self.blocked[k][0] < end:
             return False
         if self.worker.always_available:
             return True
-        return any(s <= start and end <= e for s, e in self.free)
+        k = bisect.bisect_right(self._free_starts, start) - 1  # the last window starting at or before it
+        return k >= 0 and end <= self.free[k][1]
 
     def preference(self, start: dt.datetime, end: dt.datetime) -> int:
         """Undesired minus preferred weight of the windows the item touches (lower is better)."""
+        starts, spans, longest = self._weighted
         score = 0
-        for a in self.worker.availability:
-            if a.start < end and start < a.end:
-                if a.kind == AvailabilityKind.preferred:
-                    score -= a.weight
-                elif a.kind == AvailabilityKind.undesired:
-                    score += a.weight
+        for k in range(bisect.bisect_left(starts, start - longest), bisect.bisect_left(starts, end)):
+            s, e, weight = spans[k]
+            if s < end and start < e:
+                score += weight
         return score
+
+
+def skill_validity(worker: Worker) -> dict[str, dt.date]:
+    """Each approved skill and the last local date it is valid (``date.max``: no expiry)."""
+    until: dict[str, dt.date] = {}
+    for q in worker.qualifications:
+        if q.approved:
+            last = q.valid_until or dt.date.max
+            until[q.skill] = max(until.get(q.skill, last), last)
+    return until
 
 
 def valid_skills(worker: Worker, on: dt.date) -> set[str]:

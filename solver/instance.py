@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from models.enums import AssignmentStatus, ItemKind
 from models.problem import Problem, Worker
 from models.work_items import WorkItem, work_items
-from solver.eligibility import Calendar, is_qualified
+from solver.eligibility import Calendar, last_local_day, skill_validity
 from solver.travel import travel_for
 
 
@@ -41,6 +43,11 @@ class Instance:
     def minute(self, t: dt.datetime) -> int:
         return int((t - self.origin).total_seconds() // 60)
 
+    @cached_property
+    def spans(self) -> list[tuple[int, int]]:
+        """Each item's (start, end) in minutes from ``origin``: computed once, read by every rule."""
+        return [(self.minute(it.start), self.minute(it.end)) for it in self.items]
+
 
 def pay_nok(worker: Worker, item: WorkItem) -> int:
     """What the work pays: a farm job's posted rate, else the worker's own hourly rate (unpaid: 0)."""
@@ -50,7 +57,11 @@ def pay_nok(worker: Worker, item: WorkItem) -> int:
 
 def build_instance(problem: Problem) -> Instance:
     """Index the problem and keep only pairs passing skill, distance, availability, allowed shift type
-    and no earlier decline."""
+    and no earlier decline.
+
+    Items are grouped by (required skills, place): a worker who lacks a group's skills or lives too far
+    from its place skips the whole group, so the work grows with the candidate pairs, not with
+    workers x items."""
     items = work_items(problem)
     workers = list(problem.workers)
     travel = travel_for(problem)
@@ -63,20 +74,33 @@ def build_instance(problem: Problem) -> Instance:
         if a.status in (AssignmentStatus.declined, AssignmentStatus.cancelled)
     }
     kept = {(w_index[a.worker_id], i_index[a.item_id]) for a in problem.assignments if a.kept}
+    kept_items: dict[int, set[int]] = defaultdict(set)
+    for w, i in kept:
+        kept_items[w].add(i)
+    last_day = [last_local_day(it, tz) for it in items]
+    groups: dict[tuple[frozenset[str], str], list[int]] = defaultdict(list)
+    for i, item in enumerate(items):
+        groups[(frozenset(item.required_skills), item.place_id)].append(i)
 
     pairs: list[Pair] = []
     for w, worker in enumerate(workers):
         cal = Calendar(worker)
-        for i, item in enumerate(items):
-            if (w, i) not in kept:
-                if (worker.id, item.id) in refused or not is_qualified(worker, item, tz):
-                    continue
-                if travel.km(worker, item) > worker.max_travel_km:
-                    continue
-                if not cal.is_available(item.start, item.end):
+        until = skill_validity(worker)
+        chosen = set(kept_items[w])
+        for (skills, _), members in groups.items():
+            if not skills <= until.keys() or travel.km(worker, items[members[0]]) > worker.max_travel_km:
+                continue
+            expiry = min((until[s] for s in skills), default=dt.date.max)
+            for i in members:
+                item = items[i]
+                if last_day[i] > expiry or (worker.id, item.id) in refused:
                     continue
                 if item.shift_type is not None and worker.max_shifts_per_type.get(item.shift_type) == 0:
                     continue
+                if cal.is_available(item.start, item.end):
+                    chosen.add(i)
+        for i in sorted(chosen):
+            item = items[i]
             km = travel.km(worker, item)
             pairs.append(Pair(w, i, km, round(km), pay_nok(worker, item), cal.preference(item.start, item.end)))
 

@@ -13,7 +13,7 @@ from ortools.sat.python import cp_model
 
 from models.enums import ItemKind, Priority, RequestKind
 from solver.instance import Instance
-from solver.rules import Vars
+from solver.rules import WEEK_MINUTES, Vars
 
 LinearExpr = Any  # cp_model's stubs reject int + LinearExpr sums that work at run time
 
@@ -74,15 +74,33 @@ def term_fairness(inst: Instance, v: Vars) -> LinearExpr:
     excess: list[cp_model.IntVar] = []
     for w, pairs in enumerate(inst.by_worker):
         minutes = [(inst.items[inst.pairs[p].i].minutes, p) for p in pairs]
-        most = sum(m for m, _ in minutes)
+        most = min(sum(m for m, _ in minutes), _most_minutes(inst, w))
         if most <= step or weight == 0:
             continue
-        load = sum(m * v.x[p] for m, p in minutes)
+        load: LinearExpr = sum(m * v.x[p] for m, p in minutes)
+        if most // step > 1:  # one variable for the load, so each step's constraint has two terms, not all
+            total = v.model.new_int_var(0, sum(m for m, _ in minutes), f"load_w{w}")
+            v.model.add(total == load)
+            load = total
         for k in range(1, most // step + 1):
             e = v.model.new_int_var(0, most - k * step, f"over_w{w}_{k}")
             v.model.add(e >= load - k * step)
             excess.append(e)
     return weight * sum(excess)
+
+
+def _most_minutes(inst: Instance, w: int) -> int:
+    """The most minutes worker ``w`` can work: the horizon limit, and the 7-day limit once per started week
+    of the candidates' span. Steps of the fairness cost above it are always zero and left out."""
+    worker, pairs = inst.workers[w], inst.by_worker[w]
+    if not pairs:
+        return 0
+    most = round(worker.max_hours * 60) if worker.max_hours is not None else None
+    first = min(inst.spans[inst.pairs[p].i][0] for p in pairs)
+    last = max(inst.spans[inst.pairs[p].i][1] for p in pairs)
+    weeks = -(-(last - first) // WEEK_MINUTES)
+    weekly = round(worker.max_hours_per_7_days * 60) * weeks
+    return weekly if most is None else min(most, weekly)
 
 
 def term_travel(inst: Instance, v: Vars) -> LinearExpr:

@@ -81,24 +81,19 @@ def rule_rest_and_no_overlap(inst: Instance, v: Vars, rest_minutes: int) -> None
     """No overlap, and at least ``rest_minutes`` between the end of one item and the start of the next.
 
     Two items conflict when ``[start, end + rest)`` of one meets the other's: an interval graph, so the
-    maximal cliques found by a sweep over start times give strong at-most-one constraints.
+    maximal cliques found by a sweep over start times give strong at-most-one constraints. The sweep
+    keeps only the items still open, so a year of candidates costs no more per item than a week.
     """
     for pairs in inst.by_worker:
         if len(pairs) < 2:
             continue
-        spans = sorted(
-            (
-                (
-                    inst.minute(inst.items[inst.pairs[p].i].start),
-                    inst.minute(inst.items[inst.pairs[p].i].end),
-                    p,
-                )
-                for p in pairs
-            ),
-        )
+        spans = sorted((*inst.spans[inst.pairs[p].i], p) for p in pairs)
         cliques: list[list[int]] = []
-        for k, (start, _, _) in enumerate(spans):
-            clique = [p for s, e, p in spans[: k + 1] if s <= start < e + rest_minutes]
+        active: list[tuple[int, int]] = []  # (end + rest, pair) of the items still open at the sweep's start
+        for start, end, p in spans:
+            active = [(reach, q) for reach, q in active if start < reach]
+            active.append((end + rest_minutes, p))
+            clique = [q for _, q in active]
             if cliques and set(cliques[-1]) <= set(clique):
                 cliques[-1] = clique
             else:
@@ -113,20 +108,27 @@ def rule_max_hours_per_7_days(inst: Instance, v: Vars) -> None:
 
     The worked minutes inside a sliding window peak when the window starts at an item's start or ends
     at an item's end, so only those windows are needed; windows that cannot exceed the limit are skipped.
+    A sweep over the windows in order keeps only the items inside the current one (linear in the pairs).
     """
     for w, pairs in enumerate(inst.by_worker):
         limit = round(inst.workers[w].max_hours_per_7_days * 60)
-        spans = [
-            (inst.minute(inst.items[inst.pairs[p].i].start), inst.minute(inst.items[inst.pairs[p].i].end), p)
-            for p in pairs
-        ]
+        spans = sorted((*inst.spans[inst.pairs[p].i], p) for p in pairs)
         if sum(e - s for s, e, _ in spans) <= limit:
             continue
         seen: set[tuple[tuple[int, int], ...]] = set()
+        active: list[tuple[int, int, int]] = []  # spans that start before the window's end
+        nxt = 0
         for anchor in sorted({s for s, _, _ in spans} | {e - WEEK_MINUTES for _, e, _ in spans}):
             lo, hi = anchor, anchor + WEEK_MINUTES
-            terms = tuple(sorted((p, min(e, hi) - max(s, lo)) for s, e, p in spans if s < hi and lo < e))
-            if sum(c for _, c in terms) <= limit or terms in seen:
+            while nxt < len(spans) and spans[nxt][0] < hi:
+                active.append(spans[nxt])
+                nxt += 1
+            active = [span for span in active if lo < span[1]]  # windows only move on: ended spans stay out
+            inside = [(p, min(e, hi) - max(s, lo)) for s, e, p in active]
+            if sum(c for _, c in inside) <= limit:
+                continue
+            terms = tuple(sorted(inside))
+            if terms in seen:
                 continue
             seen.add(terms)
             v.model.add(sum(c * v.x[p] for p, c in terms) <= limit)
@@ -137,9 +139,8 @@ def _exclusive(inst: Instance, pairs: list[int], rest_minutes: int) -> bool:
 
     Intervals ``[start, end + rest)`` meet pairwise exactly when the latest start is before the earliest end.
     """
-    items = [inst.items[inst.pairs[p].i] for p in pairs]
-    latest_start = max(inst.minute(it.start) for it in items)
-    return latest_start < min(inst.minute(it.end) for it in items) + rest_minutes
+    spans = [inst.spans[inst.pairs[p].i] for p in pairs]
+    return max(s for s, _ in spans) < min(e for _, e in spans) + rest_minutes
 
 
 def _needs_days(inst: Instance, w: int) -> bool:

@@ -3,6 +3,10 @@
 By default the search is lexicographic (``Settings.coverage_first``): phase 1 fills as much weighted
 demand as possible; phase 2 keeps that coverage and optimises preferences, fairness, travel, cost and
 continuity. Managers get the most shifts covered; the quality goals never trade a place away.
+
+The search is *anytime*: a greedy roster (``solver.construct``) comes first, every phase starts from
+the best roster so far and hands it on, and a phase's time is cut from what is left when it starts and
+from how it progresses, so no fixed split of the limit can end the search without a roster.
 """
 
 from __future__ import annotations
@@ -18,8 +22,9 @@ from ortools.sat.python import cp_model
 
 from models.enums import AssignmentStatus
 from models.problem import Problem
-from models.solution import PlannedAssignment, SolveStats, SolveStatus, Unfilled
+from models.solution import PhaseRun, PlannedAssignment, SolveStats, SolveStatus, Unfilled
 from models.solution import Solution as SolutionModel
+from solver.construct import greedy
 from solver.explain import Explainer
 from solver.instance import Instance, build_instance
 from solver.lns import improve
@@ -31,30 +36,39 @@ from solver.validator import LOWER_BOUND_RULES, Violation, validate
 
 @dataclass(frozen=True)
 class SolveOptions:
-    time_limit: float = 30.0  # seconds, both phases together
+    time_limit: float = 30.0  # seconds for everything: model, first roster and every phase
     workers: int = 2  # CP-SAT search workers
     seed: int = 0
-    coverage_share: float = 0.5  # at most this share of the time limit goes to phase 1
-    lns_share: float = 0.8  # share of the last phase given to worker/day neighbourhood search (solver.lns)
+    # Phase 1 (coverage) ends once a roster is known and it has used this share of the time left when it
+    # began, or its best has not improved for ``stall_share`` of that time (at least 2 s), or it is proven.
+    coverage_share: float = 0.5
+    stall_share: float = 0.2
+    # On models above ``small_model_pairs``, CP-SAT's quality run hands over to the neighbourhood search
+    # (solver.lns) once a roster is known and it has used ``1 - lns_share`` of the time left.
+    lns_share: float = 0.8
     # Models with at most this many candidate (worker, item) pairs are solved for proof: runs of days as
     # networks (solver.runs, a strong LP bound) and CP-SAT's own search for the whole time, no neighbourhood
     # search. Larger ones keep the compact clauses, which search faster, and the neighbourhood search.
     # Measured crossover on Curtois & Qu (benchmarks/README.md): better up to 1 040 pairs
     # (Instance 6), worse from 2 158 (Instance 8).
     small_model_pairs: int = 2000
+    construct: bool = True  # start from a greedy roster (solver.construct), as hint and first incumbent
 
 
 @dataclass(frozen=True)
 class Progress:
-    phase: str  # "coverage" or "quality"
-    objective: float
-    bound: float
+    phase: str  # "construction", "coverage" or "quality"
+    objective: float  # of the phase's own objective (coverage alone in phase 1)
+    bound: float  # NaN where the phase has none
     seconds: float
     solutions: int
 
 
 ProgressFn = Callable[[Progress], None]
 StopFn = Callable[[], bool]  # polled during the search; True ends it early with the best roster so far
+EnoughFn = Callable[["_Reporter", float], bool]  # (reporter, seconds in the phase) -> the phase may end
+
+MIN_STALL_SECONDS = 2.0
 
 
 class KeptAssignmentsInfeasible(ValueError):
@@ -75,31 +89,32 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         self.phase, self.t0, self.progress, self.target = phase, t0, progress, target
         self.count = 0
         self.first: float | None = None
-        self.last: float | None = None
+        self.last: float | None = None  # when the phase's best last improved, seconds since t0
+        self.best = math.inf
 
     def on_solution_callback(self) -> None:
         self.count += 1
         now = time.perf_counter() - self.t0
         if self.first is None:
             self.first = now
-        self.last = now
+        if self.objective_value < self.best:
+            self.best, self.last = self.objective_value, now
         if self.progress:
             self.progress(Progress(self.phase, self.objective_value, self.best_objective_bound, now, self.count))
         if self.target is not None and self.objective_value <= self.target:
             self.stop_search()  # reached a bound known without search: nothing better exists
 
 
-def _run(
-    v: Vars,
-    options: SolveOptions,
-    seconds: float,
-    phase: str,
-    t0: float,
-    progress: ProgressFn | None,
-    target: float | None = None,
-    stop: StopFn | None = None,
-) -> tuple[cp_model.CpSolver, Any, _Reporter]:
-    solver = cp_model.CpSolver()
+@dataclass
+class _Best:
+    """The incumbent: the best complete roster so far, carried from phase to phase."""
+
+    values: list[int] | None = None  # every model variable, by proto index
+    found_at: float | None = None  # seconds since the solve started
+    phase: str = ""
+
+
+def _params(solver: cp_model.CpSolver, options: SolveOptions, seconds: float) -> None:
     solver.parameters.max_time_in_seconds = max(0.05, seconds)
     solver.parameters.num_workers = options.workers
     solver.parameters.random_seed = options.seed
@@ -109,10 +124,31 @@ def _run(
         solver.parameters.linearization_level = 2
     elif options.workers == 2:
         solver.parameters.subsolvers.extend(["max_lp", "default_lp"])
+
+
+def _run(
+    v: Vars,
+    options: SolveOptions,
+    deadline: float,
+    phase: str,
+    t0: float,
+    progress: ProgressFn | None,
+    *,
+    stop: StopFn | None,
+    enough: EnoughFn | None = None,
+    target: float | None = None,
+) -> tuple[cp_model.CpSolver, Any, _Reporter]:
+    """CP-SAT on ``v.model`` until ``deadline``, a proof, ``target``, ``stop()`` or ``enough`` ends it."""
+    solver = cp_model.CpSolver()
+    _params(solver, options, deadline - time.perf_counter())
     reporter = _Reporter(phase, t0, progress, target)
     done = threading.Event()
-    if stop is not None:
-        threading.Thread(target=_watch, args=(solver, stop, done), daemon=True).start()
+    began = time.perf_counter()
+
+    def should_end() -> bool:
+        return (stop is not None and stop()) or (enough is not None and enough(reporter, time.perf_counter() - began))
+
+    threading.Thread(target=_watch, args=(solver, should_end, done), daemon=True).start()
     try:
         status = solver.solve(v.model, reporter)
     finally:
@@ -120,12 +156,38 @@ def _run(
     return solver, status, reporter
 
 
-def _watch(solver: cp_model.CpSolver, stop: StopFn, done: threading.Event) -> None:
-    """Stop ``solver`` as soon as ``stop()`` says so (CP-SAT's stop_search is safe from another thread)."""
+def _watch(solver: cp_model.CpSolver, should_end: Callable[[], bool], done: threading.Event) -> None:
+    """Stop ``solver`` as soon as ``should_end()`` says so (CP-SAT's stop_search is safe from another thread)."""
     while not done.wait(0.1):
-        if stop():
+        if should_end():
             solver.stop_search()
             return
+
+
+def objective_of(model: cp_model.CpModel, values: list[int]) -> int:
+    """The value of ``model``'s objective (as set now) on a complete assignment, by proto index."""
+    obj = model.proto.objective
+    total = obj.offset
+    for ref, coeff in zip(obj.vars, obj.coeffs, strict=True):
+        total += coeff * (values[ref] if ref >= 0 else -values[-ref - 1])
+    return round(total)
+
+
+def _complete(v: Vars, x: list[int], seconds: float) -> list[int] | None:
+    """Every model variable for the roster ``x`` (0/1 per pair), if the model accepts it: CP-SAT with every
+    choice fixed sets the auxiliaries (days worked, open places, fairness steps) at their cheapest."""
+    fixed = v.model.clone()
+    fixed.clear_hints()
+    for var, val in zip(v.x, x, strict=True):
+        dom = fixed.proto.variables[var.index].domain
+        dom[0] = dom[1] = val
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.05, seconds)
+    solver.parameters.num_workers = 1
+    status = solver.solve(fixed)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return all_values(fixed, solver)
 
 
 def coverage_floor(inst: Instance) -> int:
@@ -150,59 +212,154 @@ def solve(
     progress: ProgressFn | None = None,
     stop: StopFn | None = None,
 ) -> SolutionModel:
-    """Roster for ``problem``; ``stop`` ends the search early (the best roster so far is returned).
+    """Roster for ``problem`` within ``options.time_limit`` seconds, model building included.
+
+    The anytime contract:
+    - it returns before the time limit only when the roster is proven optimal (coverage and quality) or
+      ``stop()`` asks, and then with the best roster so far;
+    - a roster found in any phase (the greedy construction, phase 1, CP-SAT's quality run) is the
+      incumbent the next phase starts from, so a phase that finds nothing hands the last one's roster on;
+    - no phase ends while no roster is known and time is left: budgets are shares of the time left when
+      the phase starts and end early only once a roster exists;
+    - status ``unknown`` means no roster existed at the deadline (``infeasible``: proven none exists),
+      with a message saying what ran.
 
     Deterministic for ``workers=1`` and a fixed seed whenever the search ends before its time limit.
     """
     options = options or SolveOptions()
     t0 = time.perf_counter()
+    deadline = t0 + options.time_limit
     check_kept(problem)
     inst = build_instance(problem)
     small = len(inst.pairs) <= options.small_model_pairs
-    lns_share = 0.0 if small else options.lns_share
     built = build_model(inst, run_networks=small)
     v, coverage, quality = built.v, built.coverage, built.quality
     build_seconds = time.perf_counter() - t0
+    phases: list[PhaseRun] = []
+    best = _Best()
+    first: float | None = None  # seconds to the first complete roster, from whichever phase found it
 
-    values: list[int] | None = None
+    def since() -> float:
+        return time.perf_counter() - t0
+
+    def stopped() -> bool:
+        return stop is not None and stop()
+
+    def left() -> float:
+        return deadline - time.perf_counter()
+
+    # Construction: a greedy roster, completed by the model itself (which also proves it breaks no rule).
+    hint_x: list[int] | None = None
+    if options.construct and inst.pairs:
+        began = since()
+        hint_x = greedy(inst)
+        v.model.minimize(coverage + quality)
+        values = _complete(v, hint_x, max(0.05, min(left(), 0.1 * options.time_limit + 1)))
+        note = "a roster meeting every hard rule"
+        if values is not None:
+            best = first_best = _Best(values, since(), "construction")
+            first = first_best.found_at
+            if progress:
+                progress(Progress("construction", objective_of(v.model, values), math.nan, since(), 1))
+        else:
+            note = "missed a minimum (hours or run of days): used as a hint for CP-SAT"
+        phases.append(PhaseRun(name="construction", seconds=round(since() - began, 3), outcome=note))
+
+    coverage_first = problem.settings.coverage_first and bool(inst.pairs)
     coverage_proven = False
-    first: float | None = None
-    if problem.settings.coverage_first and inst.pairs:
+    cover_status: Any = None
+    if coverage_first:
         v.model.minimize(coverage)
-        budget = options.time_limit * options.coverage_share
-        floor = coverage_floor(inst)
-        solver, status, rep = _run(v, options, budget, "coverage", t0, progress, target=floor, stop=stop)
-        first = rep.first
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            values = [solver.value(x) for x in v.x]
-            coverage_proven = status == cp_model.OPTIMAL or solver.objective_value <= floor
-            v.model.add(coverage <= round(solver.objective_value))
-            hint_all(v.model, all_values(v.model, solver))  # phase 2 starts from this complete roster
+        _hint(v, best, hint_x)
+        start_objective = None if best.values is None else objective_of(v.model, best.values)
+        window = max(0.0, left())
+        budget, stall = options.coverage_share * window, max(MIN_STALL_SECONDS, options.stall_share * window)
 
+        def coverage_enough(rep: _Reporter, seconds: float) -> bool:
+            if rep.count == 0:
+                return best.values is not None and seconds >= budget
+            return seconds >= budget or (rep.last is not None and since() - rep.last >= stall)
+
+        began = since()
+        floor = coverage_floor(inst)
+        solver, cover_status, rep = _run(
+            v, options, deadline, "coverage", t0, progress, stop=stop, enough=coverage_enough, target=floor
+        )
+        found = cover_status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        first = first if first is not None else rep.first
+        if found and (start_objective is None or solver.objective_value <= start_objective):
+            best = _Best(all_values(v.model, solver), rep.first if best.values is None else rep.last, "coverage")
+        if best.values is not None:
+            reached = objective_of(v.model, best.values)
+            coverage_proven = (found and cover_status == cp_model.OPTIMAL) or reached <= floor
+            v.model.add(coverage <= reached)
+        outcome = (
+            "no roster"
+            if best.values is None
+            else "proved the most places that can be filled"
+            if coverage_proven
+            else "most places it could fill in its time, not proven"
+        )
+        phases.append(PhaseRun(name="coverage", seconds=round(since() - began, 3), outcome=outcome))
+        if cover_status == cp_model.INFEASIBLE:
+            return _no_roster(problem, inst, v, build_seconds, phases, best, None, infeasible=True, t0=t0)
+
+    # Quality: CP-SAT on the whole objective with coverage held, from the incumbent.
     v.model.minimize(coverage + quality)
-    deadline = t0 + options.time_limit
-    remaining = deadline - time.perf_counter()
-    solver, status, rep = _run(v, options, remaining * (1 - lns_share), "quality", t0, progress, stop=stop)
-    first = first if first is not None else rep.first
-    best_at = rep.last if rep.last is not None else first
+    _hint(v, best, hint_x)
+    start_objective = None if best.values is None else objective_of(v.model, best.values)
+    quality_start = start_objective
+    window = max(0.0, left())
+    handover = (1 - options.lns_share) * window
+
+    def quality_enough(rep: _Reporter, seconds: float) -> bool:
+        return not small and seconds >= handover and (rep.count > 0 or best.values is not None)
+
+    began = since()
+    status: Any = cp_model.UNKNOWN
     bound: float | None = None
-    model_objective: int | None = None
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        values = [solver.value(x) for x in v.x]
-        model_objective = round(solver.objective_value)  # integer model; the float carries noise
-    stopped = stop is not None and stop()
-    if status == cp_model.FEASIBLE and lns_share > 0 and deadline - time.perf_counter() > 0.5 and not stopped:
-        cp_bound = solver.best_objective_bound
+    if not stopped() and left() > 0.05:
+        solver, status, rep = _run(v, options, deadline, "quality", t0, progress, stop=stop, enough=quality_enough)
+        first = first if first is not None else rep.first
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            objective = round(solver.objective_value)
+            if start_objective is None or objective <= start_objective:
+                best = _Best(all_values(v.model, solver), rep.last, "quality")
+        if status != cp_model.INFEASIBLE and math.isfinite(solver.best_objective_bound):
+            bound = solver.best_objective_bound  # known even when no roster was found in time
+        phases.append(
+            PhaseRun(
+                name="quality",
+                seconds=round(since() - began, 3),
+                outcome="proved optimal"
+                if status == cp_model.OPTIMAL
+                else f"{rep.count} roster(s) found"
+                if rep.count
+                else "no better roster in its time",
+            )
+        )
+        if status == cp_model.INFEASIBLE and best.values is None:
+            return _no_roster(problem, inst, v, build_seconds, phases, best, None, infeasible=True, t0=t0)
+
+    if not coverage_first:
+        coverage_proven = status == cp_model.OPTIMAL  # one objective: proven only with the whole of it
+    model_objective = None if best.values is None else objective_of(v.model, best.values)
+    if not small and best.values is not None and status != cp_model.OPTIMAL and left() > 0.5 and not stopped():
+        assert model_objective is not None
+        cp_bound = math.nan if bound is None else bound
+        began = since()
+        count = [0]
 
         def report(objective: int, seconds: float) -> None:
+            count[0] += 1
             if progress:
-                progress(Progress("quality", objective, cp_bound, seconds, rep.count))
+                progress(Progress("quality", objective, cp_bound, seconds, count[0]))
 
         lns = improve(
             inst,
             v,
-            all_values(v.model, solver),
-            round(solver.objective_value),
+            best.values,
+            model_objective,
             deadline,
             workers=options.workers,
             seed=options.seed,
@@ -210,47 +367,117 @@ def solve(
             on_improvement=report,
             stop=stop,
         )
-        values = [lns.values[x.index] for x in v.x]
-        model_objective = lns.objective
-        best_at = lns.improved_at if lns.improved_at is not None else best_at
-    if status != cp_model.INFEASIBLE and math.isfinite(solver.best_objective_bound):
-        bound = solver.best_objective_bound  # known even when no roster was found in time
-    if not (problem.settings.coverage_first and inst.pairs):
-        coverage_proven = status == cp_model.OPTIMAL
+        if lns.objective < model_objective:
+            best = _Best(lns.values, lns.improved_at, "neighbourhood search")
+            model_objective = lns.objective
+        phases.append(
+            PhaseRun(
+                name="neighbourhood search",
+                seconds=round(since() - began, 3),
+                outcome=f"{count[0]} improvement(s) in {lns.rounds} rounds",
+            )
+        )
 
+    if best.values is None:
+        return _no_roster(problem, inst, v, build_seconds, phases, best, bound, infeasible=False, t0=t0)
+    optimal = status == cp_model.OPTIMAL and (coverage_proven or not coverage_first)
     stats = SolveStats(
         build_seconds=round(build_seconds, 3),
         first_solution_seconds=None if first is None else round(first, 3),
-        best_solution_seconds=None if best_at is None else round(best_at, 3),
+        best_solution_seconds=None if best.found_at is None else round(best.found_at, 3),
         candidate_pairs=len(inst.pairs),
         variables=len(v.model.proto.variables),
         constraints=len(v.model.proto.constraints),
         coverage_proven=coverage_proven,
         model_objective=model_objective,
+        phases=phases,
+        quality_start=quality_start,
+        quality_improved=None if quality_start is None or model_objective is None else model_objective < quality_start,
     )
-    if values is None:
-        stats.wall_seconds = round(time.perf_counter() - t0, 3)
-        if status == cp_model.INFEASIBLE:
-            return SolutionModel(
-                problem_name=problem.name,
-                status=SolveStatus.infeasible,
-                message="no roster meets every working-time rule: check workers' minimum hours, minimum runs of"
-                " working days and days off against their availability",
-                stats=stats,
-            )
-        return SolutionModel(
-            problem_name=problem.name,
-            status=SolveStatus.unknown,
-            message="no roster found within the time limit; raise --time-limit",
-            best_bound=bound,
-            stats=stats,
-        )
-    solution = _solution(inst, values, status, bound, stats)
-    solution.stats.wall_seconds = round(time.perf_counter() - t0, 3)
+    values = [best.values[x.index] for x in v.x]
+    solution = _solution(inst, values, optimal, bound, stats)
+    solution.message = describe_run(solution)
+    solution.stats.wall_seconds = round(since(), 3)
     return solution
 
 
-def _solution(inst: Instance, values: list[int], status: int, bound: float | None, stats: SolveStats) -> SolutionModel:
+def _hint(v: Vars, best: _Best, hint_x: list[int] | None) -> None:
+    """Start the next CP-SAT run from the incumbent (every variable), else from the greedy choices."""
+    if best.values is not None:
+        hint_all(v.model, best.values)
+    elif hint_x is not None:
+        v.model.clear_hints()
+        for var, val in zip(v.x, hint_x, strict=True):
+            v.model.add_hint(var, val)
+
+
+def _no_roster(
+    problem: Problem,
+    inst: Instance,
+    v: Vars,
+    build_seconds: float,
+    phases: list[PhaseRun],
+    best: _Best,
+    bound: float | None,
+    *,
+    infeasible: bool,
+    t0: float,
+) -> SolutionModel:
+    stats = SolveStats(
+        build_seconds=round(build_seconds, 3),
+        candidate_pairs=len(inst.pairs),
+        variables=len(v.model.proto.variables),
+        constraints=len(v.model.proto.constraints),
+        phases=phases,
+        wall_seconds=round(time.perf_counter() - t0, 3),
+    )
+    tried = "; ".join(f"{p.name} {p.seconds:g} s: {p.outcome}" for p in phases) or "nothing: no time was left"
+    if infeasible:
+        return SolutionModel(
+            problem_name=problem.name,
+            status=SolveStatus.infeasible,
+            message="no roster meets every working-time rule: check workers' minimum hours, minimum runs of"
+            f" working days and days off against their availability (tried: {tried})",
+            stats=stats,
+        )
+    return SolutionModel(
+        problem_name=problem.name,
+        status=SolveStatus.unknown,
+        message=f"no roster found within the time limit (model built in {build_seconds:.1f} s; tried: {tried});"
+        " raise the time limit",
+        best_bound=bound,
+        stats=stats,
+    )
+
+
+def describe_run(solution: SolutionModel) -> str:
+    """What ran and what the result is worth, in words: the phases, the bound's meaning, and a warning
+    when the quality goals (preferences, fairness, travel, cost) were never improved."""
+    stats = solution.stats
+    ran = ", ".join(f"{p.name} ({p.seconds:.1f} s: {p.outcome})" for p in stats.phases)
+    parts = [f"{solution.status.value}; ran {ran}" if ran else solution.status.value]
+    objective, bound = solution.objective, solution.best_bound
+    if solution.status == SolveStatus.optimal:
+        parts.append("proven optimal")
+    elif bound is None or objective is None:
+        parts.append("no lower bound was proven, so the distance to the best roster is unknown")
+    else:
+        gap = (objective - bound) / max(1, abs(objective))
+        if bound <= 0 or gap > 0.5:
+            parts.append(f"the proven bound ({bound:,.0f}) is too weak to say how far this roster is from the best")
+        else:
+            parts.append(f"at most {100 * gap:.1f} % above the best possible score (proven bound {bound:,.0f})")
+    if stats.quality_improved is False:
+        parts.append(
+            "warning: the quality goals (preferences, fairness, travel, cost) were not improved in the time"
+            " given; a longer time limit would improve them"
+        )
+    return "; ".join(parts)
+
+
+def _solution(
+    inst: Instance, values: list[int], optimal: bool, bound: float | None, stats: SolveStats
+) -> SolutionModel:
     problem = inst.problem
     existing = {(a.worker_id, a.item_id): a for a in problem.assignments if a.active}
     chosen = [inst.pairs[p] for p, val in enumerate(values) if val]
@@ -289,7 +516,6 @@ def _solution(inst: Instance, values: list[int], status: int, bound: float | Non
         for it in inst.items
         if filled[it.id] < it.headcount
     ]
-    optimal = status == cp_model.OPTIMAL and (stats.coverage_proven or not problem.settings.coverage_first)
     return SolutionModel(
         problem_name=problem.name,
         status=SolveStatus.optimal if optimal else SolveStatus.feasible,

@@ -11,10 +11,13 @@ from hypothesis import strategies as st
 
 from models.problem import Problem
 from models.solution import SolveStatus
+from solver.construct import greedy
+from solver.instance import build_instance
+from solver.model import build_model
 from solver.relaxation import relaxation_bound
 from solver.score import total
-from solver.solve import KeptAssignmentsInfeasible, SolveOptions, solve
-from solver.validator import validate, validate_solution
+from solver.solve import KeptAssignmentsInfeasible, SolveOptions, _complete, solve
+from solver.validator import LOWER_BOUND_RULES, validate, validate_solution
 from tests.factory import at, problem, shift, worker
 
 SKILLS = ("nurse", "assistant_nurse", "drivers_licence")
@@ -259,3 +262,18 @@ def test_solver_optimum_equals_brute_force_over_all_valid_rosters(p: Problem) ->
     if best is not None:  # every contract rule in the relaxation, and still no bound above the optimum
         bound = relaxation_bound(p, 10)
         assert bound is not None and bound <= best
+
+
+@PROPERTY
+@given(st.one_of(pools().map(build), contract_pools()))
+def test_the_greedy_construction_breaks_no_rule_that_adding_work_can_break(p: Problem) -> None:
+    """The first roster (solver.construct) keeps every hard rule except the minimums a fuller roster
+    mends; when it meets those too, the model accepts it as a complete solution."""
+    inst = build_instance(p)
+    x = greedy(inst)
+    roster = [(inst.workers[q.w].id, inst.items[q.i].id) for q, on in zip(inst.pairs, x, strict=True) if on]
+    violations = validate(p, roster)
+    assert [v for v in violations if v.rule not in LOWER_BOUND_RULES] == []
+    if not violations:
+        built = build_model(inst, run_networks=True)
+        assert _complete(built.v, x, 10) is not None
