@@ -58,10 +58,14 @@ def generate_cmd(
     days: Annotated[int, typer.Option(min=1, max=366)] = 14,
     workers: Annotated[int, typer.Option("--pool-size", min=1, max=100_000, help="Workers in the pool")] = 300,
     sites: Annotated[
-        int | None, typer.Option("--sites", min=1, max=10_000, help="Health sites [default: 1 per 30 workers, 10+]")
+        int | None, typer.Option("--sites", min=1, max=10_000, help="Health sites [default: 10 per area]")
     ] = None,
     farms: Annotated[
-        int | None, typer.Option("--farms", min=0, max=10_000, help="Farms [default: 1 per 20 workers, 15+]")
+        int | None, typer.Option("--farms", min=0, max=10_000, help="Farms [default: 15 per area]")
+    ] = None,
+    areas: Annotated[
+        int | None,
+        typer.Option("--areas", min=1, max=1_000, help="Areas of 4 regions, ~50 km apart [default: 1 per 300 workers]"),
     ] = None,
 ) -> None:
     """Write a seeded, realistic problem for a Norwegian municipality."""
@@ -69,7 +73,9 @@ def generate_cmd(
         first = dt.date.fromisoformat(start)
     except ValueError:
         raise fail(f"--start {start!r} is not a date like 2027-06-14") from None
-    problem = generate(GeneratorConfig(seed=seed, start=first, days=days, workers=workers, sites=sites, farms=farms))
+    problem = generate(
+        GeneratorConfig(seed=seed, start=first, days=days, workers=workers, sites=sites, farms=farms, areas=areas)
+    )
     write_json(problem, out)
     console.print(
         f"Wrote {out}: {len(problem.workers)} workers, {len(problem.sites)} health sites, {len(problem.farms)} farms,"

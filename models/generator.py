@@ -8,6 +8,7 @@ The same seed and start always give the same problem.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 from dataclasses import dataclass
 
@@ -151,14 +152,16 @@ LAST_NAMES = [
 ]
 
 
-WORKERS_PER_SITE = 30  # the demo's ratio: 300 workers for 10 health sites
-WORKERS_PER_FARM = 20  # and 15 farms
+WORKERS_PER_AREA = 300  # the demo's pool: one area of 4 regions, 10 health sites and 15 farms
+AREA_STEP = (0.45, 0.9)  # degrees of latitude and longitude between neighbouring areas: about 50 km each way
 
 
 @dataclass(frozen=True)
 class GeneratorConfig:
-    """``sites`` and ``farms`` default to the demo's ratio to the pool (never fewer than its 10 and 15),
-    so demand grows with the pool: 2,000 workers get 67 sites and 100 farms, not an easy cover."""
+    """A larger pool covers more ground: one *area* (the demo's 4 regions, 10 sites, 15 farms) per 300
+    workers, about 50 km apart, so demand grows with the pool while each worker reaches about as many
+    places as in the demo (a pool of 2,000 in one town would make every place reachable to everyone).
+    ``sites`` and ``farms`` override the counts; they are spread over the areas in turn."""
 
     seed: int = 1
     start: dt.date = DEFAULT_START
@@ -166,15 +169,37 @@ class GeneratorConfig:
     workers: int = 300
     farms: int | None = None
     sites: int | None = None
+    areas: int | None = None
     timezone: str = "Europe/Oslo"
 
     @property
+    def area_count(self) -> int:
+        return self.areas if self.areas is not None else max(1, round(self.workers / WORKERS_PER_AREA))
+
+    @property
     def site_count(self) -> int:
-        return self.sites if self.sites is not None else max(len(SITES), round(self.workers / WORKERS_PER_SITE))
+        return self.sites if self.sites is not None else len(SITES) * self.area_count
 
     @property
     def farm_count(self) -> int:
-        return self.farms if self.farms is not None else max(len(FARM_NAMES), round(self.workers / WORKERS_PER_FARM))
+        return self.farms if self.farms is not None else len(FARM_NAMES) * self.area_count
+
+
+def _area_regions(areas: int) -> list[tuple[str, str, float, float]]:
+    """Every area's regions (the demo's first, unchanged; then ``-2``, ``-3``... on a grid around it)."""
+    cols = max(1, math.ceil(math.sqrt(areas)))
+    out = []
+    for a in range(areas):
+        dlat, dlon = (a // cols) * AREA_STEP[0], (a % cols) * AREA_STEP[1]
+        suffix = f"-{a + 1}" if a else ""
+        out += [
+            (rid + suffix, name + suffix.replace("-", " "), lat + dlat, lon + dlon) for rid, name, lat, lon in REGIONS
+        ]
+    return out
+
+
+def _in_area(rid: str, area: int) -> str:
+    return rid + (f"-{area + 1}" if area else "")
 
 
 def _near(rng: random.Random, lat: float, lon: float, km: float) -> tuple[float, float]:
@@ -190,11 +215,13 @@ def generate(config: GeneratorConfig | None = None) -> Problem:
     cfg = config or GeneratorConfig()
     rng = random.Random(cfg.seed)
     days = [cfg.start + dt.timedelta(days=k) for k in range(cfg.days)]
-    centres = {rid: (lat, lon) for rid, _, lat, lon in REGIONS}
+    areas = cfg.area_count
+    plan = _site_plan(cfg.site_count, areas)
+    centres = {rid: (lat, lon) for rid, _, lat, lon in _area_regions(areas)}
 
-    regions = [Region(id=rid, name=name) for rid, name, _, _ in REGIONS]
+    regions = [Region(id=rid, name=name) for rid, name, _, _ in _area_regions(areas)]
     sites = []
-    for sid, name, rid, kind in _site_plan(cfg.site_count):
+    for sid, name, rid, kind in plan:
         lat, lon = _near(rng, *centres[rid], 3)
         sites.append(
             Site(
@@ -210,7 +237,8 @@ def generate(config: GeneratorConfig | None = None) -> Problem:
         )
     farms = []
     for k in range(cfg.farm_count):
-        rid = ("north", "south", "east")[k % 3]  # farms lie outside the town centre
+        area = (k // len(FARM_NAMES)) % areas
+        rid = _in_area(("north", "south", "east")[k % 3], area)  # farms lie outside the town centre
         lat, lon = _near(rng, *centres[rid], 7)
         farms.append(
             Farm(
@@ -224,9 +252,10 @@ def generate(config: GeneratorConfig | None = None) -> Problem:
             )
         )
 
-    shifts = _shifts(rng, days, _site_plan(cfg.site_count))
+    shifts = _shifts(rng, days, plan)
     jobs = _jobs(rng, days, farms)
-    workers = [_worker(rng, k, days, centres) for k in range(cfg.workers)]
+    by_area = [[_in_area(rid, a) for rid, _, _, _ in REGIONS] for a in range(areas)]
+    workers = [_worker(rng, k, days, centres, by_area[k % areas]) for k in range(cfg.workers)]
     return Problem(
         name=f"Demo municipality, {days[0]:%d %b} to {days[-1]:%d %b %Y} (seed {cfg.seed})",
         timezone=cfg.timezone,
@@ -240,13 +269,15 @@ def generate(config: GeneratorConfig | None = None) -> Problem:
     )
 
 
-def _site_plan(count: int) -> list[tuple[str, str, str, SiteKind]]:
-    """The demo's sites first, then further ones of the same kinds and regions in turn (``-2``, ``-3``...)."""
-    plan = list(SITES[:count])
-    for k in range(len(SITES), count):
+def _site_plan(count: int, areas: int) -> list[tuple[str, str, str, SiteKind]]:
+    """The demo's sites first, then the same kinds in the next areas (``-2``, ``-3``...); beyond one set per
+    area, further copies in turn (``-x2``...)."""
+    plan = []
+    for k in range(count):
         sid, name, rid, kind = SITES[k % len(SITES)]
-        n = k // len(SITES) + 1
-        plan.append((f"{sid}-{n}", f"{name} {n}", rid, kind))
+        area, copy = (k // len(SITES)) % areas, k // (len(SITES) * areas)
+        suffix = (f"-{area + 1}" if area else "") + (f"-x{copy + 1}" if copy else "")
+        plan.append((sid + suffix, name + suffix.replace("-", " "), _in_area(rid, area), kind))
     return plan
 
 
@@ -327,10 +358,12 @@ def _jobs(rng: random.Random, days: list[dt.date], farms: list[Farm]) -> list[Jo
     return jobs
 
 
-def _worker(rng: random.Random, k: int, days: list[dt.date], centres: dict[str, tuple[float, float]]) -> Worker:
+def _worker(
+    rng: random.Random, k: int, days: list[dt.date], centres: dict[str, tuple[float, float]], home: list[str]
+) -> Worker:
     roll = k % 20
     kind = WorkerKind.health if roll < 10 else WorkerKind.seasonal if roll < 16 else WorkerKind.volunteer
-    rid = rng.choice(list(centres))
+    rid = rng.choice(home)
     lat, lon = _near(rng, *centres[rid], 6)
     horizon_end = days[-1] + dt.timedelta(days=1)
 

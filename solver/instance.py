@@ -44,6 +44,11 @@ class Instance:
         return int((t - self.origin).total_seconds() // 60)
 
     @cached_property
+    def minutes(self) -> list[int]:
+        """Each item's length in minutes, computed once."""
+        return [it.minutes for it in self.items]
+
+    @cached_property
     def spans(self) -> list[tuple[int, int]]:
         """Each item's (start, end) in minutes from ``origin``: computed once, read by every rule."""
         return [(self.minute(it.start), self.minute(it.end)) for it in self.items]
@@ -87,8 +92,12 @@ def build_instance(problem: Problem) -> Instance:
         cal = Calendar(worker)
         until = skill_validity(worker)
         chosen = set(kept_items[w])
-        for (skills, _), members in groups.items():
-            if not skills <= until.keys() or travel.km(worker, items[members[0]]) > worker.max_travel_km:
+        km_to: dict[str, float] = {}  # place -> km, computed once per worker
+        for (skills, place), members in groups.items():
+            if not skills <= until.keys():
+                continue
+            km_to[place] = travel.km(worker, items[members[0]])
+            if km_to[place] > worker.max_travel_km:
                 continue
             expiry = min((until[s] for s in skills), default=dt.date.max)
             for i in members:
@@ -101,7 +110,7 @@ def build_instance(problem: Problem) -> Instance:
                     chosen.add(i)
         for i in sorted(chosen):
             item = items[i]
-            km = travel.km(worker, item)
+            km = km_to[item.place_id] if item.place_id in km_to else travel.km(worker, item)
             pairs.append(Pair(w, i, km, round(km), pay_nok(worker, item), cal.preference(item.start, item.end)))
 
     inst = Instance(problem, items, workers, pairs)

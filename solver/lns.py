@@ -20,7 +20,8 @@ over the whole horizon (shifts of a type, total minutes) make a request cost a s
 A fifth frees everyone on the same days of the week in every week (say every Saturday and Sunday), so
 work can move between weeks: where weekends or total minutes are the scarce resource, an open place is
 filled only by taking work out of another week.
-Sub-solves use a light presolve (nearly all of the model is fixed); a round writes only changed domains.
+Each round solves a small model of its own (``solver.submodel``): the freed choices, what they reach and
+the constraints on them, with the rest of the roster folded in as fixed values.
 With two or more CP-SAT workers, that many searches run in threads (CP-SAT releases the GIL), each on
 its own copy of the model, sharing the best roster. Every accepted roster satisfies the full model.
 """
@@ -30,15 +31,16 @@ from __future__ import annotations
 import random
 import threading
 import time
+from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from ortools.sat.python import cp_model
 
 from models.enums import RequestKind
 from solver.instance import Instance
-from solver.rules import Vars, all_values, hint_all
+from solver.rules import Vars
+from solver.submodel import Extractor
 
 SUB_SECONDS = 1.5  # time limit of one neighbourhood's solve
 FAST_SECONDS = 0.5  # an optimal neighbourhood solved faster than this grows the next one of its kind
@@ -47,6 +49,12 @@ STALL_ROUNDS = 20  # rounds without improvement after which one thread's time li
 STALL_GROWTH = 1.5  # factor on a stalled thread's time limit per solve
 MAX_SUB_SECONDS = 6.0  # ceiling of that growth
 GUIDED = 0.6  # share of neighbourhoods chosen around a fault of the roster (an open place, an unmet request)
+# On models above LARGE_MODEL_PAIRS pairs a neighbourhood frees at most MAX_FREE choices: "every worker over a
+# day" is then thousands of people, which no sub-solve of 1.5 s improves (measured at 2,000 workers:
+# one day of everyone, 4,800 choices, ended unproven at the limit; two workers' schedules proved in 0.02 s).
+# Below it (the demo, every Curtois instance) neighbourhoods are as before.
+LARGE_MODEL_PAIRS = 20_000
+MAX_FREE = 3_000
 
 
 @dataclass
@@ -82,6 +90,39 @@ class _Neighbourhoods:
         self.busy = [w for w, pairs in enumerate(self.by_worker) if pairs]
         self.open_index = [u.index for u in v.unfilled]
         self.request_pairs = self._request_pairs()
+        self.pair_of = {x: p for p, x in enumerate(self.x_index)}
+        self.max_free = MAX_FREE if len(inst.pairs) > LARGE_MODEL_PAIRS else None
+
+    def limit(self, rng: random.Random, free: set[int], values: list[int]) -> set[int]:
+        """At most ``max_free`` of ``free``: the people linked, through items they could share, to one
+        item (with an open place where the neighbourhood has one), their choices taken whole."""
+        if self.max_free is None or len(free) <= self.max_free:
+            return free
+        by_worker: dict[int, list[int]] = defaultdict(list)
+        by_item: dict[int, list[int]] = defaultdict(list)
+        for x in sorted(free):
+            q = self.inst.pairs[self.pair_of[x]]
+            by_worker[q.w].append(x)
+            by_item[q.i].append(q.w)
+        gaps = [i for i in by_item if values[self.open_index[i]] > 0]
+        start = rng.choice(gaps or sorted(by_item))
+        queue = deque(rng.sample(by_item[start], len(by_item[start])))
+        chosen: set[int] = set()
+        seen = {start}
+        out: set[int] = set()
+        while queue and len(out) < self.max_free:
+            w = queue.popleft()
+            if w in chosen:
+                continue
+            chosen.add(w)
+            out.update(by_worker[w])
+            for x in by_worker[w]:
+                i = self.inst.pairs[self.pair_of[x]].i
+                if i not in seen:
+                    seen.add(i)
+                    others = [u for u in by_item[i] if u not in chosen]
+                    queue.extend(rng.sample(others, len(others)))
+        return out
 
     def _request_pairs(self) -> list[tuple[int, int]]:
         """(pair, wanted value) per request the model can see: 1 for "on", 0 for "off"."""
@@ -212,7 +253,7 @@ class _Neighbourhoods:
 
 
 def _search(
-    model: cp_model.CpModel,
+    extractor: Extractor,
     hoods: _Neighbourhoods,
     shared: _Shared,
     deadline: float,
@@ -221,10 +262,7 @@ def _search(
     on_improvement: Callable[[int, float], None] | None,
     stop: Callable[[], bool] | None,
 ) -> None:
-    """One thread of the search: its own model copy, sizes and random stream."""
-    proto = model.proto
-    domains = [tuple(proto.variables[i].domain) for i in hoods.x_index]  # booleans: (lo, hi)
-    current = list(domains)  # each x's domain in this thread's model now: left as the last round set it
+    """One thread of the search: its own sizes and random stream, each round its own small model."""
     pick = {
         "workers": hoods.workers,
         "days": hoods.days_window,
@@ -242,20 +280,19 @@ def _search(
             base, base_objective = shared.result.values, shared.result.objective
             shared.result.rounds += 1
         kind = rng.choice(kinds)
-        free = pick[kind](rng, max(1, int(size[kind])), base)
-        _fix_rest(proto, hoods.x_index, domains, current, free, base)
-        hint_all(model, base)  # the whole current roster: a feasible start in every neighbourhood
+        free = hoods.limit(rng, pick[kind](rng, max(1, int(size[kind])), base), base)
+        sub, order = extractor.cut(free, base, base_objective)  # starts from the current roster as its hint
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = max(0.05, min(seconds, deadline - time.perf_counter()))
         solver.parameters.num_workers = 1
         solver.parameters.random_seed = rng.randrange(1 << 30)
         solver.parameters.linearization_level = 2  # measured: small rostering neighbourhoods prove 2-4x faster
-        # Most of the model is fixed, so a light presolve does: on Curtois 12 a full one took a third of a
-        # small sub-solve's time (measured: 0.06 s against 0.11 s, 0.20 s against 0.45 s).
+        # The small model still carries the fixed values its constraints share with the rest of the
+        # roster, so one presolve pass is enough (a full one took a third of a small sub-solve's time).
         solver.parameters.max_presolve_iterations = 1
         solver.parameters.cp_model_probing_level = 0
         solver.parameters.symmetry_level = 0
-        status = solver.solve(model)
+        status = solver.solve(sub)
         found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
         objective = round(solver.objective_value) if found else None  # integer model: round the float's noise
         improved = objective is not None and objective < base_objective
@@ -270,7 +307,9 @@ def _search(
             seconds = SUB_SECONDS
         if objective is None or objective > base_objective:
             continue
-        values = all_values(model, solver)
+        values = list(base)
+        for k, value in zip(order, solver.response_proto.solution, strict=True):
+            values[k] = value
         with shared.lock:
             if objective < shared.result.objective:
                 shared.result.values, shared.result.objective = values, objective
@@ -279,27 +318,6 @@ def _search(
                     on_improvement(objective, shared.result.improved_at)
             elif objective == shared.result.objective == base_objective:
                 shared.result.values = values  # a sideways move: same score, another roster to start from
-
-
-def _fix_rest(
-    proto: Any,
-    x_index: list[int],
-    domains: list[tuple[int, ...]],
-    current: list[tuple[int, ...]],
-    free: set[int],
-    base: list[int],
-) -> None:
-    """Fix every ``x`` outside ``free`` to its value in ``base`` and give the free ones their own domain back.
-
-    Through the domains, so the hint can name every variable. Only the domains that differ from what
-    ``current`` says the model holds are written: a write per variable cost as much as a small sub-solve.
-    """
-    for k, i in enumerate(x_index):
-        want = domains[k] if i in free else (base[i], base[i])
-        if current[k] != want:
-            dom = proto.variables[i].domain
-            dom[0], dom[1] = want
-            current[k] = want
 
 
 def improve(
@@ -324,20 +342,18 @@ def improve(
     shared = _Shared(LnsResult(values, objective, None, 0))
     if not hoods.busy or not hoods.days:
         return shared.result
-    base = v.model.clone()
-    base.clear_hints()
-    models = [base.clone() for _ in range(max(1, workers))]  # cloned here, not inside the threads
+    extractor = Extractor(v.model, hoods.x_index)  # read-only, shared by the threads
 
     def guarded(k: int) -> None:
         # A thread's own exception is only printed and the solve would quietly return the unimproved
         # roster: keep the first failure (it also ends the other threads) and raise it here.
         try:
-            _search(models[k], hoods, shared, deadline, random.Random(seed * 1009 + k), t0, on_improvement, stop)
+            _search(extractor, hoods, shared, deadline, random.Random(seed * 1009 + k), t0, on_improvement, stop)
         except BaseException as exc:
             with shared.lock:
                 shared.error = shared.error or exc
 
-    threads = [threading.Thread(target=guarded, args=(k,), daemon=True) for k in range(len(models))]
+    threads = [threading.Thread(target=guarded, args=(k,), daemon=True) for k in range(max(1, workers))]
     for t in threads:
         t.start()
     for t in threads:

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Set
 from dataclasses import dataclass, field
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from models.work_items import horizon
@@ -19,6 +20,7 @@ from solver.instance import Instance
 from solver.runs import add_run_networks
 
 WEEK_MINUTES = 7 * 24 * 60
+WINDOW_BLOCK = 64  # rolling 7-day windows computed together
 
 
 Literal = cp_model.IntVar  # a boolean variable (negations via ``.Not()``)
@@ -63,7 +65,7 @@ def rule_headcount(inst: Instance, v: Vars) -> None:
     """Headcount: each item gets at most its capacity (``max_headcount``, else its headcount); the shortfall
     below headcount is its open places, the workers above it its over-cover."""
     for i, item in enumerate(inst.items):
-        filled = sum(v.x[p] for p in inst.by_item[i])
+        filled = cp_model.LinearExpr.sum([v.x[p] for p in inst.by_item[i]])
         over = v.over[i]
         if over is None:
             v.model.add(filled + v.unfilled[i] == item.headcount)
@@ -108,30 +110,34 @@ def rule_max_hours_per_7_days(inst: Instance, v: Vars) -> None:
 
     The worked minutes inside a sliding window peak when the window starts at an item's start or ends
     at an item's end, so only those windows are needed; windows that cannot exceed the limit are skipped.
-    A sweep over the windows in order keeps only the items inside the current one (linear in the pairs).
+    Windows are taken in blocks, each one array operation over the candidates it can meet (window x
+    candidate overlaps): linear in the candidates, for a week as for a year.
     """
     for w, pairs in enumerate(inst.by_worker):
         limit = round(inst.workers[w].max_hours_per_7_days * 60)
         spans = sorted((*inst.spans[inst.pairs[p].i], p) for p in pairs)
         if sum(e - s for s, e, _ in spans) <= limit:
             continue
-        seen: set[tuple[tuple[int, int], ...]] = set()
-        active: list[tuple[int, int, int]] = []  # spans that start before the window's end
-        nxt = 0
-        for anchor in sorted({s for s, _, _ in spans} | {e - WEEK_MINUTES for _, e, _ in spans}):
-            lo, hi = anchor, anchor + WEEK_MINUTES
-            while nxt < len(spans) and spans[nxt][0] < hi:
-                active.append(spans[nxt])
-                nxt += 1
-            active = [span for span in active if lo < span[1]]  # windows only move on: ended spans stay out
-            inside = [(p, min(e, hi) - max(s, lo)) for s, e, p in active]
-            if sum(c for _, c in inside) <= limit:
-                continue
-            terms = tuple(sorted(inside))
-            if terms in seen:
-                continue
-            seen.add(terms)
-            v.model.add(sum(c * v.x[p] for p, c in terms) <= limit)
+        starts, ends, ids = (np.array(col, dtype=np.int64) for col in zip(*spans, strict=True))
+        anchors = np.unique(np.concatenate([starts, ends - WEEK_MINUTES]))
+        longest = int((ends - starts).max())
+        xs = [v.x[p] for p in ids.tolist()]
+        seen: set[tuple[tuple[int, ...], tuple[int, ...]]] = set()
+        for first in range(0, len(anchors), WINDOW_BLOCK):  # a block of windows and the items they can meet
+            lo = anchors[first : first + WINDOW_BLOCK]
+            a = int(np.searchsorted(starts, lo[0] - longest, side="right"))
+            b = int(np.searchsorted(starts, lo[-1] + WEEK_MINUTES, side="left"))
+            inside = np.minimum(ends[a:b][None, :], lo[:, None] + WEEK_MINUTES) - np.maximum(
+                starts[a:b][None, :], lo[:, None]
+            )
+            np.clip(inside, 0, None, out=inside)
+            for row in inside[inside.sum(axis=1) > limit]:
+                cols = np.flatnonzero(row)
+                key = (tuple((cols + a).tolist()), tuple(row[cols].tolist()))
+                if key in seen:
+                    continue
+                seen.add(key)
+                v.model.add(cp_model.LinearExpr.weighted_sum([xs[k] for k in key[0]], list(key[1])) <= limit)
 
 
 def _exclusive(inst: Instance, pairs: list[int], rest_minutes: int) -> bool:
@@ -294,8 +300,8 @@ def rule_total_hours(inst: Instance, v: Vars) -> None:
     """Min and max hours worked over the horizon (``Worker.min_hours``, ``Worker.max_hours``)."""
     for w, pairs in enumerate(inst.by_worker):
         worker = inst.workers[w]
-        minutes = [(inst.items[inst.pairs[p].i].minutes, p) for p in pairs]
-        load = sum(m * v.x[p] for m, p in minutes)
+        minutes = [(inst.minutes[inst.pairs[p].i], p) for p in pairs]
+        load = cp_model.LinearExpr.weighted_sum([v.x[p] for _, p in minutes], [m for m, _ in minutes])
         if worker.max_hours is not None and sum(m for m, _ in minutes) > round(worker.max_hours * 60):
             v.model.add(load <= round(worker.max_hours * 60))
         if worker.min_hours > 0:

@@ -43,6 +43,13 @@ class SolveOptions:
     # began, or its best has not improved for ``stall_share`` of that time (at least 2 s), or it is proven.
     coverage_share: float = 0.5
     stall_share: float = 0.2
+    # A CP-SAT phase that has found nothing yet while an earlier phase's roster exists hands that roster
+    # on after this share of the time left (at least 2 s): on large pools CP-SAT's first roster comes late.
+    # Measured at 2,000 workers, 120 s (benchmarks/README.md): phase 1's first roster came after 20 s and
+    # then filled places the neighbourhood search did not (28 open against 34 with 0.1, 44 with none);
+    # CP-SAT's quality run found nothing there in 10 s, and the neighbourhood search improves quality.
+    coverage_patience_share: float = 0.25
+    quality_patience_share: float = 0.1
     # On models above ``small_model_pairs``, CP-SAT's quality run hands over to the neighbourhood search
     # (solver.lns) once a roster is known and it has used ``1 - lns_share`` of the time left.
     lns_share: float = 0.8
@@ -175,19 +182,26 @@ def objective_of(model: cp_model.CpModel, values: list[int]) -> int:
 
 def _complete(v: Vars, x: list[int], seconds: float) -> list[int] | None:
     """Every model variable for the roster ``x`` (0/1 per pair), if the model accepts it: CP-SAT with every
-    choice fixed sets the auxiliaries (days worked, open places, fairness steps) at their cheapest."""
-    fixed = v.model.clone()
-    fixed.clear_hints()
-    for var, val in zip(v.x, x, strict=True):
-        dom = fixed.proto.variables[var.index].domain
-        dom[0] = dom[1] = val
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.05, seconds)
-    solver.parameters.num_workers = 1
-    status = solver.solve(fixed)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    return all_values(fixed, solver)
+    choice fixed sets the auxiliaries (days worked, open places, fairness steps) at their cheapest.
+
+    The choices are fixed in place and released afterwards: a clone of a large model cost 170 MB."""
+    variables = v.model.proto.variables
+    saved = [tuple(variables[var.index].domain) for var in v.x]
+    try:
+        for var, val in zip(v.x, x, strict=True):
+            dom = variables[var.index].domain
+            dom[0] = dom[1] = val
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(0.05, seconds)
+        solver.parameters.num_workers = 1
+        status = solver.solve(v.model)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        return all_values(v.model, solver)
+    finally:
+        for var, (lo, hi) in zip(v.x, saved, strict=True):
+            dom = variables[var.index].domain
+            dom[0], dom[1] = lo, hi
 
 
 def coverage_floor(inst: Instance) -> int:
@@ -274,10 +288,11 @@ def solve(
         start_objective = None if best.values is None else objective_of(v.model, best.values)
         window = max(0.0, left())
         budget, stall = options.coverage_share * window, max(MIN_STALL_SECONDS, options.stall_share * window)
+        patience = max(MIN_STALL_SECONDS, options.coverage_patience_share * window)
 
         def coverage_enough(rep: _Reporter, seconds: float) -> bool:
-            if rep.count == 0:
-                return best.values is not None and seconds >= budget
+            if rep.count == 0:  # nothing yet: wait, unless an earlier phase's roster can go on instead
+                return best.values is not None and seconds >= min(budget, patience)
             return seconds >= budget or (rep.last is not None and since() - rep.last >= stall)
 
         began = since()
@@ -287,18 +302,26 @@ def solve(
         )
         found = cover_status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
         first = first if first is not None else rep.first
-        if found and (start_objective is None or solver.objective_value <= start_objective):
+        if found and (start_objective is None or round(solver.objective_value) < start_objective):
+            # more places filled than the construction's (an equal cover keeps its cheaper roster)
             best = _Best(all_values(v.model, solver), rep.first if best.values is None else rep.last, "coverage")
         if best.values is not None:
             reached = objective_of(v.model, best.values)
             coverage_proven = (found and cover_status == cp_model.OPTIMAL) or reached <= floor
             v.model.add(coverage <= reached)
+            if best.phase == "coverage":  # its quality auxiliaries were free: set them at their cheapest
+                v.model.minimize(coverage + quality)
+                tight = _complete(v, [best.values[x.index] for x in v.x], max(0.05, min(left(), 0.05 * window + 1)))
+                if tight is not None:
+                    best = _Best(tight, best.found_at, best.phase)
         outcome = (
             "no roster"
             if best.values is None
             else "proved the most places that can be filled"
             if coverage_proven
-            else "most places it could fill in its time, not proven"
+            else "filled more places, not proven the most"
+            if best.phase == "coverage"
+            else "filled no more places than the construction in its time"
         )
         phases.append(PhaseRun(name="coverage", seconds=round(since() - began, 3), outcome=outcome))
         if cover_status == cp_model.INFEASIBLE:
@@ -312,8 +335,12 @@ def solve(
     window = max(0.0, left())
     handover = (1 - options.lns_share) * window
 
+    patience = max(MIN_STALL_SECONDS, options.quality_patience_share * window)
+
     def quality_enough(rep: _Reporter, seconds: float) -> bool:
-        return not small and seconds >= handover and (rep.count > 0 or best.values is not None)
+        if small or (rep.count == 0 and best.values is None):
+            return False
+        return seconds >= (handover if rep.count else min(handover, patience))
 
     began = since()
     status: Any = cp_model.UNKNOWN

@@ -27,19 +27,24 @@ def small_pool(seed: int = 4, workers: int = 40, days: int = 4):  # type: ignore
     return generate(GeneratorConfig(seed=seed, workers=workers, days=days))
 
 
+def quality_finds_nothing(real_run: Any) -> Any:
+    """``solver.solve._run`` whose quality phase ends at once with nothing found, as a CP-SAT run does
+    that has not finished presolve when its time is up."""
+
+    def run(v: Any, options: Any, deadline: float, phase: str, t0: float, progress: Any, **kw: Any) -> Any:
+        if phase != "quality":
+            return real_run(v, options, deadline, phase, t0, progress, **kw)
+        return _NeverFinds(), cp_model.UNKNOWN, solve_module._Reporter(phase, t0, progress, None)
+
+    return run
+
+
 def test_a_quality_run_that_finds_nothing_hands_the_earlier_roster_to_the_neighbourhood_search(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """CP-SAT's quality run is stopped at once (as a slow machine would leave it, with nothing found):
-    the neighbourhood search still starts, from phase 1's roster, and the result keeps every rule."""
-    real_run = solve_module._run
-
-    def quality_gives_up(*args: Any, **kw: Any):  # type: ignore[no-untyped-def]
-        if args[3] == "quality":
-            kw["enough"] = lambda rep, seconds: True
-        return real_run(*args, **kw)
-
-    monkeypatch.setattr(solve_module, "_run", quality_gives_up)
+    """CP-SAT's quality run finds nothing (as on a slow machine or a large pool): the neighbourhood search
+    still starts, from phase 1's roster, and the result keeps every rule."""
+    monkeypatch.setattr(solve_module, "_run", quality_finds_nothing(solve_module._run))
     p = small_pool()
     sol = solve(p, SolveOptions(time_limit=4, workers=1, small_model_pairs=0))
     names = [phase.name for phase in sol.stats.phases]
@@ -51,19 +56,13 @@ def test_a_quality_run_that_finds_nothing_hands_the_earlier_roster_to_the_neighb
 
 
 def test_phase_one_roster_is_kept_when_nothing_later_improves_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Without the construction and with every later phase stopped at once, phase 1's roster is the result."""
-    real_run = solve_module._run
+    """Without the construction and with every later phase finding nothing, phase 1's roster is the result."""
     real_improve = solve_module.improve
-
-    def quality_gives_up(*args: Any, **kw: Any):  # type: ignore[no-untyped-def]
-        if args[3] == "quality":
-            kw["enough"] = lambda rep, seconds: True
-        return real_run(*args, **kw)
 
     def no_search(inst: Any, v: Any, values: Any, objective: int, deadline: float, **kw: Any):  # type: ignore[no-untyped-def]
         return real_improve(inst, v, values, objective, time.perf_counter(), **kw)
 
-    monkeypatch.setattr(solve_module, "_run", quality_gives_up)
+    monkeypatch.setattr(solve_module, "_run", quality_finds_nothing(solve_module._run))
     monkeypatch.setattr(solve_module, "improve", no_search)
     p = small_pool()
     sol = solve(p, SolveOptions(time_limit=3, workers=1, small_model_pairs=0, construct=False))

@@ -13,10 +13,11 @@ from models.generator import GeneratorConfig, generate
 from models.problem import Problem
 from solver import lns
 from solver.instance import Instance, build_instance
-from solver.lns import _fix_rest, _Neighbourhoods, improve
+from solver.lns import _Neighbourhoods, improve
 from solver.model import build_model
 from solver.rules import Vars, all_values, new_vars
 from solver.score import score, total
+from solver.submodel import Extractor
 from solver.validator import validate
 from tests.factory import problem, shift, worker
 
@@ -121,26 +122,39 @@ def test_guided_neighbourhoods_aim_at_the_faults_of_the_roster() -> None:
     assert {hoods._window(rng, 3, centre=5) for _ in range(100)} == {3, 4, 5}, "every window covering the centre"
 
 
-def test_fixing_the_rest_writes_only_what_changed_and_leaves_each_round_exact() -> None:
-    """Each round's model must hold exactly that round's neighbourhood: free variables with their own
-    domain (a variable fixed by the problem stays fixed), the rest at the current roster's value, whatever
-    the rounds before it left behind."""
-    model = cp_model.CpModel()
-    xs = [model.new_bool_var(f"x{k}") for k in range(12)]
-    proto = model.proto
-    ruled_out = proto.variables[xs[5].index].domain
-    ruled_out[1] = 0  # fixed to 0 by the problem, as for a worker who may not work the item
-    x_index = [x.index for x in xs]
-    domains = [tuple(proto.variables[i].domain) for i in x_index]
-    current = list(domains)
-    rng = random.Random(7)
-    for _ in range(200):
-        free = set(rng.sample(x_index, rng.randrange(len(x_index) + 1)))
-        base = [0 if i == 5 else rng.randrange(2) for i in range(len(proto.variables))]
-        _fix_rest(proto, x_index, domains, current, free, base)
-        for k, i in enumerate(x_index):
-            want = domains[k] if i in free else (base[i], base[i])
-            assert tuple(proto.variables[i].domain) == want, (i, free, base)
+def test_a_rounds_small_model_is_exact_for_the_whole_model() -> None:
+    """Each round solves only what its freed choices reach (solver.submodel): at the current roster its
+    objective is the whole roster's, and any roster it finds, written back, satisfies the whole model
+    with that same objective (checked by CP-SAT on the whole model with every variable fixed)."""
+    p, inst, v, values, objective = _first_roster()
+    hoods = _Neighbourhoods(inst, v)
+    extractor = Extractor(v.model, hoods.x_index)
+    rng = random.Random(5)
+    kinds = [hoods.workers, hoods.days_window, hoods.block, hoods.two_windows, hoods.weekly]
+    for round_ in range(12):
+        free = kinds[round_ % len(kinds)](rng, rng.randrange(1, 4), values)
+        sub, order = extractor.cut(free, values, objective)
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.max_time_in_seconds = 10
+        status = solver.solve(sub)
+        assert status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        assert round(solver.objective_value) <= objective  # the current roster is a solution of it
+        new = list(values)
+        for k, value in zip(order, solver.response_proto.solution, strict=True):
+            new[k] = value
+        whole = v.model.clone()
+        whole.clear_hints()
+        for k, value in enumerate(new):
+            dom = whole.proto.variables[k].domain
+            dom[0] = dom[1] = value
+        check = cp_model.CpSolver()
+        check.parameters.num_workers = 1
+        assert check.solve(whole) == cp_model.OPTIMAL, f"round {round_}: the written-back roster breaks the model"
+        assert round(check.objective_value) == round(solver.objective_value)
+        values, objective = new, round(solver.objective_value)
+    roster = [(inst.workers[q.w].id, inst.items[q.i].id) for k, q in enumerate(inst.pairs) if values[v.x[k].index]]
+    assert validate(p, roster) == []
 
 
 def test_a_guided_choice_frees_a_chain_of_people_around_an_open_place() -> None:
