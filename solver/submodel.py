@@ -13,7 +13,8 @@ Auxiliaries are freed one step from a freed choice (the days worked, load and op
 into) and one step further through short constraints over auxiliaries only (a weekend from its days,
 fairness steps from a load, neighbouring days in a run rule). Beyond that an auxiliary keeps its value:
 its own choices are fixed, so it is determined already, and following it on would pull a worker's whole
-horizon, or through the coverage cap every item, into every round. Unfollowed variables stay fixed: a
+horizon, or through the coverage cap every item, into every round. A variable of one constraint only (a
+job's count of extra people) is freed wherever it is met: nothing else pins it. Unfollowed variables stay fixed: a
 smaller neighbourhood, still sound. The objective keeps the free variables' terms; the fixed ones' go
 into the offset, so the small model's objective value is the whole roster's.
 """
@@ -110,10 +111,12 @@ class Extractor:
                 if c in cons:
                     continue
                 cons.add(c)
-                if d > 0 and (d >= MAX_DEPTH or not self.short[c]):
-                    continue
+                broad = d == 0 or (d < MAX_DEPTH and bool(self.short[c]))
                 for u in self.cons_idx[self.cons_ptr[c] : self.cons_ptr[c + 1]]:
-                    if u not in free and not self.is_x[u]:
+                    # beyond the broad steps only leaves: variables of this one constraint (a job's count
+                    # of extra people, a fairness step), which nothing else pins
+                    leaf = self.var_ptr[u + 1] - self.var_ptr[u] == 1
+                    if u not in free and not self.is_x[u] and (broad or leaf):
                         free.add(u)
                         depth[u] = d + 1
                         stack.append(u)
