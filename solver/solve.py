@@ -277,8 +277,8 @@ def solve(
         values = _complete(v, hint_x, max(0.05, min(left(), 0.1 * options.time_limit + 1)))
         note = "a roster meeting every hard rule"
         if values is not None:
-            best = first_best = _Best(values, since(), "construction")
-            first = first_best.found_at
+            best = _Best(values, since(), "construction")
+            first = best.found_at
             if progress:
                 progress(Progress("construction", objective_of(v.model, values), math.nan, since(), 1))
         elif _misses_minimum(inst, hint_x):

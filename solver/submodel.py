@@ -100,13 +100,12 @@ class Extractor:
     def cut(self, free_x: set[int], values: list[int], objective: int) -> tuple[cp_model.CpModel, list[int]]:
         """The small model for freeing ``free_x`` around the roster ``values`` (every variable, by index)
         whose objective is ``objective``; and the whole model's index of each of its variables."""
-        free = set(free_x)
-        depth = dict.fromkeys(free_x, 0)
+        free = dict.fromkeys(free_x, 0)  # every free variable, with its steps from a freed choice
         stack = list(free_x)
         cons: set[int] = set()
         while stack:
             var = stack.pop()
-            d = depth[var]
+            d = free[var]
             for c in self.var_idx[self.var_ptr[var] : self.var_ptr[var + 1]]:
                 if c in cons:
                     continue
@@ -117,8 +116,7 @@ class Extractor:
                     # of extra people, a fairness step), which nothing else pins
                     leaf = self.var_ptr[u + 1] - self.var_ptr[u] == 1
                     if u not in free and not self.is_x[u] and (broad or leaf):
-                        free.add(u)
-                        depth[u] = d + 1
+                        free[u] = d + 1
                         stack.append(u)
         needed = set(free)
         for c in cons:
