@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.synced-$(UV_VERSION)
 
-.PHONY: demo test fuzz lint typecheck format schema bench-demo bench-scale clean
+.PHONY: demo test fuzz lint typecheck format schema bench-demo bench-scale screenshots browser clean
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -23,11 +23,31 @@ $(ICALJS): tests/icaljs/package-lock.json
 		npm ci --prefix tests/icaljs --silent --no-audit --no-fund || echo "npm ci failed: the ical.js checks will skip"; \
 	else echo "npm not found: the ical.js checks will skip"; fi
 
-demo: $(STAMP)
+# The web app's front-end libraries (htmx, Chart.js, Swagger UI; axe-core for the tests), pinned by the lock file.
+ASSETS := api/web/assets/node_modules/.package-lock.json
+$(ASSETS): api/web/assets/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		SCARF_ANALYTICS=false npm ci --prefix api/web/assets --silent --no-audit --no-fund; \
+	else echo "npm not found: the pages work without scripts, but /docs and the charts need 'npm ci --prefix api/web/assets'"; fi
+
+# The browser tests drive Debian's Chromium (Playwright's own download cannot work here): install it when missing.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "installing Debian's chromium for the browser tests"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
+				|| echo "chromium could not be installed: the browser tests will skip (and fail with CI=true)"; \
+		else echo "chromium not found: the browser tests will skip (and fail with CI=true)"; fi; }
+
+demo: $(STAMP) $(ASSETS)
 	$(BIN)/bemanna demo
 
-test: $(STAMP) $(ICALJS)
+test: $(STAMP) $(ICALJS) $(ASSETS) browser
 	$(BIN)/python -m pytest -n 2 -q
+
+# Screenshots of each role's main page, taken by the browser tests, into docs/screenshots (shown in the README).
+screenshots: $(STAMP) $(ASSETS) browser
+	BEMANNA_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q -p no:xdist tests/test_browser_*.py
 
 # Schemathesis with 300 generated requests per operation and 600 stateful scenarios (about 6 minutes).
 fuzz: $(STAMP)

@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
-from api import errors, redact
+from api import errors, redact, web
 from api.calendar_refresh import CalendarRefresher
 from api.guard import Guard
 from api.jobs import JobRunner
@@ -63,6 +63,8 @@ def create_app(engine: Engine | None = None, *, migrate: bool = True, runner: Jo
         title="Bemanna",
         version="0.1.0",
         description="Municipal resource pool: who goes where, for health shifts and paid farm work.",
+        docs_url=None,  # served by api.web.assets from vendored files, not a CDN
+        redoc_url=None,
     )
     app.state.engine = engine
     app.state.throttle = Throttle(settings().rate_limit_storage)
@@ -84,4 +86,5 @@ def create_app(engine: Engine | None = None, *, migrate: bool = True, runner: Jo
     app.include_router(reports.router)
     app.include_router(calendars.router)
     app.include_router(busy_times.router)
+    web.install(app)  # the pages, /docs and the front-end files
     return app

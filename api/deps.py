@@ -6,17 +6,16 @@ reach another organisation's rows.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordBearer
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from api.security import digest
+from api.services import accounts
 from models.enums import Role
-from models.tables import AccessToken, User
+from models.tables import User
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
 
@@ -36,17 +35,10 @@ def _unauthorised(message: str) -> HTTPException:
 def current_user(session: SessionDep, token: Annotated[str | None, Depends(oauth2)]) -> User:
     if not token:
         raise _unauthorised("sign in first: send 'Authorization: Bearer <token>' from POST /auth/token")
-    row = session.exec(select(AccessToken).where(AccessToken.digest == digest(token))).first()
-    if row is None or row.revoked or _aware(row.expires_at) <= dt.datetime.now(dt.UTC):
-        raise _unauthorised("the token is unknown, expired or revoked; sign in again")
-    user = session.get(User, row.user_id)
-    if user is None or not user.active:
-        raise _unauthorised("this account is disabled")
+    user = accounts.user_of(session, token)
+    if user is None:
+        raise _unauthorised("the token is unknown, expired or revoked, or the account is disabled; sign in again")
     return user
-
-
-def _aware(t: dt.datetime) -> dt.datetime:
-    return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
 
 
 CurrentUser = Annotated[User, Depends(current_user)]

@@ -16,14 +16,16 @@ log = logging.getLogger("bemanna.api")
 SHOWN = ("type", "loc", "msg", "ctx")  # never "input": a 422 must not send the request back (passwords, 20 MB)
 
 
+def invalid_json(exc: RequestValidationError) -> JSONResponse:
+    """FastAPI's 422, naming each field and why, without echoing what was sent."""
+    errors = [{k: e[k] for k in SHOWN if k in e} for e in exc.errors()[:50]]
+    return JSONResponse(status_code=status.HTTP_422_UNPROCESSABLE_CONTENT, content={"detail": jsonable_encoder(errors)})
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        """FastAPI's 422, naming each field and why, without echoing what was sent."""
-        errors = [{k: e[k] for k in SHOWN if k in e} for e in exc.errors()[:50]]
-        return JSONResponse(
-            status_code=status.HTTP_422_UNPROCESSABLE_CONTENT, content={"detail": jsonable_encoder(errors)}
-        )
+        return invalid_json(exc)
 
     @app.exception_handler(IntegrityError)
     async def conflict(_request: Request, _exc: IntegrityError) -> JSONResponse:

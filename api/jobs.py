@@ -32,6 +32,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from api.offers import lock_rows
+from api.services.solve_results import summarise
 from models import tables as t
 from models.enums import JobState
 from models.solution import Solution, SolveStatus
@@ -44,6 +45,7 @@ from solver.solve import KeptAssignmentsInfeasible, Progress, SolveOptions
 log = logging.getLogger("bemanna.jobs")
 
 PROGRESS_EVERY = 1.0  # seconds between progress writes
+TRACE = 400  # points of the course kept for the live chart
 LEASE = dt.timedelta(seconds=30)  # a runner silent this long is taken for dead
 RENEW_EVERY = 5.0  # seconds between lease renewals (and checks for a cancel)
 MAX_QUEUED = 5  # jobs one organisation may have waiting
@@ -151,7 +153,14 @@ class JobRunner:
                 update(t.SolveJob)
                 .where(col(t.SolveJob.id) == job_id, claimable)
                 .values(
-                    state=JobState.running, started_at=now, message="", runner=self.runner_id, lease_until=now + LEASE
+                    state=JobState.running,
+                    started_at=now,
+                    message="",
+                    runner=self.runner_id,
+                    lease_until=now + LEASE,
+                    phase="",
+                    trace=[],
+                    result={},
                 )
             )
             session.commit()
@@ -237,6 +246,8 @@ class JobRunner:
                     assignments=len(solution.assignments),
                     unfilled_places=sum(u.missing for u in solution.unfilled),
                     message=f"{len(solution.assignments)} proposed assignments; {solution.message}{note}",
+                    phase="",
+                    result=summarise(part, solution),
                 )
             )
             if done.rowcount == 1:  # type: ignore[attr-defined]
@@ -261,11 +272,22 @@ class JobRunner:
 
     def _progress(self, job_id: int) -> Callable[[Progress], None]:
         last = [0.0]
+        trace: list[dict[str, Any]] = []  # the course so far, for the live chart (at most TRACE points)
 
         def write(p: Progress) -> None:
             if time.monotonic() - last[0] < PROGRESS_EVERY:
                 return
             last[0] = time.monotonic()
+            trace.append(
+                {
+                    "seconds": round(p.seconds, 1),
+                    "phase": p.phase,
+                    "objective": round(p.objective) if math.isfinite(p.objective) else None,
+                    "bound": p.bound if math.isfinite(p.bound) else None,
+                }
+            )
+            if len(trace) > TRACE:
+                del trace[1:-1:2]  # every other point but the first and the last: the shape stays
             with Session(self.engine) as session:
                 session.execute(
                     update(t.SolveJob)
@@ -274,6 +296,8 @@ class JobRunner:
                         objective=round(p.objective) if math.isfinite(p.objective) else None,
                         bound=p.bound if math.isfinite(p.bound) else None,
                         progress_seconds=round(p.seconds, 1),
+                        phase=p.phase[:32],
+                        trace=list(trace),
                     )
                 )
                 session.commit()

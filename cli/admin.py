@@ -21,21 +21,84 @@ org_app = typer.Typer(no_args_is_help=True, help="Organisations (municipal pools
 user_app = typer.Typer(no_args_is_help=True, help="Users of the HTTP API.")
 
 
+DEMO_DB = "sqlite:///bemanna-demo.sqlite3"
+DEMO_ROLES = (Role.coordinator, Role.manager, Role.farmer, Role.worker)
+
+
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
     db: Db = None,
+    demo: Annotated[bool, typer.Option("--demo", help="Serve the pool `bemanna demo` made (its SQLite file)")] = False,
 ) -> None:
-    """Serve the HTTP API (OpenAPI docs at /docs), migrating the database first."""
+    """Serve the web app and the HTTP API (OpenAPI docs at /docs), migrating the database first."""
     import uvicorn
 
     from api.app import create_app
+    from api.web.assets import MISSING, missing
 
+    if demo and db:
+        raise fail("--demo serves the demo's own database; leave out --db")
     try:
-        app = create_app(make_engine(db))
+        app = create_app(make_engine(DEMO_DB if demo else db))
     except SQLAlchemyError as e:
         raise fail(f"cannot open the database: {e.__class__.__name__}: {e.orig or e}") from None
+    if missing():
+        console.print(f"[yellow]warning:[/yellow] {MISSING}")
+    console.print(f"Bemanna on http://{host}:{port}/ (API docs at /docs)")
     uvicorn.run(app, host=host, port=port)
+
+
+def demo_accounts(session: Session, org_ref: str) -> list[tuple[Role, str, str, str]]:
+    """One sign-in per role for the demo pool, each with a fresh random password (printed once, never
+    stored in clear): the coordinator; the manager of the first site and the farmer of the first farm;
+    and the worker with the most proposals in the roster. (role, e-mail, password, what they run)."""
+    import secrets
+
+    from sqlalchemy import func
+
+    from api.security import new_user
+    from models.enums import AssignmentStatus
+    from models.tables import Assignment, Farm, PlaceAccess, Site
+
+    oid = organisation(session, org_ref).id
+    assert oid is not None
+    site = session.exec(select(Site).where(Site.organisation_id == oid).order_by(Site.ref)).first()  # type: ignore[arg-type]
+    farm = session.exec(select(Farm).where(Farm.organisation_id == oid).order_by(Farm.ref)).first()  # type: ignore[arg-type]
+    busiest = session.exec(
+        select(Worker)
+        .join(Assignment, Assignment.worker_id == Worker.id)  # type: ignore[arg-type]
+        .where(Worker.organisation_id == oid, Assignment.status == AssignmentStatus.proposed)
+        .group_by(Worker.id)  # type: ignore[arg-type]
+        .order_by(func.count().desc(), Worker.ref)  # type: ignore[arg-type]
+    ).first()
+    runs = {
+        Role.coordinator: "the whole pool",
+        Role.manager: site.name if site else "",
+        Role.farmer: farm.name if farm else "",
+        Role.worker: busiest.name if busiest else "",
+    }
+    accounts = []
+    for role in DEMO_ROLES:
+        email, password = f"{role.value}@demo.bemanna.test", secrets.token_urlsafe(12)
+        user = new_user(
+            oid,
+            email,
+            role,
+            password,
+            name=runs[role] if role == Role.worker else role.value.title(),
+            worker_id=busiest.id if role == Role.worker and busiest else None,
+        )
+        if role == Role.worker and busiest is None:
+            continue
+        session.add(user)
+        session.flush()
+        if role == Role.manager and site is not None:
+            session.add(PlaceAccess(user_id=user.id, site_id=site.id))  # type: ignore[arg-type]
+        if role == Role.farmer and farm is not None:
+            session.add(PlaceAccess(user_id=user.id, farm_id=farm.id))  # type: ignore[arg-type]
+        accounts.append((role, email, password, runs[role]))
+    return accounts
 
 
 @org_app.command("create")

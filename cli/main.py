@@ -17,7 +17,7 @@ from rich.markup import escape
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from cli.admin import org_app, serve, user_app
+from cli.admin import DEMO_DB, demo_accounts, org_app, serve, user_app
 from cli.bench import app as bench_app
 from cli.render import fail, summary, with_progress
 from models.generator import DEFAULT_START, GeneratorConfig, generate
@@ -35,7 +35,6 @@ app.add_typer(user_app, name="user")
 app.command("serve")(serve)
 console = Console()
 
-DEMO_DB = "sqlite:///bemanna-demo.sqlite3"
 
 TimeLimit = Annotated[float, typer.Option("--time-limit", min=0.1, help="Seconds for the whole search")]
 Workers = Annotated[int, typer.Option("--workers", min=1, max=64, help="CP-SAT search workers")]
@@ -176,6 +175,7 @@ def demo_cmd(
     violations = validate_solution(snapshot, solution)
     with Session(engine) as session:
         save_solution(session, "demo", solution)
+        accounts = demo_accounts(session, "demo")
         session.commit()
     problem_file, solution_file = Path("bemanna-demo-problem.json"), Path("bemanna-demo-solution.json")
     write_json(snapshot, problem_file)
@@ -190,6 +190,14 @@ def demo_cmd(
         f"Snapshot and roster written to {problem_file} and {solution_file}; re-check them with"
         f" `.venv/bin/bemanna validate {problem_file} {solution_file}`"
     )
+    serve_it = "--demo" if db == DEMO_DB else f"--db {db}"
+    console.print(
+        f"\n[bold]See the pool in the web app:[/bold] run `.venv/bin/bemanna serve {serve_it}` and open"
+        " http://127.0.0.1:8000/ to sign in as one of these (new passwords on each demo run):",
+        soft_wrap=True,
+    )
+    for role, email, password, runs in accounts:
+        console.print(f"  {role.value:<12} {email:<32} {password}   ({runs})", highlight=False, soft_wrap=True)
 
 
 @app.command("schema")

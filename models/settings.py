@@ -35,6 +35,14 @@ class Settings(BaseSettings):
     sign_in_limit_per_client: str = Field("60/minute", description="Sign-in attempts per client address")
     register_limit_per_client: str = Field("10/hour", description="Registrations per client address")
 
+    # Web pages
+    session_hours: float = Field(12.0, gt=0, le=24 * 30, description="How long a browser stays signed in")
+    secure_cookies: bool = Field(
+        True,
+        description="Send session cookies over HTTPS only (browsers treat http://localhost as secure);"
+        " false only for a pool served over plain HTTP on a trusted network",
+    )
+
     # Calendar import: expansion runs in a child process with these hard budgets
     calendar_cpu_seconds: float = Field(5.0, gt=0, le=120, description="CPU time one .ics file may take to expand")
     calendar_memory_mb: int = Field(768, ge=128, description="Address space of the child that expands one file")

@@ -318,6 +318,9 @@ class SolveJob(SQLModel, table=True):
     message: str = ""
     runner: str | None = Field(default=None, max_length=64)  # the server running it
     lease_until: dt.datetime | None = None  # the runner renews this; past it, another server may take the job
+    phase: str = Field(default="", max_length=32)  # the search's phase now (construction, coverage, quality)
+    trace: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))  # the course
+    result: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))  # in words, when done
 
 
 class FeedToken(SQLModel, table=True):

@@ -5,16 +5,19 @@ item's open places, and each worker's fit is independent of the others'. So the 
 exact without a search: every worker is checked against every hard rule with the fixed work they
 already have (the validator's own checks), and the workers who fit are ranked by what they add to
 the objective (travel, preferences, fairness, cost, requests; lowest first). Each candidate gets a
-reason in words a manager understands, chosen or ruled out.
+reason in words a manager understands, chosen or ruled out: distance, rest since their last work,
+hours that week against their limit, their wishes and what they cost, never score points.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from models.enums import AssignmentStatus
-from models.problem import Problem
-from models.work_items import horizon, work_items
+from models.problem import Problem, Worker
+from models.solution import Term
+from models.work_items import WorkItem, horizon, work_items
 from solver.explain import BUSY_WORDS, skills_text
 from solver.score import score, total
 from solver.travel import travel_for
@@ -35,8 +38,8 @@ class Candidate:
     rank: int | None  # 1 = best; None when ruled out
     chosen: bool
     km: float
-    added_cost: int | None  # what taking the place adds to the objective; None when ruled out
-    reason: str
+    added_cost: int | None  # what taking the place adds to the objective (ranks; not for people); None: ruled out
+    reason: str  # in words, without score points
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,7 @@ def fill(problem: Problem, item_id: str) -> FillResult:
     open_places = max(0, item.headcount - len(taken))
     rest = problem.settings.min_rest_hours
     fits: list[tuple[int, float, str, str]] = []
+    added_terms: dict[str, dict[str, int]] = {}
     ruled_out: list[Candidate] = []
     for w in problem.workers:
         km = travel.km(w, item)
@@ -93,22 +97,59 @@ def fill(problem: Problem, item_id: str) -> FillResult:
             ruled_out.append(Candidate(w.id, w.name, None, False, round(km, 1), None, reason))
             continue
         mine_pairs = [(w.id, i) for i in kept.get(w.id, [])]
-        added = total(score(problem, [*mine_pairs, (w.id, item_id)])) - total(score(problem, mine_pairs))
-        fits.append((added, km, w.id, w.name))
+        without, with_it = score(problem, mine_pairs), score(problem, [*mine_pairs, (w.id, item_id)])
+        added_terms[w.id] = _raw_change(without, with_it)
+        fits.append((total(with_it) - total(without), km, w.id, w.name))
     fits.sort()
     chosen = [w for _, _, w, _ in fits[:open_places]]
-    ranked = [
-        Candidate(
-            w,
-            name,
-            rank,
-            w in chosen,
-            round(km, 1),
-            added,
-            ("chosen" if w in chosen else "could take it")
-            + f": qualified, available and rested, {km:.0f} km away, adds {added} to the score"
-            + ("" if rank == 1 else f" (rank {rank})"),
-        )
-        for rank, (added, km, w, name) in enumerate(fits, start=1)
-    ]
+    workers = {w.id: w for w in problem.workers}
+    ranked = []
+    for rank, (added, km, wid, name) in enumerate(fits, start=1):
+        verdict = "chosen" if wid in chosen else f"could take it (rank {rank})"
+        why = fit_words(problem, workers[wid], item, [items[i] for i in kept.get(wid, [])], km, added_terms[wid])
+        ranked.append(Candidate(wid, name, rank, wid in chosen, round(km, 1), added, f"{verdict}: {why}"))
     return FillResult(item_id, open_places, chosen, ranked + sorted(ruled_out, key=lambda c: c.name))
+
+
+WEEK = dt.timedelta(days=7)
+
+
+def fit_words(
+    problem: Problem, worker: Worker, item: WorkItem, mine: list[WorkItem], km: float, added: dict[str, int]
+) -> str:
+    """Why a worker who fits is a good or a poorer choice, as a manager would weigh it: how far they
+    travel, the rest since their last work and before their next, their hours in the 7 days up to the
+    item's end against their limit, their own wishes and what they cost (``added``: each goal's raw
+    change, in its own unit)."""
+    parts = [f"{km:.0f} km from home"]
+    before = [it for it in mine if it.end <= item.start]
+    after = [it for it in mine if it.start >= item.end]
+    if before:
+        gap = (item.start - max(it.end for it in before)).total_seconds() / 3600
+        if gap < 48:
+            parts.append(f"{gap:.0f} h rest after their last work")
+    if after:
+        gap = (min(it.start for it in after) - item.end).total_seconds() / 3600
+        if gap < 48:
+            parts.append(f"{gap:.0f} h before their next work")
+    window = [it for it in mine if it.end > item.end - WEEK and it.start < item.end]
+    week_hours = (sum(it.minutes for it in window) + item.minutes) / 60
+    limit = worker.max_hours_per_7_days
+    parts.append(f"{round(week_hours, 1):g} h in the 7 days to this work's end, of at most {limit:g} h")
+    if added.get("preference", 0) < 0:
+        parts.append("marked this time as preferred")
+    elif added.get("preference", 0) > 0:
+        parts.append("would rather not work at this time")
+    if added.get("requests", 0) < 0:
+        parts.append("asked for this work")
+    elif added.get("requests", 0) > 0:
+        parts.append("asked not to get this work")
+    if added.get("fairness", 0) > 0 and mine:
+        parts.append("has more hours booked than most")
+    if added.get("cost", 0) > 0:
+        parts.append(f"costs NOK {added['cost']:,}".replace(",", "\u202f"))
+    return ", ".join(parts)
+
+
+def _raw_change(before: dict[str, Term], after: dict[str, Term]) -> dict[str, int]:
+    return {k: after[k].raw - before[k].raw for k in after}

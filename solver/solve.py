@@ -486,8 +486,9 @@ def _no_roster(
 
 
 def describe_run(solution: SolutionModel) -> str:
-    """What ran and what the result is worth, in words: the phases, the bound's meaning, and a warning
-    when the quality goals (preferences, fairness, travel, cost) were never improved."""
+    """What ran and what the result is worth, in words (no score points: people read it in the API and
+    the pages): the phases, the bound's meaning, and a warning when the quality goals (preferences,
+    fairness, travel, cost) were never improved."""
     stats = solution.stats
     ran = ", ".join(f"{p.name} ({p.seconds:.1f} s: {p.outcome})" for p in stats.phases)
     parts = [f"{solution.status.value}; ran {ran}" if ran else solution.status.value]
@@ -499,9 +500,9 @@ def describe_run(solution: SolutionModel) -> str:
     else:
         gap = (objective - bound) / max(1, abs(objective))
         if bound <= 0 or gap > 0.5:
-            parts.append(f"the proven bound ({bound:,.0f}) is too weak to say how far this roster is from the best")
+            parts.append("the proven bound is too weak to say how far this roster is from the best")
         else:
-            parts.append(f"at most {100 * gap:.1f} % above the best possible score (proven bound {bound:,.0f})")
+            parts.append(f"at most {100 * gap:.1f} % above the best possible roster (by the proven bound)")
     if stats.quality_improved is False:
         parts.append(
             "warning: the quality goals (preferences, fairness, travel, cost) were not improved in the time"

@@ -90,7 +90,7 @@ def test_shift_validation_and_local_times(api) -> None:
     client, who = api
     coord = who["coord@oslo.no"]
     r = client.post("/shifts", json=shift("s1"), headers=coord)
-    assert r.json()["start"].startswith("2027-01-04T06:00") and r.json()["required_skills"] == ["nurse"]
+    assert r.json()["start"] == "2027-01-04T07:00:00+01:00" and r.json()["required_skills"] == ["nurse"]
     cases = [
         (shift("s2", end="2027-01-04T06:00"), ["body", "end"]),
         (shift("s2", required_skills=["surgeon"]), ["body", "required_skills", 0]),
@@ -137,3 +137,42 @@ def test_postings_never_cross_organisations(api) -> None:
     # Bergen cannot post at Oslo's site by naming it: the site is not found in Bergen
     r = client.post("/shifts", json=shift("s9"), headers=bergen)
     assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "site_id"]
+
+
+def test_lists_filter_on_local_days_and_overlap_and_answer_in_local_time(api) -> None:
+    """Reported: a 00:30 local shift was listed under the previous (UTC) day, and from=to=30 March
+    missed a job running 29 March to 1 April. Days are the organisation's; an item overlapping the
+    window is in it; times come back in local time with the offset."""
+    client, who = api
+    coord = who["coord@oslo.no"]
+    early = {**shift("early"), "start": "2027-03-30T00:30", "end": "2027-03-30T08:00"}
+    night = {**shift("night"), "start": "2027-03-29T22:00", "end": "2027-03-30T06:00"}
+    late = {**shift("late"), "start": "2027-03-30T23:30", "end": "2027-03-31T07:00"}
+    for body in (early, night, late):
+        assert client.post("/shifts", json=body, headers=coord).status_code == 201
+    assert (
+        client.post(
+            "/jobs", json=job("easter", first_day="2027-03-29", last_day="2027-04-01"), headers=coord
+        ).status_code
+        == 201
+    )
+    assert (
+        client.post(
+            "/jobs", json=job("later", first_day="2027-04-02", last_day="2027-04-03"), headers=coord
+        ).status_code
+        == 201
+    )
+
+    def ids(path: str, query: str) -> list[str]:
+        r = client.get(f"{path}?{query}", headers=coord)
+        assert r.status_code == 200, r.text
+        return [s["id"] for s in r.json()["items"]]
+
+    assert ids("/shifts", "from=2027-03-30&to=2027-03-30") == ["night", "early", "late"]  # by start time
+    assert ids("/shifts", "from=2027-03-29&to=2027-03-29") == ["night"]
+    assert ids("/shifts", "from=2027-03-31&to=2027-03-31") == ["late"]
+    assert ids("/jobs", "from=2027-03-30&to=2027-03-30") == ["easter"]
+    assert ids("/jobs", "from=2027-04-01&to=2027-04-02") == ["easter", "later"]
+    assert ids("/jobs", "to=2027-03-28") == []
+    listed = client.get("/shifts/early", headers=coord).json()
+    assert listed["start"] == "2027-03-30T00:30:00+02:00" and listed["end"] == "2027-03-30T08:00:00+02:00"

@@ -153,3 +153,44 @@ def test_only_coordinators_run_solves(engine: Engine, role: Role) -> None:
     client = client_for(engine)
     r = client.post("/solve-jobs", json=WINDOW, headers=sign_in(client, "other@oslo.no"))
     assert r.status_code == 403
+
+
+def test_a_jobs_result_names_who_goes_where_and_why_places_stay_open(engine: Engine) -> None:
+    p = problem(
+        [worker("a", name="Ada"), worker("b", name="Bo")],
+        [shift("s0", 0, 7, 8, title="Day shift"), shift("s1", 1, 7, 8, headcount=3, title="Busy day")],
+    )
+    with Session(engine) as session:
+        org = save_problem(session, p, "oslo")
+        session.commit()
+        assert org.id is not None
+        add_user(engine, org.id, "coord@oslo.no", Role.coordinator)
+    add_user(engine, add_org(engine, "bergen"), "coord@bergen.no", Role.coordinator)
+    queued = client_for(engine)
+    coord = sign_in(queued, "coord@oslo.no")
+    waiting = queued.post("/solve-jobs", json=WINDOW, headers=coord).json()
+    r = queued.get(f"/solve-jobs/{waiting['id']}/result", headers=coord)
+    assert r.status_code == 409 and "queued" in r.json()["detail"]
+    queued.post(f"/solve-jobs/{waiting['id']}/cancel", headers=coord)
+    with TestClient(create_app(engine, runner=JobRunner(engine, poll_seconds=0.1))) as client:
+        job = client.post("/solve-jobs", json=WINDOW, headers=coord).json()
+        done = wait_for(client, coord, job["id"], {"succeeded", "failed"})
+        assert done["state"] == "succeeded", done
+        assert done["phase"] == "" and all(pt["phase"] for pt in done["course"])
+        r = client.get(f"/solve-jobs/{job['id']}/result", headers=coord)
+        bergen = sign_in(client, "coord@bergen.no")
+        assert client.get(f"/solve-jobs/{job['id']}/result", headers=bergen).status_code == 404
+    assert r.status_code == 200, r.text
+    result = r.json()
+    assert result["places"] == 4 and result["filled_places"] == 3 and result["timezone"] == "Europe/Oslo"
+    filled = {f["item"]: f for f in result["filled"]}
+    assert filled["s0"]["title"] == "Day shift" and len(filled["s0"]["workers"]) == 1
+    assert sorted(filled["s1"]["workers"]) == ["Ada", "Bo"]
+    assert filled["s0"]["start"] == "2027-06-14T07:00:00+02:00"  # local, with the offset
+    [gap] = result["open"]
+    assert gap["item"] == "s1" and gap["missing"] == 1 and "2 workers" in gap["reason"]
+    goals = {g["goal"]: g for g in result["goals"]}
+    assert goals["unfilled_normal"]["amount"] == 1 and goals["unfilled_normal"]["name"] == "Open places on normal work"
+    assert all("weight" not in g and "weighted" not in g for g in result["goals"])
+    assert 99 <= sum(g["share_percent"] for g in result["goals"]) <= 101
+    assert result["quality"].endswith("(proven).") and [ph["name"] for ph in result["phases"]]

@@ -67,3 +67,40 @@ def test_every_fitting_worker_passes_alone_and_every_ruled_out_one_breaks_a_rule
             continue
         broken = validate(prob, [*kept, (c.worker_id, "gap")])
         assert (c.rank is None) == bool(broken), (c, broken)
+
+
+def with_changes(prob: p.Problem, **lists: list) -> p.Problem:
+    data = prob.model_dump(mode="json")
+    for key, extra in lists.items():
+        data[key] = [*data.get(key, []), *extra]
+    return p.Problem.model_validate(data)
+
+
+def test_reasons_are_in_words_a_manager_weighs_never_score_points() -> None:
+    prob = gap_problem()
+    data = prob.model_dump(mode="json")
+    for w in data["workers"]:
+        if w["id"] == "near":
+            w["hourly_rate"] = 250.0
+    prob = with_changes(
+        p.Problem.model_validate(data), requests=[{"worker_id": "far", "item_id": "gap", "kind": "off"}]
+    )
+    result = fill(prob, "gap")
+    why = {c.worker_id: c.reason for c in result.candidates}
+    assert not any("score" in reason or "point" in reason for reason in why.values())
+    assert why["near"].startswith("chosen: 0 km from home, 8 h in the 7 days to this work's end, of at most 60 h")
+    assert "costs NOK 2\u202f000" in why["near"]  # 8 h at the worker's 250 an hour
+    assert "asked not to get this work" in why["far"]
+    assert "17 km from home" in why["far"]
+
+
+def test_rest_and_the_weeks_hours_are_counted_from_kept_work() -> None:
+    early = shift("early", 0, 6, 8)  # the day before, 06:00-14:00: 17 h before the gap at 07:00
+    prob = with_changes(
+        gap_problem(),
+        shifts=[p.Shift.model_validate(early).model_dump(mode="json")],
+        assignments=[{"worker_id": "near", "item_id": "early", "status": "accepted"}],
+    )
+    why = {c.worker_id: c.reason for c in fill(prob, "gap").candidates}
+    assert "17 h rest after their last work" in why["near"]
+    assert "16 h in the 7 days to this work's end" in why["near"]

@@ -16,14 +16,15 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
-from sqlmodel import Session, col, delete, select
+from sqlmodel import col, delete, select
 
 from api.deps import CurrentUser, SessionDep
-from api.security import digest, new_token
+from api.security import digest
+from api.services import feeds
 from calendars.events import feed
 from calendars.render import RenderCache, fingerprint
 from models import tables as t
-from models.enums import FeedKind, Role
+from models.enums import FeedKind
 
 router = APIRouter(prefix="/calendars", tags=["calendar feeds"])
 
@@ -59,59 +60,12 @@ class FeedLink(FeedInfo):
     url: str = Field(description="The private subscription link; shown only now, so keep it")
 
 
-def _target(session: Session, user: t.User, kind: FeedKind, ref: str | None) -> tuple[dict[str, int | None], str, str]:
-    """The token columns for this feed, its ref and name; 404 for unknown refs, 403 outside the user's reach."""
-    oid = user.organisation_id
-    if kind == FeedKind.organisation:
-        if user.role != Role.coordinator:
-            raise HTTPException(status.HTTP_403_FORBIDDEN, "only a coordinator subscribes to the organisation's feed")
-        org = session.get(t.Organisation, oid)
-        assert org is not None
-        if ref not in (None, org.ref):
-            raise HTTPException(status.HTTP_404_NOT_FOUND, f"no organisation {ref!r}")
-        return {}, org.ref, org.name
-    if kind == FeedKind.worker:
-        if ref is None and user.worker_id is not None:
-            worker = session.get(t.Worker, user.worker_id)
-        else:
-            worker = session.exec(select(t.Worker).where(t.Worker.organisation_id == oid, t.Worker.ref == ref)).first()
-        if worker is None:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, f"no worker {ref!r}")
-        if user.role != Role.coordinator and user.worker_id != worker.id:
-            raise HTTPException(status.HTTP_403_FORBIDDEN, "a worker's feed is for that worker (or a coordinator)")
-        return {"worker_id": worker.id}, worker.ref, worker.name
-    model, column, runner = (
-        (t.Site, t.PlaceAccess.site_id, Role.manager)
-        if kind == FeedKind.site
-        else (t.Farm, t.PlaceAccess.farm_id, Role.farmer)
-    )
-    place = session.exec(select(model).where(model.organisation_id == oid, model.ref == ref)).first()
-    if place is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no {kind} {ref!r}")
-    if user.role != Role.coordinator:
-        runs = session.exec(select(t.PlaceAccess).where(t.PlaceAccess.user_id == user.id, column == place.id)).first()
-        if user.role != runner or runs is None:
-            raise HTTPException(status.HTTP_403_FORBIDDEN, f"only a coordinator or a {runner} of this {kind} may")
-    return {f"{kind}_id": place.id}, place.ref, place.name
-
-
-def _scope_filter(kind: FeedKind, columns: dict[str, int | None], oid: int) -> list[object]:
-    clauses: list[object] = [t.FeedToken.organisation_id == oid, t.FeedToken.kind == kind]
-    clauses += [getattr(t.FeedToken, name) == value for name, value in columns.items()]
-    return clauses
-
-
 @router.post("/feeds", response_model=FeedLink, status_code=status.HTTP_201_CREATED)
 def make_feed(body: FeedIn, request: Request, user: CurrentUser, session: SessionDep) -> FeedLink:
     """A private subscription link for a feed. Asking again gives a new link and revokes the old one."""
-    columns, ref, name = _target(session, user, body.kind, body.ref)
-    session.execute(delete(t.FeedToken).where(*_scope_filter(body.kind, columns, user.organisation_id)))  # type: ignore[arg-type]
-    token, hashed = new_token()
-    row = t.FeedToken(organisation_id=user.organisation_id, kind=body.kind, digest=hashed, **columns)  # type: ignore[arg-type]
-    session.add(row)
-    session.commit()
-    url = str(request.url_for("calendar_feed", collection=PATH_OF[body.kind], token=token))
-    return FeedLink(kind=body.kind, ref=ref, name=name, created_at=row.created_at, url=url)
+    made = feeds.make_link(session, user, body.kind, body.ref)
+    url = str(request.url_for("calendar_feed", collection=PATH_OF[body.kind], token=made.token))
+    return FeedLink(kind=body.kind, ref=made.ref, name=made.name, created_at=made.created_at, url=url)
 
 
 @router.get("/feeds", response_model=list[FeedInfo])
@@ -128,13 +82,13 @@ def list_feeds(user: CurrentUser, session: SessionDep) -> list[FeedInfo]:
             FeedKind.farm: (t.Farm, row.farm_id),
             FeedKind.organisation: (t.Organisation, row.organisation_id),
         }[row.kind]
-        target = session.get(*ref)
-        assert target is not None
+        found = session.get(*ref)
+        assert found is not None
         try:
-            _target(session, user, row.kind, target.ref)
+            feeds.target(session, user, row.kind, found.ref)
         except HTTPException:
             continue
-        out.append(FeedInfo(kind=row.kind, ref=target.ref, name=target.name, created_at=row.created_at))
+        out.append(FeedInfo(kind=row.kind, ref=found.ref, name=found.name, created_at=row.created_at))
     return out
 
 
@@ -143,8 +97,8 @@ def revoke_feed(
     kind: FeedKind, ref: Annotated[str, Path(max_length=64)], user: CurrentUser, session: SessionDep
 ) -> None:
     """Revoke a feed's link: calendars subscribed to it get 404 from now on."""
-    columns, _, _ = _target(session, user, kind, ref)
-    gone = session.execute(delete(t.FeedToken).where(*_scope_filter(kind, columns, user.organisation_id)))  # type: ignore[arg-type]
+    columns, _, _ = feeds.target(session, user, kind, ref)
+    gone = session.execute(delete(t.FeedToken).where(*feeds.scope_filter(kind, columns, user.organisation_id)))  # type: ignore[arg-type]
     if not gone.rowcount:  # type: ignore[attr-defined]
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"the {kind} {ref!r} has no feed link")
     session.commit()

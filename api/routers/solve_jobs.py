@@ -8,20 +8,20 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from sqlalchemy import func
 from sqlmodel import select
 
 from api import crud
 from api.deps import Coordinator, SessionDep
-from api.jobs import MAX_QUEUED
 from api.schemas import Page
+from api.services import solve_jobs as service
+from api.services.solve_jobs import MAX_DAYS
+from api.services.solve_results import CoursePoint, SolveResult, course, result_of
 from models import tables as t
 from models.enums import JobState
 from models.problem import Day, Ref
+from models.revisions import organisation_zone
 
 router = APIRouter(prefix="/solve-jobs", tags=["solve jobs"])
-
-MAX_DAYS = 92  # one quarter per solve
 
 
 class SolveJobIn(BaseModel):
@@ -56,54 +56,25 @@ class SolveJobOut(BaseModel):
     assignments: int | None
     unfilled_places: int | None
     message: str
+    phase: str = Field(description="The search's phase now: construction, coverage or quality (empty when not running)")
+    course: list[CoursePoint] = Field(
+        default_factory=list, description="The search so far: the score as an index (100 = the phase's first roster)"
+    )
 
 
 JobId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 def _out(row: t.SolveJob) -> SolveJobOut:
-    return SolveJobOut.model_validate(row, from_attributes=True)
-
-
-def _get(session: SessionDep, organisation_id: int, job_id: int) -> t.SolveJob:
-    row = session.get(t.SolveJob, job_id)
-    if row is None or row.organisation_id != organisation_id:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no solve job {job_id}")
-    return row
+    out = SolveJobOut.model_validate(row, from_attributes=True)  # reads expired attributes back, unlike model_dump
+    out.course = course(row.trace)
+    return out
 
 
 @router.post("", response_model=SolveJobOut, status_code=status.HTTP_202_ACCEPTED)
 def create_job(body: SolveJobIn, user: Coordinator, session: SessionDep, response: Response) -> SolveJobOut:
-    known = {r.ref for r in session.exec(select(t.Region).where(t.Region.organisation_id == user.organisation_id))}
-    for k, ref in enumerate(body.regions):
-        if ref not in known:
-            raise HTTPException(
-                status.HTTP_422_UNPROCESSABLE_CONTENT,
-                [{"type": "value_error", "loc": ["body", "regions", k], "msg": f"no region {ref!r}"}],
-            )
-    waiting = session.exec(
-        select(func.count()).where(
-            t.SolveJob.organisation_id == user.organisation_id, t.SolveJob.state == JobState.queued
-        )
-    ).one()
-    if waiting >= MAX_QUEUED:
-        raise HTTPException(
-            status.HTTP_429_TOO_MANY_REQUESTS,
-            f"{waiting} solve jobs of this organisation are waiting already (at most {MAX_QUEUED});"
-            " wait for one to finish or cancel one",
-        )
-    row = t.SolveJob(
-        organisation_id=user.organisation_id,
-        created_by=user.id,
-        first_day=body.first_day,
-        last_day=body.last_day,
-        regions=sorted(set(body.regions)),
-        time_limit=body.time_limit,
-    )
-    session.add(row)
-    session.flush()  # the id, while the job is not yet visible to a runner
-    out = _out(row)  # as created: after the commit a runner may claim it before this response is read
-    session.commit()
+    row = service.create(session, user, body.first_day, body.last_day, body.regions, body.time_limit)
+    out = _out(row)
     response.headers["Location"] = f"/solve-jobs/{out.id}"
     return out
 
@@ -124,19 +95,23 @@ def list_jobs(
 
 @router.get("/{job_id}", response_model=SolveJobOut)
 def get_job(job_id: JobId, user: Coordinator, session: SessionDep) -> SolveJobOut:
-    return _out(_get(session, user.organisation_id, job_id))
+    return _out(service.get(session, user, job_id))
 
 
 @router.post("/{job_id}/cancel", response_model=SolveJobOut)
 def cancel_job(job_id: JobId, user: Coordinator, session: SessionDep, request: Request) -> SolveJobOut:
     """Cancel a queued or running job; a running search stops within a second and its roster is discarded."""
-    row = _get(session, user.organisation_id, job_id)
-    if row.state not in (JobState.queued, JobState.running):
-        raise HTTPException(status.HTTP_409_CONFLICT, f"solve job {job_id} is {row.state} already")
-    row.state, row.finished_at, row.message = JobState.cancelled, dt.datetime.now(dt.UTC), "cancelled on request"
-    session.add(row)
-    session.commit()
-    runner = getattr(request.app.state, "runner", None)
-    if runner is not None:
-        runner.cancel(job_id)
-    return _out(row)
+    return _out(service.cancel(session, user, job_id, getattr(request.app.state, "runner", None)))
+
+
+@router.get("/{job_id}/result", response_model=SolveResult, responses={409: {"description": "Not succeeded (yet)"}})
+def get_result(job_id: JobId, user: Coordinator, session: SessionDep) -> SolveResult:
+    """What the roster is, in words: filled places and who takes them, open places with the reason, each
+    goal in its own unit and its share of the whole, and how close to the best possible; times in the
+    organisation's zone."""
+    row = service.get(session, user, job_id)
+    if row.state != JobState.succeeded:
+        raise HTTPException(
+            status.HTTP_409_CONFLICT, f"solve job {job_id} is {row.state}; a result comes when it succeeds"
+        )
+    return result_of(job_id, row.result, organisation_zone(session, user.organisation_id))

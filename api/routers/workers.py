@@ -23,6 +23,7 @@ from sqlmodel import Session, col, delete, select
 from api import crud
 from api.deps import Coordinator, CurrentUser, SessionDep
 from api.schemas import Page
+from api.services import members
 from models import problem as p
 from models import tables as t
 from models.enums import Role, WorkerKind
@@ -221,33 +222,12 @@ def delete_worker(ref: str, user: Coordinator, session: SessionDep) -> None:
 def approve_member(ref: str, body: MemberApproval, user: Coordinator, session: SessionDep) -> Profile | None:
     """Accept a person who registered themself into the pool, or turn the registration down (the profile
     and its sign-in are removed). Their skills are approved one by one (``.../qualifications/...``)."""
-    row = crud.get(session, t.Worker, user.organisation_id, ref, "worker")
-    if body.approved:
-        row.pending = False
-        session.add(row)
-        session.commit()
-        return _out(session, [row], user.organisation_id)[0]
-    if not row.pending:
-        raise HTTPException(
-            status.HTTP_409_CONFLICT, f"{ref!r} is a member already: DELETE /workers/{ref} removes them"
-        )
-    session.execute(delete(t.User).where(col(t.User.worker_id) == row.id))
-    session.delete(row)
-    session.commit()
-    return None
+    row = members.decide_registration(session, user, ref, body.approved)
+    return _out(session, [row], user.organisation_id)[0] if row is not None else None
 
 
 @router.post("/{ref}/qualifications/{skill}/approval", response_model=Profile)
 def approve(ref: str, skill: str, body: Approval, user: Coordinator, session: SessionDep) -> Profile:
     """Approve (or revoke) a skill the worker registered, optionally until a licence's last valid day."""
-    row = crud.get(session, t.Worker, user.organisation_id, ref, "worker")
-    skill_row = crud.get(session, t.Skill, user.organisation_id, skill, "skill")
-    qual = session.exec(
-        select(t.Qualification).where(t.Qualification.worker_id == row.id, t.Qualification.skill_id == skill_row.id)
-    ).first()
-    if qual is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"worker {ref!r} has not registered skill {skill!r}")
-    qual.approved, qual.valid_until = body.approved, body.valid_until
-    session.add(qual)
-    session.commit()
+    row = members.decide_skill(session, user, ref, skill, body.approved, body.valid_until)
     return _out(session, [row], user.organisation_id)[0]

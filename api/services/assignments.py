@@ -1,0 +1,168 @@
+"""Assignments and offers as people see and answer them: who may see which (``visible``), the view of
+one, and the moves between states (offer, accept, decline, cancel) with the checks each needs.
+
+Each role sees only what its work needs: workers their own assignments, managers and farmers those at
+the places they run (who is coming, and when), the coordinator all of the organisation's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import HTTPException, status
+from pydantic import BaseModel, Field
+from sqlalchemy import and_, or_
+from sqlmodel import Session, col, select
+
+from api import offers
+from api.services.postings import local_midnight
+from models import tables as t
+from models.enums import AssignmentStatus, ItemKind, Role
+from models.revisions import organisation_zone, revise
+from models.work_items import job_item_id
+
+
+class AssignmentOut(BaseModel):
+    id: int
+    worker: str
+    worker_name: str
+    item: str = Field(description="Shift id, or <job id>@<day> for a day of a farm job")
+    kind: ItemKind
+    place: str
+    place_name: str
+    title: str
+    start: dt.datetime
+    end: dt.datetime
+    status: AssignmentStatus
+    pinned: bool
+    updated_at: dt.datetime
+
+
+def view(session: Session, a: t.Assignment) -> AssignmentOut:
+    org = session.get(t.Organisation, a.organisation_id)
+    worker = session.get(t.Worker, a.worker_id)
+    assert org is not None and worker is not None
+    tz = ZoneInfo(org.timezone)
+    when = offers.span(session, a, tz)
+    place: Any
+    if a.shift_id is not None:
+        shift = session.get(t.Shift, a.shift_id)
+        assert shift is not None
+        place, item, title, kind = session.get(t.Site, shift.site_id), shift.ref, shift.title or "Shift", ItemKind.shift
+    else:
+        job = session.get(t.Job, a.job_id)
+        assert job is not None and a.day is not None
+        place, item, title, kind = (
+            session.get(t.Farm, job.farm_id),
+            job_item_id(job.ref, a.day),
+            job.title,
+            ItemKind.job,
+        )
+    assert a.id is not None and place is not None
+    return AssignmentOut(
+        id=a.id,
+        worker=worker.ref,
+        worker_name=worker.name,
+        item=item,
+        kind=kind,
+        place=place.ref,
+        place_name=place.name,
+        title=title,
+        start=when.start.astimezone(tz),
+        end=when.end.astimezone(tz),
+        status=a.status,
+        pinned=a.pinned,
+        updated_at=a.updated_at,
+    )
+
+
+def visible(user: t.User) -> Any:
+    """The assignments ``user`` may see, as a condition: the organisation's, narrowed by role."""
+    mine = col(t.Assignment.organisation_id) == user.organisation_id
+    if user.role == Role.worker:
+        return and_(mine, col(t.Assignment.worker_id) == user.worker_id)
+    if user.role in (Role.manager, Role.farmer):
+        access = col(t.PlaceAccess.user_id) == user.id
+        run_sites = select(col(t.PlaceAccess.site_id)).where(access)
+        run_farms = select(col(t.PlaceAccess.farm_id)).where(access)
+        sites = select(col(t.Shift.id)).where(col(t.Shift.site_id).in_(run_sites))
+        farms = select(col(t.Job.id)).where(col(t.Job.farm_id).in_(run_farms))
+        return and_(mine, or_(col(t.Assignment.shift_id).in_(sites), col(t.Assignment.job_id).in_(farms)))
+    return mine
+
+
+def get(session: Session, user: t.User, assignment_id: int) -> t.Assignment:
+    """The assignment if ``user`` may see it; 404 otherwise (others' work stays unseen)."""
+    a = session.exec(select(t.Assignment).where(t.Assignment.id == assignment_id, visible(user))).first()
+    if a is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no assignment {assignment_id}")
+    return a
+
+
+def on_days(query: Any, first: dt.date | None, last: dt.date | None, zone: ZoneInfo, *, overlap: bool = False) -> Any:
+    """Only assignments on the local days ``first`` to ``last``: work that starts on one of them (as a
+    solve job's window counts it) or, with ``overlap``, any work that overlaps them (as lists show it)."""
+    if first is None and last is None:
+        return query
+    lo = local_midnight(first, zone) if first is not None else None
+    hi = local_midnight(last + dt.timedelta(days=1), zone) if last is not None else None
+    on_shift = []
+    if lo is not None:
+        on_shift.append(col(t.Shift.end_utc) > lo if overlap else col(t.Shift.start_utc) >= lo)
+    if hi is not None:
+        on_shift.append(col(t.Shift.start_utc) < hi)
+    on_job = and_(col(t.Assignment.day) >= (first or dt.date.min), col(t.Assignment.day) <= (last or dt.date.max))
+    return query.outerjoin(t.Shift, col(t.Assignment.shift_id) == t.Shift.id).where(or_(and_(*on_shift), on_job))
+
+
+def offer(
+    session: Session, user: t.User, ids: list[int] | None, first: dt.date | None, last: dt.date | None
+) -> list[t.Assignment]:
+    """Send proposed assignments (these ``ids``, or every one on these days) to their workers as offers."""
+    query = select(t.Assignment).where(
+        t.Assignment.organisation_id == user.organisation_id, t.Assignment.status == AssignmentStatus.proposed
+    )
+    if ids is not None:
+        query = query.where(col(t.Assignment.id).in_(ids))
+    query = on_days(query, first, last, organisation_zone(session, user.organisation_id))
+    locked = offers.lock_assignments(session, session.exec(query).all())
+    rows = [a for _, a in sorted(locked.items()) if a.status == AssignmentStatus.proposed]  # as they are now
+    now = dt.datetime.now(dt.UTC)
+    for a in rows:
+        a.status = AssignmentStatus.offered
+        revise(session, a, now)
+    session.commit()
+    return rows
+
+
+def _own_offer(session: Session, user: t.User, assignment_id: int) -> t.Assignment:
+    a = get(session, user, assignment_id)
+    if user.role != Role.worker:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "only the offered worker answers an offer")
+    return a
+
+
+def accept(session: Session, user: t.User, assignment_id: int) -> t.Assignment:
+    """The offered worker takes the work; 409 if its places are taken or they have other work then."""
+    _own_offer(session, user, assignment_id)
+    return offers.accept(session, assignment_id)
+
+
+def decline(session: Session, user: t.User, assignment_id: int) -> t.Assignment:
+    a = _own_offer(session, user, assignment_id)
+    return offers.move(session, a, (AssignmentStatus.offered,), AssignmentStatus.declined)
+
+
+def cancel(session: Session, user: t.User, assignment_id: int) -> t.Assignment:
+    """Withdraw an offer or cancel accepted work (a sick call): the worker themself, the coordinator, or
+    the manager or farmer of the place. The place opens for gap filling."""
+    a = get(session, user, assignment_id)
+    if user.role in (Role.manager, Role.farmer):
+        column = t.PlaceAccess.site_id if a.shift_id is not None else t.PlaceAccess.farm_id
+        place = session.get(t.Shift, a.shift_id).site_id if a.shift_id else session.get(t.Job, a.job_id).farm_id  # type: ignore[union-attr]
+        if session.exec(select(t.PlaceAccess).where(t.PlaceAccess.user_id == user.id, column == place)).first() is None:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, "you may cancel work only at the places you run")
+    frm = (AssignmentStatus.offered, AssignmentStatus.accepted)
+    return offers.move(session, a, frm, AssignmentStatus.cancelled)

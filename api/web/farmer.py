@@ -1,0 +1,177 @@
+"""The farmer's pages: their jobs and who is coming on each day, posting a multi-day paid job, a
+picker who cannot come (a booking cancelled), and filling a day's gaps like a shift's. The
+coordinator may use them for every farm."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+from sqlmodel import Session, col, select
+
+from api.deps import SessionDep
+from api.services import assignments, fill, postings
+from api.services.postings import JOBS
+from api.web.account import chrome
+from api.web.forms import field_problems, posted
+from api.web.places import my_places, staffing
+from api.web.render import page
+from api.web.session import guard_forms, page_for
+from models import problem as p
+from models import tables as t
+from models.enums import Role
+from models.problem import Day
+from models.revisions import job_days, organisation_zone
+
+router = APIRouter(prefix="/farm", include_in_schema=False, dependencies=[Depends(guard_forms)])
+
+FarmerUser = Annotated[t.User, Depends(page_for(Role.farmer, Role.coordinator))]
+JOB_FIELDS = (
+    "farm_id",
+    "title",
+    "first_day",
+    "last_day",
+    "daily_start",
+    "daily_hours",
+    "headcount",
+    "pay_per_hour",
+    "required_skills",
+)
+PAST_DAYS = 7  # jobs that ended this many days ago still show
+
+
+@router.get("")
+def jobs(request: Request, user: FarmerUser, session: SessionDep) -> Response:
+    tz = organisation_zone(session, user.organisation_id)
+    today = dt.datetime.now(tz).date()
+    farms = my_places(session, user, JOBS)
+    query = postings.listing(user, session, JOBS, today - dt.timedelta(days=PAST_DAYS)).where(
+        col(t.Job.farm_id).in_([f.id for f in farms])
+    )
+    rows = list(session.exec(query))
+    people = staffing(session, JOBS, rows)
+    names = {f.id: f.name for f in farms}
+    shown = []
+    for row in rows:
+        days = []
+        for day in job_days(row):
+            on = people[(row.id, day)]  # type: ignore[index]
+            days.append({"day": day, "staff": on, "open": on.open_places(row.headcount), "past": day < today})
+        shown.append({"row": row, "farm": names[row.farm_id], "days": days})
+    return page(request, "farmer/jobs.html", jobs=shown, farms=farms, zone=tz.key, **chrome(user, "/farm"))
+
+
+def _form_page(
+    request: Request, session: Session, user: t.User, form: dict[str, Any], status_code: int = 200, **extra: Any
+) -> Response:
+    tz = organisation_zone(session, user.organisation_id)
+    skills = session.exec(
+        select(t.Skill).where(t.Skill.organisation_id == user.organisation_id).order_by(col(t.Skill.ref))
+    )
+    return page(
+        request,
+        "farmer/job_form.html",
+        status_code,
+        form=form,
+        farms=my_places(session, user, JOBS),
+        skills=list(skills),
+        zone=tz.key,
+        **chrome(user, "/farm"),
+        **extra,
+    )
+
+
+@router.get("/jobs/new")
+def new_job(request: Request, user: FarmerUser, session: SessionDep) -> Response:
+    tz = organisation_zone(session, user.organisation_id)
+    start = dt.datetime.now(tz).date() + dt.timedelta(days=1)
+    form = {
+        "farm_id": "",
+        "title": "",
+        "first_day": start.isoformat(),
+        "last_day": (start + dt.timedelta(days=4)).isoformat(),
+        "daily_start": "07:00",
+        "daily_hours": "7.5",
+        "headcount": "2",
+        "pay_per_hour": "",
+        "required_skills": [],
+    }
+    return _form_page(request, session, user, form)
+
+
+async def _posted_job(request: Request) -> dict[str, Any]:
+    return await posted(request, JOB_FIELDS, lists=("required_skills",))
+
+
+@router.post("/jobs/new")
+def post_job(
+    request: Request, user: FarmerUser, session: SessionDep, form: Annotated[dict[str, Any], Depends(_posted_job)]
+) -> Response:
+    try:
+        body = p.Job.model_validate(
+            {**form, "id": f"j-{secrets.token_hex(6)}", "pay_per_hour": form["pay_per_hour"] or 0}
+        )
+        postings.create(session, user, JOBS, body)
+    except ValidationError as error:
+        return _form_page(request, session, user, form, 422, problems=field_problems(error))
+    except HTTPException as refused:
+        if refused.status_code not in (403, 409, 422):
+            raise
+        session.rollback()
+        return _form_page(request, session, user, form, refused.status_code, problems=field_problems(refused))
+    return RedirectResponse("/farm", status_code=303)
+
+
+@router.post("/bookings/{assignment_id}/cancel")
+def cannot_come(request: Request, assignment_id: int, user: FarmerUser, session: SessionDep) -> Response:
+    """A booked picker cannot come that day: the booking is cancelled and the day opens for filling."""
+    if not 1 <= assignment_id < 2**31:
+        raise HTTPException(404, f"no assignment {assignment_id}")
+    a = assignments.cancel(session, user, assignment_id)
+    job = session.get(t.Job, a.job_id) if a.job_id else None
+    if job is None or a.day is None:
+        raise HTTPException(404, "this booking is not on a job")
+    return RedirectResponse(f"/farm/jobs/{job.ref}/days/{a.day.isoformat()}/fill", status_code=303)
+
+
+@router.get("/jobs/{ref}/days/{day}/fill")
+def fill_page(request: Request, ref: str, day: Day, user: FarmerUser, session: SessionDep) -> Response:
+    target = fill.job_target(session, user, ref, day)
+    return _fill_page(request, session, user, target, fill.rank_and_offer(session, user, target, offer=False))
+
+
+@router.post("/jobs/{ref}/days/{day}/fill")
+def fill_offer(request: Request, ref: str, day: Day, user: FarmerUser, session: SessionDep) -> Response:
+    target = fill.job_target(session, user, ref, day)
+    result = fill.rank_and_offer(session, user, target, offer=True)
+    names = [c.name for c in result.candidates if c.worker_id in result.offered]
+    notice = f"Offered to {', '.join(names)}." if names else "Nobody could be offered the place."
+    return _fill_page(request, session, user, target, result, notice=notice)
+
+
+def _fill_page(
+    request: Request, session: Session, user: t.User, target: fill.Target, result: fill.FillOut, **extra: Any
+) -> Response:
+    tz = organisation_zone(session, user.organisation_id)
+    job = target.row
+    assert isinstance(job, t.Job) and target.day is not None
+    farm = session.get(t.Farm, job.farm_id)
+    start = dt.datetime.combine(target.day, job.daily_start, tzinfo=tz)
+    return page(
+        request,
+        "manager/fill.html",
+        work_title=f"{job.title} at {farm.name if farm else ''}",
+        start=start,
+        end=start + dt.timedelta(hours=job.daily_hours),
+        result=result,
+        action=f"/farm/jobs/{job.ref}/days/{target.day.isoformat()}/fill",
+        back="/farm",
+        tz=tz,
+        zone=tz.key,
+        **chrome(user, "/farm"),
+        **extra,
+    )

@@ -1,0 +1,61 @@
+"""Reading a page's form and saying what is wrong with it, field by field, in the form's own words."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import HTTPException, Request
+from pydantic import ValidationError
+
+MAX_VALUE = 2000  # characters of any one form value; the services hold each field to its own rule
+
+LABELS = {
+    "site_id": "Site",
+    "farm_id": "Farm",
+    "title": "Title",
+    "start": "Start",
+    "end": "End",
+    "day": "Day",
+    "start_time": "Start time",
+    "end_time": "End time",
+    "headcount": "People needed",
+    "priority": "Priority",
+    "required_skills": "Skills",
+    "first_day": "First day",
+    "last_day": "Last day",
+    "daily_start": "Daily start",
+    "daily_hours": "Hours a day",
+    "pay_per_hour": "Pay per hour",
+}
+
+
+async def posted(request: Request, fields: tuple[str, ...], lists: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The form's ``fields`` as text (``lists``: every value sent), cut to a sane length."""
+    form = await request.form()
+    out: dict[str, Any] = {}
+    for name in fields:
+        if name in lists:
+            out[name] = [str(v)[:MAX_VALUE] for v in form.getlist(name)][:50]
+        else:
+            value = form.get(name)
+            out[name] = str(value)[:MAX_VALUE] if isinstance(value, str) else ""
+    return out
+
+
+def _label(loc: Any) -> str:
+    parts = [str(x) for x in loc if x not in ("body", "query")] if isinstance(loc, list | tuple) else [str(loc)]
+    name = next((x for x in parts if not x.isdigit()), "")
+    return LABELS.get(name, name.replace("_", " ").capitalize() or "The form")
+
+
+def field_problems(error: Exception) -> list[str]:
+    """Each problem as ``Label: what is wrong``."""
+    if isinstance(error, ValidationError):
+        found = [(e["loc"], e["msg"]) for e in error.errors()]
+    elif isinstance(error, HTTPException) and isinstance(error.detail, list):
+        found = [(e.get("loc", ()), e.get("msg", "")) for e in error.detail]
+    elif isinstance(error, HTTPException):
+        return [str(error.detail)[:1].upper() + str(error.detail)[1:]]
+    else:
+        return [f"The form: {error}"]
+    return [f"{_label(loc)}: {msg}" for loc, msg in found[:20]]

@@ -1,0 +1,65 @@
+"""What the health manager and the farmer see of their places: who is booked, offered, and which
+places are open, for the shifts of a week or the days of a job (read through ``api.services``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, col, select
+
+from api.services.postings import Kind
+from models import tables as t
+from models.enums import AssignmentStatus, Role
+
+LIVE = (AssignmentStatus.proposed, AssignmentStatus.offered, AssignmentStatus.accepted)
+
+
+@dataclass
+class Staffing:
+    """The people on one shift or one job day, by what they said."""
+
+    accepted: list[tuple[int, str]] = field(default_factory=list)  # (assignment id, worker name)
+    offered: list[str] = field(default_factory=list)
+    proposed: list[str] = field(default_factory=list)
+
+    def open_places(self, headcount: int) -> int:
+        return max(0, headcount - len(self.accepted))
+
+
+def my_places(session: Session, user: t.User, kind: Kind) -> list[t.Site] | list[t.Farm]:
+    """The sites (or farms) this user runs: all of them for the coordinator."""
+    table = kind.place_table
+    query = select(table).where(table.organisation_id == user.organisation_id)
+    if user.role != Role.coordinator:
+        column = t.PlaceAccess.site_id if table is t.Site else t.PlaceAccess.farm_id
+        query = query.where(col(table.id).in_(select(column).where(t.PlaceAccess.user_id == user.id)))
+    return list(session.exec(query.order_by(col(table.name))))
+
+
+def staffing(
+    session: Session, kind: Kind, rows: list[t.Shift] | list[t.Job]
+) -> dict[tuple[int, dt.date | None], Staffing]:
+    """Who is on each shift (key: (shift id, None)) or each job day (key: (job id, day))."""
+    ids = [r.id for r in rows if r.id is not None]
+    found: dict[tuple[int, dt.date | None], Staffing] = defaultdict(Staffing)
+    if not ids:
+        return found
+    column = t.Assignment.shift_id if kind.table is t.Shift else t.Assignment.job_id
+    query = (
+        select(t.Assignment, t.Worker.name)
+        .join(t.Worker, col(t.Worker.id) == t.Assignment.worker_id)
+        .where(col(column).in_(ids), col(t.Assignment.status).in_(LIVE))
+        .order_by(col(t.Worker.name))
+    )
+    for a, name in session.exec(query):
+        key = (a.shift_id if a.shift_id is not None else a.job_id, a.day)
+        assert key[0] is not None and a.id is not None
+        if a.status == AssignmentStatus.accepted:
+            found[key].accepted.append((a.id, name))  # type: ignore[index]
+        elif a.status == AssignmentStatus.offered:
+            found[key].offered.append(name)  # type: ignore[index]
+        else:
+            found[key].proposed.append(name)  # type: ignore[index]
+    return found

@@ -1,0 +1,62 @@
+// Draws every <canvas data-chart> from the JSON block its data-source names (no inline script: CSP).
+// Runs on load and after htmx swaps in new content (a running plan's page refreshes its chart).
+(function () {
+  "use strict";
+  var COLOURS = ["#11643a", "#a4161a", "#0b5cad", "#8a5a00"];
+
+  function data(canvas) {
+    var source = document.getElementById(canvas.dataset.source);
+    return source ? JSON.parse(source.textContent) : null;
+  }
+
+  function bars(canvas, d) {
+    var stacked = canvas.dataset.grouped !== "true";
+    return new Chart(canvas, {
+      type: "bar",
+      data: {
+        labels: d.labels,
+        datasets: d.series.map(function (s, k) {
+          return { label: s.name, data: s.values, backgroundColor: COLOURS[k % COLOURS.length] };
+        })
+      },
+      options: {
+        animation: false, maintainAspectRatio: false, indexAxis: d.labels.length > 6 ? "y" : "x",
+        scales: { x: { stacked: stacked }, y: { stacked: stacked, beginAtZero: true } }
+      }
+    });
+  }
+
+  function course(canvas, d) {
+    var points = function (values) {
+      return d.seconds.map(function (s, k) { return { x: s, y: values[k] }; });
+    };
+    return new Chart(canvas, {
+      type: "line",
+      data: {
+        datasets: [
+          { label: "Roster score (100 = first roster of the phase)", data: points(d.objective), borderColor: COLOURS[2], pointRadius: 2, stepped: true },
+          { label: "Best possible, as proven", data: points(d.bound), borderColor: COLOURS[1], borderDash: [6, 4], pointRadius: 2, stepped: true }
+        ]
+      },
+      options: {
+        animation: false, maintainAspectRatio: false, parsing: false,
+        scales: { x: { type: "linear", title: { display: true, text: "seconds" } }, y: { beginAtZero: true } },
+        plugins: { tooltip: { callbacks: { afterLabel: function (c) { return "phase: " + d.phases[c.dataIndex]; } } } }
+      }
+    });
+  }
+
+  function draw(root) {
+    if (typeof Chart === "undefined") { return; }
+    root.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+      if (canvas.dataset.drawn) { return; }
+      var d = data(canvas);
+      if (!d) { return; }
+      canvas.dataset.drawn = "yes";
+      (canvas.dataset.chart === "course" ? course : bars)(canvas, d);
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { draw(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { draw(event.target); });
+})();

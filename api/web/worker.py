@@ -1,0 +1,113 @@
+"""The worker's pages, phone first: offers to answer, work coming up, hours and pay this month."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+import segno
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import Response
+from sqlmodel import Session
+
+from api.deps import SessionDep
+from api.services import assignments, feeds, my_work
+from api.web.account import chrome
+from api.web.render import page
+from api.web.session import guard_forms, page_for
+from models import tables as t
+from models.enums import FeedKind, Role
+
+router = APIRouter(prefix="/my", include_in_schema=False, dependencies=[Depends(guard_forms)])
+
+WorkerUser = Annotated[t.User, Depends(page_for(Role.worker))]
+ANSWERS = {"accept": assignments.accept, "decline": assignments.decline}
+
+
+def zone(session: Session, user: t.User) -> ZoneInfo:
+    org = session.get(t.Organisation, user.organisation_id)
+    assert org is not None
+    return ZoneInfo(org.timezone)
+
+
+def _home(request: Request, session: Session, user: t.User, status_code: int = 200, **extra: object) -> Response:
+    tz, now = zone(session, user), dt.datetime.now(dt.UTC)
+    worker = session.get(t.Worker, user.worker_id) if user.worker_id else None
+    return page(
+        request,
+        "worker/home.html",
+        status_code,
+        tz=tz,
+        zone=tz.key,
+        pending=worker is not None and worker.pending,
+        offers=my_work.offers(session, user, now),
+        upcoming=my_work.upcoming(session, user, now),
+        month=my_work.month(session, user, now, tz),
+        **chrome(user, "/my"),
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+@router.get("")
+def home(request: Request, user: WorkerUser, session: SessionDep) -> Response:
+    return _home(request, session, user)
+
+
+@router.post("/offers/{assignment_id}/{answer}")
+def answer_offer(request: Request, assignment_id: int, answer: str, user: WorkerUser, session: SessionDep) -> Response:
+    """Accept or decline; with htmx only the offer's card is redrawn, showing the outcome."""
+    move = ANSWERS.get(answer)
+    if move is None or not 1 <= assignment_id < 2**31:
+        raise HTTPException(404, "no such page")
+    item = next(
+        (i for i in my_work.offers(session, user, dt.datetime.now(dt.UTC)) if i.assignment.id == assignment_id), None
+    )
+    try:
+        move(session, user, assignment_id)
+    except HTTPException as refused:
+        if refused.status_code not in (404, 409):
+            raise
+        session.rollback()
+        problem = f"This could not be done: {refused.detail}."
+        if item is None or not request.headers.get("hx-request"):
+            return _home(request, session, user, refused.status_code, problem=problem)
+        return page(
+            request, "worker/_offer.html", item=item, tz=zone(session, user), answered="refused", outcome=problem
+        )
+    accepted = answer == "accept"
+    outcome = "You accepted this work. It is in your calendar." if accepted else "You declined this offer."
+    if item is None or not request.headers.get("hx-request"):
+        return _home(request, session, user, notice=outcome)
+    answered = "accepted" if accepted else "declined"
+    return page(request, "worker/_offer.html", item=item, tz=zone(session, user), answered=answered, outcome=outcome)
+
+
+@router.get("/calendar")
+def calendar_page(request: Request, user: WorkerUser, session: SessionDep) -> Response:
+    """Whether a subscription link exists (its secret is not kept, so it cannot be shown again)."""
+    live = feeds.live_link(session, user, FeedKind.worker, None)
+    tz = zone(session, user)
+    return page(request, "worker/calendar.html", live=live, tz=tz, zone=tz.key, **chrome(user, "/my/calendar"))
+
+
+@router.post("/calendar")
+def new_calendar_link(request: Request, user: WorkerUser, session: SessionDep) -> Response:
+    """A fresh private link to the worker's own work, as https and webcal addresses and a QR code to
+    scan with the phone; the link before it stops working."""
+    made = feeds.make_link(session, user, FeedKind.worker, None)
+    url = str(request.url_for("calendar_feed", collection="workers", token=made.token))
+    webcal = "webcal://" + url.split("://", 1)[1]
+    qr = segno.make(webcal, error="m").svg_data_uri(scale=5, dark="#1b1f24")
+    tz = zone(session, user)
+    return page(
+        request,
+        "worker/calendar.html",
+        live=feeds.live_link(session, user, FeedKind.worker, None),
+        url=url,
+        webcal=webcal,
+        qr=qr,
+        tz=tz,
+        zone=tz.key,
+        **chrome(user, "/my/calendar"),
+    )

@@ -1,0 +1,70 @@
+"""The worker's main flow in a real browser on a phone-sized screen: sign in, answer an offer with a
+click, see it coming up in local time; no serious accessibility violation on the way."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from tests.api_helpers import PASSWORD
+from tests.browser_fixture import PHONE, screenshot, serious_violations
+from tests.web_fixture import ACCOUNTS
+
+
+@pytest.fixture
+def phone(browser: Browser, live):
+    server, seeded = live
+    context = browser.new_context(base_url=server.url, bypass_csp=True, **PHONE)  # bypass: to inject axe only
+    page = context.new_page()
+    yield page, seeded
+    context.close()
+
+
+def sign_in(page, email: str) -> None:
+    page.goto("/")
+    expect(page).to_have_url(re.compile(r"/sign-in"))
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_a_worker_accepts_an_offer_on_the_phone(phone, tmp_path: Path) -> None:
+    page, _ = phone
+    sign_in(page, ACCOUNTS["worker"])
+    expect(page.get_by_role("heading", name="Hello, Ada Lund")).to_be_visible()
+    offers = page.get_by_role("region", name=re.compile("Offers to answer"))
+    offer = offers.get_by_role("article")
+    expect(offer).to_have_count(1)
+    expect(offer).to_contain_text(re.compile(r"08:00–15:30 CES?T"))
+    assert serious_violations(page) == []
+    screenshot(page, "worker-phone", tmp_path)
+    offer.get_by_role("button", name="Accept").click()
+    expect(offer.get_by_role("status")).to_have_text("You accepted this work. It is in your calendar.")
+    page.reload()
+    expect(offers).to_contain_text("No offers right now.")
+    coming = page.get_by_role("region", name="Coming up").get_by_role("article")
+    expect(coming).to_have_count(2)
+    expect(coming.first.get_by_role("link", name=re.compile("Map of Lia sykehjem"))).to_have_attribute(
+        "href", re.compile(r"^https://www\.openstreetmap\.org/\?mlat=63\.43000")
+    )
+    assert serious_violations(page) == []
+
+
+def test_the_page_fits_a_phone_without_sideways_scrolling(phone) -> None:
+    page, _ = phone
+    sign_in(page, ACCOUNTS["worker"])
+    expect(page.get_by_role("heading", name="Hello, Ada Lund")).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page is {width} px wide on a 390 px screen"
+
+
+def test_signing_out_in_the_browser_ends_the_session(phone) -> None:
+    page, _ = phone
+    sign_in(page, ACCOUNTS["worker"])
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(re.compile(r"/sign-in$"))
+    page.goto("/my")
+    expect(page).to_have_url(re.compile(r"/sign-in\?next=/my"))
