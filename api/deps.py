@@ -20,6 +20,11 @@ from models.tables import User
 oauth2 = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
 
 
+def client_address(request: Request) -> str:
+    """The address rate limits count by (behind a proxy, run the server so it trusts X-Forwarded-For)."""
+    return request.client.host if request.client else "unknown"
+
+
 def get_session(request: Request) -> Iterator[Session]:
     with Session(request.app.state.engine) as session:
         yield session

@@ -67,3 +67,10 @@ def engine(request: pytest.FixtureRequest, tmp_path) -> Iterator[Engine]:
 def empty_engine(request: pytest.FixtureRequest, tmp_path) -> Iterator[Engine]:
     """A database with no tables at all."""
     yield from _engine(request.param, tmp_path, migrate=False)
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path) -> Iterator[Engine]:
+    """A SQLite database at the latest schema, for tests of pages whose queries the API's tests already
+    run on both databases (the services are the same)."""
+    yield from _engine("sqlite", tmp_path, migrate=True)

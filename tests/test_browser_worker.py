@@ -23,11 +23,12 @@ def phone(browser: Browser, live):
     context.close()
 
 
-def sign_in(page, email: str) -> None:
+def sign_in(page, email: str, password: str = PASSWORD) -> None:
+    page.context.clear_cookies()
     page.goto("/")
     expect(page).to_have_url(re.compile(r"/sign-in"))
     page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
 
 

@@ -22,7 +22,8 @@ from tests.web_fixture import ACCOUNTS, local, seed_web_pool
 
 
 @pytest.fixture
-def coordinator(engine: Engine) -> TestClient:
+def coordinator(sqlite_engine: Engine) -> TestClient:
+    engine = sqlite_engine
     seed_web_pool(engine)
     client = TestClient(create_app(engine), base_url="https://testserver", raise_server_exceptions=False)
     page_sign_in(client, ACCOUNTS["coordinator"])
@@ -55,7 +56,8 @@ def test_a_plan_with_bad_days_is_answered_on_the_form(coordinator: TestClient) -
         assert session.exec(select(t.SolveJob)).all() == []
 
 
-def test_a_plan_runs_shows_its_result_and_offers_its_proposals(engine: Engine) -> None:
+def test_a_plan_runs_shows_its_result_and_offers_its_proposals(sqlite_engine: Engine) -> None:
+    engine = sqlite_engine
     seed_web_pool(engine)
     app = create_app(engine, runner=JobRunner(engine, poll_seconds=0.1))
     with TestClient(app, base_url="https://testserver") as client:
@@ -89,7 +91,8 @@ def test_a_plan_runs_shows_its_result_and_offers_its_proposals(engine: Engine) -
         assert len(offered) == 2  # ada's earlier offer and the new one for the second place
 
 
-def test_plans_are_the_coordinators_and_the_organisations_own(coordinator: TestClient, engine: Engine) -> None:
+def test_plans_are_the_coordinators_and_the_organisations_own(coordinator: TestClient, sqlite_engine: Engine) -> None:
+    engine = sqlite_engine
     token = csrf(coordinator, "/pool/solve")
     r = coordinator.post(
         "/pool/solve", data={"csrf": token, "first": "2027-03-01", "last": "2027-03-02"}, follow_redirects=False
@@ -120,7 +123,10 @@ def test_the_dashboards_tables_download_as_csv_with_the_session(coordinator: Tes
     assert r.status_code == 422 and "<html" in r.text and "from: Field required" in r.text
 
 
-def test_the_approvals_queue_accepts_a_person_and_approves_their_skill(coordinator: TestClient, engine: Engine) -> None:
+def test_the_approvals_queue_accepts_a_person_and_approves_their_skill(
+    coordinator: TestClient, sqlite_engine: Engine
+) -> None:
+    engine = sqlite_engine
     body = {
         "organisation": "oslo",
         "email": "cia@mail.no",

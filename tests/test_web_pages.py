@@ -9,7 +9,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from api.app import create_app
 from models import tables as t
@@ -21,7 +21,8 @@ CSRF = re.compile(r'name="csrf" value="([0-9a-f]{64})"')
 
 
 @pytest.fixture
-def site(engine: Engine) -> tuple[TestClient, dict]:
+def site(sqlite_engine: Engine) -> tuple[TestClient, dict]:
+    engine = sqlite_engine
     seeded = seed_web_pool(engine)
     client = TestClient(create_app(engine), base_url="https://testserver", raise_server_exceptions=False)
     return client, seeded
@@ -142,7 +143,8 @@ def test_the_workers_pages_are_only_for_workers(site, role: str) -> None:
     assert r.status_code == 403 and "for workers" in r.text
 
 
-def test_another_organisations_offer_is_not_found(site, engine: Engine) -> None:
+def test_another_organisations_offer_is_not_found(site, sqlite_engine: Engine) -> None:
+    engine = sqlite_engine
     client, seeded = site
     page_sign_in(client, "eve@bergen.no")
     r = client.post(f"/my/offers/{seeded['offer']}/accept", data={"csrf": csrf(client, "/my")})
@@ -226,3 +228,39 @@ def test_the_worker_makes_a_calendar_link_with_webcal_and_a_qr_code(site) -> Non
     assert "You made a link on" in again and https not in again  # the secret is not shown twice
     client.post("/my/calendar", data={"csrf": CSRF.search(again).group(1)})  # type: ignore[union-attr]
     assert client.get(https.replace("https://testserver", "")).status_code == 404  # the old link stopped
+
+
+def test_a_citizen_registers_on_the_page_and_waits_for_approval(site, sqlite_engine: Engine) -> None:
+    engine = sqlite_engine
+    client, _ = site
+    r = client.get("/register", params={"pool": "nowhere"})
+    assert r.status_code == 404 and "There is no pool" in r.text
+    r = client.get("/register", params={"pool": "oslo"})
+    assert r.status_code == 200 and "Join Oslo pool" in r.text and 'value="63.4' in r.text  # near the region's places
+    form = {
+        "csrf": CSRF.search(r.text).group(1),  # type: ignore[union-attr]
+        "pool": "oslo",
+        "name": "Cia Dahl",
+        "email": "cia@mail.no",
+        "password": "password1",
+        "kind": "health",
+        "region_id": "centre",
+        "home_lat": "63.42",
+        "home_lon": "10.40",
+        "max_travel_km": "25",
+        "skills": ["nurse"],
+    }
+    r = client.post("/register", data=form)
+    assert r.status_code == 422 and "Password:" in r.text and 'value="Cia Dahl"' in r.text
+    r = client.post("/register", data={**form, "password": "ochre lantern quietly folds", "home_lat": "123"})
+    assert r.status_code == 422 and "Latitude: Input should be less than or equal to 90" in r.text
+    r = client.post("/register", data={**form, "password": "ochre lantern quietly folds"})
+    assert r.status_code == 202 and "Your registration is received" in r.text
+    page_sign_in(client, "cia@mail.no", "ochre lantern quietly folds")
+    home = client.get("/my").text
+    assert "waiting for the coordinator" in home
+    profile = client.get("/my/profile").text
+    assert "Cia Dahl" in profile and "Nurse" in profile and "waiting for the coordinator&#39;s approval" in profile
+    with Session(engine) as session:
+        cia = session.exec(select(t.Worker).where(t.Worker.name == "Cia Dahl")).one()
+        assert cia.pending and cia.max_travel_km == 25 and cia.hourly_rate is None

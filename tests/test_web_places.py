@@ -26,7 +26,8 @@ def signed_in(engine: Engine, role: str) -> TestClient:
 
 
 @pytest.fixture
-def manager(engine: Engine) -> TestClient:
+def manager(sqlite_engine: Engine) -> TestClient:
+    engine = sqlite_engine
     seed_web_pool(engine)
     return signed_in(engine, "manager")
 
@@ -44,7 +45,8 @@ def test_the_week_shows_each_shift_with_who_is_booked_and_what_is_open(manager: 
     assert "1 needed · 1 booked" in day2 and "Sick call" in day2
 
 
-def test_a_shift_is_posted_and_edited_through_the_form(manager: TestClient, engine: Engine) -> None:
+def test_a_shift_is_posted_and_edited_through_the_form(manager: TestClient, sqlite_engine: Engine) -> None:
+    engine = sqlite_engine
     token = csrf(manager, "/manage/shifts/new")
     day = local(3, 0)[:10]
     form = {
@@ -81,8 +83,9 @@ def test_a_shift_is_posted_and_edited_through_the_form(manager: TestClient, engi
     ],
 )
 def test_a_bad_shift_form_is_answered_by_field_and_stores_nothing(
-    manager: TestClient, engine: Engine, change, words
+    manager: TestClient, sqlite_engine: Engine, change, words
 ) -> None:
+    engine = sqlite_engine
     token = csrf(manager, "/manage/shifts/new")
     form = {
         "csrf": token,
@@ -102,7 +105,8 @@ def test_a_bad_shift_form_is_answered_by_field_and_stores_nothing(
         assert session.exec(select(t.Shift).where(t.Shift.title == "Bad")).all() == []
 
 
-def test_a_sick_call_then_the_gap_is_filled_with_reasons_in_words(manager: TestClient, engine: Engine) -> None:
+def test_a_sick_call_then_the_gap_is_filled_with_reasons_in_words(manager: TestClient, sqlite_engine: Engine) -> None:
+    engine = sqlite_engine
     text = manager.get("/manage", params={"week": week_of(2)}).text
     booking = re.search(r"/manage/bookings/(\d+)/cancel", text).group(1)  # type: ignore[union-attr]
     token = csrf(manager, "/manage")
@@ -133,7 +137,8 @@ def test_places_pages_keep_to_their_roles_and_places(engine: Engine) -> None:
     assert "Lia sykehjem" not in other.get("/manage", params={"week": week_of(1)}).text
 
 
-def test_a_farmer_posts_a_job_sees_each_day_and_fills_a_day(engine: Engine) -> None:
+def test_a_farmer_posts_a_job_sees_each_day_and_fills_a_day(sqlite_engine: Engine) -> None:
+    engine = sqlite_engine
     seed_web_pool(engine)
     farmer = signed_in(engine, "farmer")
     token = csrf(farmer, "/farm/jobs/new")

@@ -4,6 +4,7 @@ this month, and a live server for a real browser (uvicorn on a loopback port, in
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import socket
 import threading
 import time
@@ -17,7 +18,7 @@ from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from api.security import new_user
+from api.security import hash_password
 from models import problem as p
 from models import tables as t
 from models.enums import AssignmentStatus, Role
@@ -104,6 +105,18 @@ def web_problem() -> p.Problem:
     )
 
 
+@functools.cache
+def _hashed() -> str:
+    """``PASSWORD`` hashed once per test process: Argon2 is slow on purpose, the accounts need not be."""
+    return hash_password(PASSWORD)
+
+
+def _account(org: int, email: str, role: Role | str, name: str = "", worker_id: int | None = None) -> t.User:
+    return t.User(
+        organisation_id=org, email=email, name=name, role=Role(role), worker_id=worker_id, password_hash=_hashed()
+    )
+
+
 def seed_web_pool(engine: Engine) -> dict[str, Any]:
     """Store the pool as organisation oslo with one account per role (``ACCOUNTS``), and bergen with a
     coordinator and a worker (eve@bergen.no); the password of each is ``PASSWORD``."""
@@ -115,9 +128,7 @@ def seed_web_pool(engine: Engine) -> dict[str, Any]:
         assert org.id is not None and other.id is not None
         ada = session.exec(select(t.Worker).where(t.Worker.ref == "ada")).one()
         users = {
-            role: new_user(
-                org.id, email, role, PASSWORD, name=role.title(), worker_id=ada.id if role == "worker" else None
-            )
+            role: _account(org.id, email, role, name=role.title(), worker_id=ada.id if role == "worker" else None)
             for role, email in ACCOUNTS.items()
         }
         users["worker"].name = "Ada Lund"
@@ -139,8 +150,8 @@ def seed_web_pool(engine: Engine) -> dict[str, Any]:
         session.add_all(
             [
                 *users.values(),
-                new_user(other.id, "coord@bergen.no", Role.coordinator, PASSWORD),
-                new_user(other.id, "eve@bergen.no", Role.worker, PASSWORD, worker_id=eve.id),
+                _account(other.id, "coord@bergen.no", Role.coordinator),
+                _account(other.id, "eve@bergen.no", Role.worker, worker_id=eve.id),
             ]
         )
         session.flush()

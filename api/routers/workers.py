@@ -13,49 +13,24 @@ solve or gap filling sees them before.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, ConfigDict, Field
-from sqlmodel import Session, col, delete, select
+from sqlmodel import col, delete, select
 
 from api import crud
 from api.deps import Coordinator, CurrentUser, SessionDep
 from api.schemas import Page
-from api.services import members
-from models import problem as p
+from api.services import members, profiles
+from api.services.profiles import ORGANISATION_FIELDS, Profile, add_worker
 from models import tables as t
 from models.enums import Role, WorkerKind
 from models.problem import Day
-from models.revisions import before_worker_deleted, organisation_zone
-from models.store import worker_children, worker_data, worker_row
+from models.revisions import before_worker_deleted
+from models.store import worker_children, worker_row
 
 router = APIRouter(prefix="/workers", tags=["workers"])
-
-ORGANISATION_FIELDS = frozenset(
-    {
-        "kind",
-        "hourly_rate",
-        "always_available",
-        "max_hours_per_7_days",
-        "max_consecutive_days",
-        "min_consecutive_days",
-        "min_consecutive_days_off",
-        "max_weekends",
-        "min_hours",
-        "max_hours",
-        "max_shifts_per_type",
-    }
-)
-"""Worker fields the organisation sets: a worker's own edit keeps them as they were."""
-
-
-class Profile(p.Worker):
-    """A worker as the API shows and takes them: the snapshot's worker, and whether they are pending
-    (read-only: a body may carry it back unchanged, and ``POST .../approval`` is what sets it)."""
-
-    pending: bool = Field(False, description="Registered by the person, not yet approved by the coordinator")
 
 
 class MemberApproval(BaseModel):
@@ -67,52 +42,6 @@ class Approval(BaseModel):
     model_config = ConfigDict(extra="forbid")
     approved: bool
     valid_until: Day | None = None
-
-
-def _refs(session: Session, model: Any, organisation_id: int) -> dict[str, int]:
-    rows = session.exec(select(model).where(model.organisation_id == organisation_id)).all()
-    return {r.ref: r.id for r in rows}
-
-
-def _out(session: Session, rows: list[t.Worker], organisation_id: int) -> list[Profile]:
-    ids = [w.id for w in rows]
-    quals: dict[int, list[t.Qualification]] = defaultdict(list)
-    avail: dict[int, list[t.Availability]] = defaultdict(list)
-    if ids:
-        for q in session.exec(select(t.Qualification).where(col(t.Qualification.worker_id).in_(ids))):
-            quals[q.worker_id].append(q)
-        for a in session.exec(
-            select(t.Availability)
-            .where(col(t.Availability.worker_id).in_(ids), col(t.Availability.source).is_(None))
-            .order_by(col(t.Availability.start_utc))
-        ):
-            avail[a.worker_id].append(a)
-    regions = {v: k for k, v in _refs(session, t.Region, organisation_id).items()}
-    skills = {v: k for k, v in _refs(session, t.Skill, organisation_id).items()}
-    out = []
-    for w in rows:
-        assert w.id is not None
-        data = worker_data(w, quals[w.id], avail[w.id], regions, skills)
-        out.append(Profile.model_validate({**data, "pending": w.pending}))
-    return out
-
-
-def _checked(
-    session: Session, body: p.Worker, organisation_id: int, at: tuple[str, ...] = ()
-) -> tuple[int, dict[str, int]]:
-    """The body in UTC (times without an offset are the organisation's local time), refused with 422 where
-    it breaks a rule the snapshot holds workers to; its region's key and the organisation's skill keys."""
-    zone = organisation_zone(session, organisation_id)
-    for a in body.availability:
-        a.start, a.end = p.to_utc(a.start, zone), p.to_utc(a.end, zone)
-    crud.refuse(p.worker_errors(body, crud.known(session, organisation_id)), at)
-    return _refs(session, t.Region, organisation_id)[body.region_id], _refs(session, t.Skill, organisation_id)
-
-
-def _own_or(user: t.User, worker: t.Worker, *roles: Role) -> None:
-    if user.role in roles or (user.role == Role.worker and user.worker_id == worker.id):
-        return
-    raise HTTPException(status.HTTP_403_FORBIDDEN, "workers may only see and change their own profile")
 
 
 @router.get("", response_model=Page[Profile])
@@ -143,38 +72,25 @@ def list_workers(
         query = query.where(col(t.Worker.pending).is_(pending))
     page = crud.page(session, query.order_by(t.Worker.ref), limit, offset, lambda row: row)
     return Page(
-        items=_out(session, page.items, user.organisation_id), total=page.total, limit=page.limit, offset=page.offset
+        items=profiles.views(session, page.items, user.organisation_id),
+        total=page.total,
+        limit=page.limit,
+        offset=page.offset,
     )
-
-
-def add_worker(
-    session: Session, organisation_id: int, body: p.Worker, at: tuple[str, ...] = (), pending: bool = False
-) -> t.Worker:
-    """Check and stage a new worker with qualifications and availability (the caller commits); ``at``
-    is where the worker sits in the request body, for the 422's field names."""
-    crud.ensure_free(session, t.Worker, organisation_id, body.id, "worker")
-    region_id, skills = _checked(session, body, organisation_id, at)
-    row = worker_row(organisation_id, body, region_id)
-    row.pending = pending
-    session.add(row)
-    session.flush()
-    assert row.id is not None
-    session.add_all(worker_children(row.id, body, skills))
-    return row
 
 
 @router.post("", response_model=Profile, status_code=status.HTTP_201_CREATED)
 def create_worker(body: Profile, user: Coordinator, session: SessionDep) -> Profile:
     row = add_worker(session, user.organisation_id, body)
     session.commit()
-    return _out(session, [row], user.organisation_id)[0]
+    return profiles.views(session, [row], user.organisation_id)[0]
 
 
 @router.get("/{ref}", response_model=Profile)
 def get_worker(ref: str, user: CurrentUser, session: SessionDep) -> Profile:
     row = crud.get(session, t.Worker, user.organisation_id, ref, "worker")
-    _own_or(user, row, Role.coordinator)
-    return _out(session, [row], user.organisation_id)[0]
+    profiles.own_or(user, row, Role.coordinator)
+    return profiles.views(session, [row], user.organisation_id)[0]
 
 
 @router.put("/{ref}", response_model=Profile)
@@ -183,12 +99,12 @@ def replace_worker(ref: str, body: Profile, user: CurrentUser, session: SessionD
 
     ``availability`` here is what people entered; busy times imported from a calendar stay as they are."""
     row = crud.get(session, t.Worker, user.organisation_id, ref, "worker")
-    _own_or(user, row, Role.coordinator)
+    profiles.own_or(user, row, Role.coordinator)
     if body.id != ref:
         raise crud.invalid("id", f"{body.id!r} differs from the path's {ref!r}")
     if user.role != Role.coordinator:  # what the organisation decides stays as it was
         body = body.model_copy(update={f: getattr(row, f) for f in ORGANISATION_FIELDS})
-    region_id, skills = _checked(session, body, user.organisation_id)
+    region_id, skills = profiles.checked(session, body, user.organisation_id)
     assert row.id is not None
     if user.role != Role.coordinator:
         held = {q.skill_id: q for q in session.exec(select(t.Qualification).where(t.Qualification.worker_id == row.id))}
@@ -207,7 +123,7 @@ def replace_worker(ref: str, body: Profile, user: CurrentUser, session: SessionD
     )
     session.add_all(worker_children(row.id, body, skills))
     session.commit()
-    return _out(session, [row], user.organisation_id)[0]
+    return profiles.views(session, [row], user.organisation_id)[0]
 
 
 @router.delete("/{ref}", status_code=status.HTTP_204_NO_CONTENT)
@@ -223,11 +139,11 @@ def approve_member(ref: str, body: MemberApproval, user: Coordinator, session: S
     """Accept a person who registered themself into the pool, or turn the registration down (the profile
     and its sign-in are removed). Their skills are approved one by one (``.../qualifications/...``)."""
     row = members.decide_registration(session, user, ref, body.approved)
-    return _out(session, [row], user.organisation_id)[0] if row is not None else None
+    return profiles.views(session, [row], user.organisation_id)[0] if row is not None else None
 
 
 @router.post("/{ref}/qualifications/{skill}/approval", response_model=Profile)
 def approve(ref: str, skill: str, body: Approval, user: Coordinator, session: SessionDep) -> Profile:
     """Approve (or revoke) a skill the worker registered, optionally until a licence's last valid day."""
     row = members.decide_skill(session, user, ref, skill, body.approved, body.valid_until)
-    return _out(session, [row], user.organisation_id)[0]
+    return profiles.views(session, [row], user.organisation_id)[0]

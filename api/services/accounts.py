@@ -7,13 +7,18 @@ revoked), so signing out of the browser ends that session everywhere at once and
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from fastapi import HTTPException, status
 from sqlmodel import Session, col, select
 
 from api.crud import invalid
-from api.security import HashingBusy, digest, hash_password, new_token, password_problem, verify_password
+from api.schemas import Applicant, Registration
+from api.security import HashingBusy, digest, hash_password, new_token, new_user, password_problem, verify_password
+from api.services.profiles import ORGANISATION_FIELDS, add_worker
 from api.throttle import Refusal, Throttle
+from models import problem as p
+from models.enums import Role
 from models.settings import settings
 from models.tables import AccessToken, Organisation, User
 
@@ -140,3 +145,47 @@ def change_password(session: Session, user: User, current: str, new: str, keep: 
 
 def _aware(t: dt.datetime) -> dt.datetime:
     return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
+
+
+RECEIVED = (
+    "Your registration is received. The pool's coordinator checks new members and approves your skills"
+    " before you are offered work; sign in to see your profile and its approval state."
+)
+
+
+def register(session: Session, throttle: Throttle, client: str, body: Registration) -> str:
+    """A citizen joins a pool: a pending profile and a sign-in (commits), limited per client address.
+    The answer is the same whether or not the e-mail is registered already, and takes as long."""
+    refusal = throttle.hit(settings().register_limit_per_client, "register", client)
+    if refusal:
+        raise too_many(refusal)
+    org = session.exec(select(Organisation).where(Organisation.ref == body.organisation)).first()
+    if org is None or org.id is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no organisation {body.organisation!r}")
+    email = body.email.strip().lower()
+    weak = password_problem(body.password, email, body.worker.name)
+    if weak:
+        raise invalid("password", weak)
+    profile = applicant(body.worker)
+    taken = session.exec(select(User).where(User.email == email, User.organisation_id == org.id)).first()
+    try:
+        if taken is not None:
+            hash_password(body.password)  # as long as a new registration takes: the answer reveals nothing
+            return RECEIVED
+        worker = add_worker(session, org.id, profile, at=("worker",), pending=True)
+        user = new_user(org.id, email, Role.worker, body.password, name=body.worker.name, worker_id=worker.id)
+    except HashingBusy as error:
+        raise busy(error) from None
+    session.add(user)
+    session.commit()
+    return RECEIVED
+
+
+def applicant(profile: Applicant) -> p.Worker:
+    """The registering person's profile as the pool stores it: a fresh id, no approved skill, and the
+    pool's defaults for what the pool decides (pay, hour limits, always available)."""
+    fields = profile.model_dump(exclude={"id", *ORGANISATION_FIELDS - {"kind"}})
+    worker = p.Worker.model_validate({**fields, "id": f"p-{secrets.token_hex(5)}"})
+    for q in worker.qualifications:
+        q.approved, q.valid_until = False, None
+    return worker

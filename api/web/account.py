@@ -8,8 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from api.deps import SessionDep
-from api.routers.auth import client_address
+from api.deps import SessionDep, client_address
 from api.services import accounts
 from api.web.render import page
 from api.web.session import (
@@ -29,11 +28,12 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(guard_forms)])
 
 HOMES = {Role.worker: "/my", Role.coordinator: "/pool", Role.manager: "/manage", Role.farmer: "/farm"}
 NAV = {
-    Role.worker: [("/my", "My work"), ("/my/calendar", "Calendar")],
+    Role.worker: [("/my", "My work"), ("/my/calendar", "Calendar"), ("/my/profile", "Profile")],
     Role.coordinator: [
         ("/pool", "Pool"),
         ("/pool/approvals", "Approvals"),
         ("/pool/solve", "Plan a roster"),
+        ("/pool/roster", "Roster"),
         ("/manage", "Shifts"),
         ("/farm", "Jobs"),
     ],

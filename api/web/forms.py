@@ -26,6 +26,16 @@ LABELS = {
     "daily_start": "Daily start",
     "daily_hours": "Hours a day",
     "pay_per_hour": "Pay per hour",
+    "name": "Your name",
+    "email": "E-mail",
+    "password": "Password",
+    "kind": "You would work as",
+    "region_id": "Where you live",
+    "home_lat": "Latitude",
+    "home_lon": "Longitude",
+    "max_travel_km": "How far you would travel",
+    "qualifications": "Your skills",
+    "skill": "Your skills",
 }
 
 
@@ -44,7 +54,7 @@ async def posted(request: Request, fields: tuple[str, ...], lists: tuple[str, ..
 
 def _label(loc: Any) -> str:
     parts = [str(x) for x in loc if x not in ("body", "query")] if isinstance(loc, list | tuple) else [str(loc)]
-    name = next((x for x in parts if not x.isdigit()), "")
+    name = next((x for x in reversed(parts) if not x.isdigit()), "")
     return LABELS.get(name, name.replace("_", " ").capitalize() or "The form")
 
 

@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 import segno
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from api.deps import SessionDep
-from api.services import assignments, feeds, my_work
+from api.services import assignments, feeds, my_work, profiles
 from api.web.account import chrome
 from api.web.render import page
 from api.web.session import guard_forms, page_for
@@ -111,3 +111,38 @@ def new_calendar_link(request: Request, user: WorkerUser, session: SessionDep) -
         zone=tz.key,
         **chrome(user, "/my/calendar"),
     )
+
+
+@router.get("/profile")
+def profile_page(request: Request, user: WorkerUser, session: SessionDep) -> Response:
+    """The worker's profile as the pool keeps it, and each skill's approval state."""
+    row = session.get(t.Worker, user.worker_id) if user.worker_id else None
+    if row is None:
+        raise HTTPException(404, "this account has no worker profile; ask the pool's coordinator")
+    worker = profiles.views(session, [row], user.organisation_id)[0]
+    tz = zone(session, user)
+    today = dt.datetime.now(tz).date()
+    names = {
+        k.ref: k.name or k.ref
+        for k in session.exec(select(t.Skill).where(t.Skill.organisation_id == user.organisation_id))
+    }
+    region = session.get(t.Region, row.region_id)
+    return page(
+        request,
+        "worker/profile.html",
+        worker=worker,
+        region=region.name if region else "",
+        skills=[(names.get(q.skill, q.skill), _state(q.approved, q.valid_until, today)) for q in worker.qualifications],
+        zone=tz.key,
+        **chrome(user, "/my/profile"),
+    )
+
+
+def _state(approved: bool, until: dt.date | None, today: dt.date) -> str:
+    if not approved:
+        return "waiting for the coordinator's approval"
+    if until is None:
+        return "approved"
+    if until < today:
+        return f"expired on {until:%d %b %Y}: ask the coordinator to renew it"
+    return f"approved until {until:%d %b %Y}"

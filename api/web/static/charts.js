@@ -46,6 +46,25 @@
     });
   }
 
+  function timeline(canvas, d) {
+    canvas.parentNode.style.height = Math.max(160, d.places.length * 26 + 90) + "px";
+    var set = function (name, label, colour) {
+      return {
+        label: label, backgroundColor: colour, grouped: false, borderSkipped: false, barThickness: 14,
+        data: d.bars[name].map(function (b) { return { x: b.span, y: b.place, label: b.label }; })
+      };
+    };
+    return new Chart(canvas, {
+      type: "bar",
+      data: { labels: d.places, datasets: [set("filled", "Fully staffed", COLOURS[0]), set("open", "Open places", COLOURS[1])] },
+      options: {
+        animation: false, maintainAspectRatio: false, indexAxis: "y",
+        scales: { x: { type: "linear", min: 0, title: { display: true, text: "hours from the first day's midnight" } } },
+        plugins: { tooltip: { callbacks: { label: function (c) { return c.raw.label; } } } }
+      }
+    });
+  }
+
   function draw(root) {
     if (typeof Chart === "undefined") { return; }
     root.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
@@ -53,7 +72,8 @@
       var d = data(canvas);
       if (!d) { return; }
       canvas.dataset.drawn = "yes";
-      (canvas.dataset.chart === "course" ? course : bars)(canvas, d);
+      var kind = canvas.dataset.chart;
+      (kind === "course" ? course : kind === "timeline" ? timeline : bars)(canvas, d);
     });
   }
 

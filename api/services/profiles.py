@@ -1,0 +1,108 @@
+"""Workers' profiles: how a profile is shown, checked and stored, and which fields stay the pool's.
+
+Profiles are personal data, so only the coordinator lists and keeps them; a worker reads and edits
+only their own (``own_or``). What the organisation decides stays the organisation's
+(``ORGANISATION_FIELDS``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from fastapi import HTTPException, status
+from pydantic import Field
+from sqlmodel import Session, col, select
+
+from api import crud
+from models import problem as p
+from models import tables as t
+from models.enums import Role
+from models.revisions import organisation_zone
+from models.store import worker_children, worker_data, worker_row
+
+ORGANISATION_FIELDS = frozenset(
+    {
+        "kind",
+        "hourly_rate",
+        "always_available",
+        "max_hours_per_7_days",
+        "max_consecutive_days",
+        "min_consecutive_days",
+        "min_consecutive_days_off",
+        "max_weekends",
+        "min_hours",
+        "max_hours",
+        "max_shifts_per_type",
+    }
+)
+"""Worker fields the organisation sets: a worker's own edit keeps them as they were."""
+
+
+class Profile(p.Worker):
+    """A worker as the API shows and takes them: the snapshot's worker, and whether they are pending
+    (read-only: a body may carry it back unchanged, and ``POST .../approval`` is what sets it)."""
+
+    pending: bool = Field(False, description="Registered by the person, not yet approved by the coordinator")
+
+
+def refs(session: Session, model: Any, organisation_id: int) -> dict[str, int]:
+    rows = session.exec(select(model).where(model.organisation_id == organisation_id)).all()
+    return {r.ref: r.id for r in rows}
+
+
+def views(session: Session, rows: list[t.Worker], organisation_id: int) -> list[Profile]:
+    ids = [w.id for w in rows]
+    quals: dict[int, list[t.Qualification]] = defaultdict(list)
+    avail: dict[int, list[t.Availability]] = defaultdict(list)
+    if ids:
+        for q in session.exec(select(t.Qualification).where(col(t.Qualification.worker_id).in_(ids))):
+            quals[q.worker_id].append(q)
+        for a in session.exec(
+            select(t.Availability)
+            .where(col(t.Availability.worker_id).in_(ids), col(t.Availability.source).is_(None))
+            .order_by(col(t.Availability.start_utc))
+        ):
+            avail[a.worker_id].append(a)
+    regions = {v: k for k, v in refs(session, t.Region, organisation_id).items()}
+    skills = {v: k for k, v in refs(session, t.Skill, organisation_id).items()}
+    out = []
+    for w in rows:
+        assert w.id is not None
+        data = worker_data(w, quals[w.id], avail[w.id], regions, skills)
+        out.append(Profile.model_validate({**data, "pending": w.pending}))
+    return out
+
+
+def checked(
+    session: Session, body: p.Worker, organisation_id: int, at: tuple[str, ...] = ()
+) -> tuple[int, dict[str, int]]:
+    """The body in UTC (times without an offset are the organisation's local time), refused with 422 where
+    it breaks a rule the snapshot holds workers to; its region's key and the organisation's skill keys."""
+    zone = organisation_zone(session, organisation_id)
+    for a in body.availability:
+        a.start, a.end = p.to_utc(a.start, zone), p.to_utc(a.end, zone)
+    crud.refuse(p.worker_errors(body, crud.known(session, organisation_id)), at)
+    return refs(session, t.Region, organisation_id)[body.region_id], refs(session, t.Skill, organisation_id)
+
+
+def own_or(user: t.User, worker: t.Worker, *roles: Role) -> None:
+    if user.role in roles or (user.role == Role.worker and user.worker_id == worker.id):
+        return
+    raise HTTPException(status.HTTP_403_FORBIDDEN, "workers may only see and change their own profile")
+
+
+def add_worker(
+    session: Session, organisation_id: int, body: p.Worker, at: tuple[str, ...] = (), pending: bool = False
+) -> t.Worker:
+    """Check and stage a new worker with qualifications and availability (the caller commits); ``at``
+    is where the worker sits in the request body, for the 422's field names."""
+    crud.ensure_free(session, t.Worker, organisation_id, body.id, "worker")
+    region_id, skills = checked(session, body, organisation_id, at)
+    row = worker_row(organisation_id, body, region_id)
+    row.pending = pending
+    session.add(row)
+    session.flush()
+    assert row.id is not None
+    session.add_all(worker_children(row.id, body, skills))
+    return row

@@ -1,0 +1,73 @@
+"""Joining the pool and being let in, in a real browser: a citizen registers on a phone, the
+coordinator approves them and their skill, and reads the roster; the worker's profile and calendar
+link; no serious accessibility violation on any of these pages."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from tests.browser_fixture import PHONE, screenshot, serious_violations
+from tests.test_browser_worker import sign_in
+from tests.web_fixture import ACCOUNTS
+
+NEW_PASSWORD = "ochre lantern quietly folds"
+
+
+@pytest.fixture
+def browsers(browser: Browser, live):
+    server, _ = live
+    phone = browser.new_context(base_url=server.url, bypass_csp=True, **PHONE)
+    desk = browser.new_context(base_url=server.url, bypass_csp=True, viewport={"width": 1280, "height": 900})
+    yield phone.new_page(), desk.new_page()
+    phone.close()
+    desk.close()
+
+
+def test_a_citizen_registers_and_the_coordinator_lets_them_in(browsers, tmp_path: Path) -> None:
+    phone, desk = browsers
+    phone.goto("/sign-in")
+    phone.get_by_role("link", name="Join your municipality's resource pool").click()
+    phone.get_by_label("The pool's id").fill("oslo")
+    phone.get_by_role("button", name="Continue").click()
+    phone.get_by_label("Your name").fill("Cia Dahl")
+    phone.get_by_label("E-mail").fill("cia@mail.no")
+    phone.get_by_label("Password").fill(NEW_PASSWORD)
+    phone.get_by_label("Nurse").check()
+    assert serious_violations(phone) == []
+    phone.get_by_role("button", name="Register").click()
+    expect(phone.get_by_role("status")).to_contain_text("Your registration is received")
+
+    sign_in(desk, ACCOUNTS["coordinator"])
+    desk.get_by_role("link", name="Approvals").click()
+    person = desk.get_by_role("article").filter(has_text="Cia Dahl")
+    expect(person).to_contain_text("claims: Nurse")
+    assert serious_violations(desk) == []
+    person.get_by_role("button", name="Accept Cia Dahl into the pool").click()
+    expect(desk.get_by_role("status").first).to_contain_text("Cia Dahl is a member now")
+    skill = desk.get_by_role("article").filter(has_text="Cia Dahl: Nurse")
+    skill.get_by_label(re.compile("Valid until")).fill("2030-06-30")
+    skill.get_by_role("button", name="Approve").click()
+    expect(desk.get_by_text("Cia Dahl: nurse approved until 30 Jun 2030.")).to_be_visible()
+
+    desk.get_by_role("link", name="Roster", exact=True).click()
+    expect(desk.locator("canvas[data-drawn]")).to_have_count(1)
+    expect(desk.get_by_role("row").filter(has_text="Ada Lund")).to_contain_text("08:00 Lia sykehjem")
+    assert serious_violations(desk) == []
+    screenshot(desk, "coordinator-roster", tmp_path)
+
+    sign_in(phone, "cia@mail.no", NEW_PASSWORD)
+    phone.get_by_role("link", name="Profile").click()
+    expect(phone.get_by_role("row").filter(has_text="Nurse")).to_contain_text("approved until 30 Jun 2030")
+    assert serious_violations(phone) == []
+    phone.get_by_role("link", name="Calendar").click()
+    phone.get_by_role("button", name="Make my calendar link").click()
+    expect(phone.get_by_role("img", name=re.compile("QR code"))).to_be_visible()
+    expect(phone.get_by_role("link", name="Open in your calendar app")).to_have_attribute(
+        "href", re.compile("^webcal://")
+    )
+    assert serious_violations(phone) == []
+    screenshot(phone, "worker-calendar", tmp_path)
