@@ -26,7 +26,7 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-UPLOAD = re.compile(r"^/workers/[^/]+/busy-times$")
+UPLOAD = re.compile(r"^/(workers/[^/]+/busy-times|my/busy/file)$")  # the API's and the page's
 INT64 = 2**63 - 1
 MAX_ERRORS = 20
 

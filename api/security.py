@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
 from zxcvbn import zxcvbn
 
 from models.enums import Role
@@ -22,7 +23,10 @@ from models.settings import settings
 from models.slots import slots
 from models.tables import User
 
-_hasher = PasswordHash.recommended()
+_config = settings()
+_hasher = PasswordHash(
+    (Argon2Hasher(memory_cost=_config.password_hash_memory_kib, time_cost=_config.password_hash_time_cost),)
+)  # a stored hash carries its own parameters, so a change applies to new passwords and verifies old ones
 TOKEN_BYTES = 32
 MIN_LENGTH, MAX_LENGTH = 10, 200
 SCORED = 72  # zxcvbn scores at most this many characters; a longer password is no weaker for it

@@ -26,6 +26,10 @@ class Settings(BaseSettings):
 
     # Sign-in
     password_hash_slots: int = Field(4, ge=1, le=64, description="Argon2 hashes at once (64 MiB each)")
+    password_hash_memory_kib: int = Field(
+        65_536, ge=1_024, le=1_048_576, description="Argon2 memory per hash (KiB; OWASP asks for 19 MiB at least)"
+    )
+    password_hash_time_cost: int = Field(3, ge=1, le=20, description="Argon2 passes per hash")
     password_queue_seconds: float = Field(10.0, ge=0, description="Longest wait for a hashing slot before 503")
     rate_limit_storage: str = Field(
         "memory://",

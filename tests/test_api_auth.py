@@ -88,3 +88,18 @@ def test_pagination(api: tuple[TestClient, Engine]) -> None:
     page = client.get("/regions?limit=2&offset=2", headers=coord).json()
     assert page["total"] == 5 and [r["id"] for r in page["items"]] == ["r2", "r3"]
     assert client.get("/regions?limit=0", headers=coord).status_code == 422
+
+
+def test_passwords_are_hashed_at_the_production_cost_unless_a_deployment_says_otherwise(monkeypatch) -> None:
+    """The suite hashes cheaply (tests/__init__.py); a deployment gets Argon2id at 64 MiB and 3 passes."""
+    from pwdlib import PasswordHash
+    from pwdlib.hashers.argon2 import Argon2Hasher
+
+    from models.settings import Settings
+
+    monkeypatch.delenv("BEMANNA_PASSWORD_HASH_MEMORY_KIB")
+    monkeypatch.delenv("BEMANNA_PASSWORD_HASH_TIME_COST")
+    config = Settings()
+    assert (config.password_hash_memory_kib, config.password_hash_time_cost) == (65_536, 3)
+    made = Argon2Hasher(memory_cost=config.password_hash_memory_kib, time_cost=config.password_hash_time_cost)
+    assert PasswordHash((made,)).hash("ochre lantern quietly folds").startswith("$argon2id$v=19$m=65536,t=3,")

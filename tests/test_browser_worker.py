@@ -11,7 +11,8 @@ from playwright.sync_api import Browser, expect
 
 from tests.api_helpers import PASSWORD
 from tests.browser_fixture import PHONE, screenshot, serious_violations
-from tests.web_fixture import ACCOUNTS
+from tests.test_web_pages import ICS
+from tests.web_fixture import ACCOUNTS, local
 
 
 @pytest.fixture
@@ -69,3 +70,17 @@ def test_signing_out_in_the_browser_ends_the_session(phone) -> None:
     expect(page).to_have_url(re.compile(r"/sign-in$"))
     page.goto("/my")
     expect(page).to_have_url(re.compile(r"/sign-in\?next=/my"))
+
+
+def test_a_worker_uploads_busy_times_from_the_phone(phone, tmp_path: Path) -> None:
+    page, _ = phone
+    sign_in(page, ACCOUNTS["worker"])
+    page.get_by_role("link", name="Busy times").click()
+    day = local(3, 0)[:10].replace("-", "")
+    ics = tmp_path / "my-calendar.ics"
+    ics.write_text(ICS.format(day=day))
+    page.get_by_label(re.compile(r"\.ics file")).set_input_files(str(ics))
+    page.get_by_role("button", name="Upload").click()
+    expect(page.get_by_role("status")).to_contain_text("Imported 1 busy period(s)")
+    expect(page.get_by_role("listitem").filter(has_text=re.compile(r"1[01]:00–1[12]:00 CES?T"))).to_have_count(1)
+    assert serious_violations(page) == []

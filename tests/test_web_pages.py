@@ -15,7 +15,7 @@ from api.app import create_app
 from models import tables as t
 from models.enums import AssignmentStatus
 from tests.api_helpers import PASSWORD, sign_in
-from tests.web_fixture import ACCOUNTS, seed_web_pool
+from tests.web_fixture import ACCOUNTS, local, seed_web_pool
 
 CSRF = re.compile(r'name="csrf" value="([0-9a-f]{64})"')
 
@@ -264,3 +264,37 @@ def test_a_citizen_registers_on_the_page_and_waits_for_approval(site, sqlite_eng
     with Session(engine) as session:
         cia = session.exec(select(t.Worker).where(t.Worker.name == "Cia Dahl")).one()
         assert cia.pending and cia.max_travel_km == 25 and cia.hourly_rate is None
+
+
+ICS = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:dentist@test\r\n"
+    "DTSTART:{day}T090000Z\r\nDTEND:{day}T100000Z\r\nSUMMARY:Dentist\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+)
+
+
+def test_the_worker_imports_busy_times_from_a_file_and_saves_a_calendar_address(site, monkeypatch) -> None:
+    from calendars import fetch
+
+    monkeypatch.setattr(fetch, "RESOLVE", lambda host: ["10.0.0.5"] if host == "127.0.0.1" else ["93.184.215.14"])
+    client, _ = site
+    page_sign_in(client, ACCOUNTS["worker"])
+    token = csrf(client, "/my/busy")
+    day = local(3, 0)[:10].replace("-", "")
+    r = client.post(
+        "/my/busy/file", data={"csrf": token}, files={"file": ("cal.ics", ICS.format(day=day), "text/calendar")}
+    )
+    assert r.status_code == 200 and "Imported 1 busy period(s) from 1 event(s)" in r.text
+    assert re.search(r"<li>\w{3} \d+ \w{3} \d{4}, 1[01]:00–1[12]:00 CES?T</li>", r.text)  # local, zone named
+    r = client.post(
+        "/my/busy/file", data={"csrf": token}, files={"file": ("cal.ics", b"not a calendar", "text/calendar")}
+    )
+    assert r.status_code == 422 and "The file could not be used" in r.text and "Imported" not in r.text
+    r = client.post("/my/busy/url", data={"csrf": token, "url": "http://127.0.0.1/cal.ics"})
+    assert r.status_code == 422 and "Calendar address:" in r.text
+    r = client.post(
+        "/my/busy/url", data={"csrf": token, "url": "webcal://calendar.example.com/private/secret-token.ics"}
+    )
+    assert r.status_code == 200 and "address is saved" in r.text
+    assert "://calendar.example.com/..." in r.text and "secret-token" not in r.text  # the token stays hidden
+    r = client.post("/my/busy/file", files={"file": ("cal.ics", ICS.format(day=day), "text/calendar")})
+    assert r.status_code == 403  # an upload without the form's token

@@ -11,6 +11,7 @@ from sqlmodel import select
 from api import crud
 from api.deps import Coordinator, CurrentUser, SessionDep
 from api.schemas import NamedIn, NamedOut, NamedPatch, Page
+from api.services import setup
 from models import tables as t
 
 
@@ -30,11 +31,7 @@ def named_router(prefix: str, table: type[Any], what: str, used_by: list[tuple[A
 
     @router.post("", response_model=NamedOut, status_code=status.HTTP_201_CREATED, name=f"create_{what}")
     def create_named(body: NamedIn, user: Coordinator, session: SessionDep) -> NamedOut:
-        crud.ensure_free(session, table, user.organisation_id, body.id, what)
-        row = table(organisation_id=user.organisation_id, ref=body.id, name=body.name)
-        session.add(row)
-        session.commit()
-        return out(row)
+        return out(setup.add_named(session, user, table, what, body.id, body.name))
 
     @router.get("/{ref}", response_model=NamedOut, name=f"get_{what}")
     def get_named(ref: str, user: CurrentUser, session: SessionDep) -> NamedOut:

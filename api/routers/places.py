@@ -13,19 +13,10 @@ from sqlmodel import Session, select
 from api import crud
 from api.deps import Coordinator, CurrentUser, SessionDep
 from api.schemas import Page
+from api.services import setup
 from models import problem as p
 from models import tables as t
-from models.store import place_data, place_row
-
-
-def _region_id(session: Session, organisation_id: int, body: p.Place) -> int:
-    """The body's region key; 422 where the body breaks a rule the snapshot holds places to."""
-    crud.refuse(p.place_errors(body, crud.known(session, organisation_id)))
-    row = session.exec(
-        select(t.Region).where(t.Region.organisation_id == organisation_id, t.Region.ref == body.region_id)
-    ).one()
-    assert row.id is not None
-    return row.id
+from models.store import place_data
 
 
 def _regions(session: Session, organisation_id: int) -> dict[int, str]:
@@ -55,13 +46,7 @@ def place_router(prefix: str, table: type[Any], schema: type[p.Place], what: str
 
     @router.post("", response_model=schema, status_code=status.HTTP_201_CREATED, name=f"create_{what}")
     def create_place(given: schema, user: Coordinator, session: SessionDep) -> p.Place:  # type: ignore[valid-type]
-        body = cast(p.Place, given)
-        crud.ensure_free(session, table, user.organisation_id, body.id, what)
-        regions = {body.region_id: _region_id(session, user.organisation_id, body)}
-        row = place_row(table, user.organisation_id, body, regions)
-        session.add(row)
-        session.commit()
-        return out(session, row)
+        return out(session, setup.add_place(session, user, table, what, cast(p.Place, given)))
 
     @router.get("/{ref}", response_model=schema, name=f"get_{what}")
     def get_place(ref: str, user: CurrentUser, session: SessionDep) -> p.Place:
@@ -73,7 +58,7 @@ def place_router(prefix: str, table: type[Any], schema: type[p.Place], what: str
         row = crud.get(session, table, user.organisation_id, ref, what)
         if body.id != ref:
             raise crud.invalid("id", f"{body.id!r} differs from the path's {ref!r}")
-        region_id = _region_id(session, user.organisation_id, body)
+        region_id = setup.region_id(session, user.organisation_id, body)
         for field, value in body.model_dump(exclude={"id", "region_id"}).items():
             setattr(row, field, value)
         row.region_id = region_id

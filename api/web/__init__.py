@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 
 from api.errors import invalid_json
-from api.web import account, assets, coordinator, farmer, join, manager, roster, worker
+from api.web import account, assets, coordinator, farmer, join, manager, roster, setup, worker
 from api.web.render import page
 from api.web.session import SignInFirst, sign_in_url
 
@@ -25,6 +25,7 @@ def install(app: FastAPI) -> None:
     app.include_router(join.router)
     app.include_router(worker.router)
     app.include_router(roster.router)  # before /pool/{...} pages
+    app.include_router(setup.router)
     app.include_router(coordinator.router)
     app.include_router(manager.router)
     app.include_router(farmer.router)

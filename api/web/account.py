@@ -28,12 +28,18 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(guard_forms)])
 
 HOMES = {Role.worker: "/my", Role.coordinator: "/pool", Role.manager: "/manage", Role.farmer: "/farm"}
 NAV = {
-    Role.worker: [("/my", "My work"), ("/my/calendar", "Calendar"), ("/my/profile", "Profile")],
+    Role.worker: [
+        ("/my", "My work"),
+        ("/my/busy", "Busy times"),
+        ("/my/calendar", "Calendar"),
+        ("/my/profile", "Profile"),
+    ],
     Role.coordinator: [
         ("/pool", "Pool"),
         ("/pool/approvals", "Approvals"),
         ("/pool/solve", "Plan a roster"),
         ("/pool/roster", "Roster"),
+        ("/pool/setup", "Set-up"),
         ("/manage", "Shifts"),
         ("/farm", "Jobs"),
     ],

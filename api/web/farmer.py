@@ -18,7 +18,7 @@ from api.services import assignments, fill, postings
 from api.services.postings import JOBS
 from api.web.account import chrome
 from api.web.forms import field_problems, posted
-from api.web.places import my_places, staffing
+from api.web.places import fill_view, my_places, offered_notice, staffing
 from api.web.render import page
 from api.web.session import guard_forms, page_for
 from models import problem as p
@@ -148,9 +148,7 @@ def fill_page(request: Request, ref: str, day: Day, user: FarmerUser, session: S
 def fill_offer(request: Request, ref: str, day: Day, user: FarmerUser, session: SessionDep) -> Response:
     target = fill.job_target(session, user, ref, day)
     result = fill.rank_and_offer(session, user, target, offer=True)
-    names = [c.name for c in result.candidates if c.worker_id in result.offered]
-    notice = f"Offered to {', '.join(names)}." if names else "Nobody could be offered the place."
-    return _fill_page(request, session, user, target, result, notice=notice)
+    return _fill_page(request, session, user, target, result, notice=offered_notice(result))
 
 
 def _fill_page(
@@ -161,17 +159,16 @@ def _fill_page(
     assert isinstance(job, t.Job) and target.day is not None
     farm = session.get(t.Farm, job.farm_id)
     start = dt.datetime.combine(target.day, job.daily_start, tzinfo=tz)
-    return page(
+    return fill_view(
         request,
-        "manager/fill.html",
-        work_title=f"{job.title} at {farm.name if farm else ''}",
+        user,
+        result,
+        tz,
+        title=f"{job.title} at {farm.name if farm else ''}",
         start=start,
         end=start + dt.timedelta(hours=job.daily_hours),
-        result=result,
         action=f"/farm/jobs/{job.ref}/days/{target.day.isoformat()}/fill",
         back="/farm",
-        tz=tz,
-        zone=tz.key,
-        **chrome(user, "/farm"),
+        here="/farm",
         **extra,
     )

@@ -26,11 +26,20 @@ LABELS = {
     "daily_start": "Daily start",
     "daily_hours": "Hours a day",
     "pay_per_hour": "Pay per hour",
-    "name": "Your name",
+    "name": "Name",
     "email": "E-mail",
     "password": "Password",
-    "kind": "You would work as",
-    "region_id": "Where you live",
+    "kind": "Kind",
+    "region_id": "Region",
+    "id": "Short id",
+    "lat": "Latitude",
+    "lon": "Longitude",
+    "address": "Address",
+    "contact": "Who to call on arrival",
+    "worker": "A worker's id",
+    "sites": "Sites a manager runs",
+    "farms": "Farms a farmer runs",
+    "role": "Role",
     "home_lat": "Latitude",
     "home_lon": "Longitude",
     "max_travel_km": "How far you would travel",
@@ -52,14 +61,14 @@ async def posted(request: Request, fields: tuple[str, ...], lists: tuple[str, ..
     return out
 
 
-def _label(loc: Any) -> str:
+def _label(loc: Any, labels: dict[str, str]) -> str:
     parts = [str(x) for x in loc if x not in ("body", "query")] if isinstance(loc, list | tuple) else [str(loc)]
     name = next((x for x in reversed(parts) if not x.isdigit()), "")
-    return LABELS.get(name, name.replace("_", " ").capitalize() or "The form")
+    return labels.get(name, LABELS.get(name, name.replace("_", " ").capitalize() or "The form"))
 
 
-def field_problems(error: Exception) -> list[str]:
-    """Each problem as ``Label: what is wrong``."""
+def field_problems(error: Exception, labels: dict[str, str] | None = None) -> list[str]:
+    """Each problem as ``Label: what is wrong`` (``labels``: the page's own words for its fields)."""
     if isinstance(error, ValidationError):
         found = [(e["loc"], e["msg"]) for e in error.errors()]
     elif isinstance(error, HTTPException) and isinstance(error.detail, list):
@@ -68,4 +77,4 @@ def field_problems(error: Exception) -> list[str]:
         return [str(error.detail)[:1].upper() + str(error.detail)[1:]]
     else:
         return [f"The form: {error}"]
-    return [f"{_label(loc)}: {msg}" for loc, msg in found[:20]]
+    return [f"{_label(loc, labels or {})}: {msg}" for loc, msg in found[:20]]

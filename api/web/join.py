@@ -23,6 +23,13 @@ from models.enums import WorkerKind
 router = APIRouter(include_in_schema=False, dependencies=[Depends(guard_forms)])
 
 FIELDS = ("pool", "name", "email", "password", "kind", "region_id", "home_lat", "home_lon", "max_travel_km", "skills")
+LABELS = {
+    "name": "Your name",
+    "kind": "You would work as",
+    "region_id": "Where you live",
+    "qualifications": "Your skills",
+    "skill": "Your skills",
+}
 KINDS = [
     (WorkerKind.health.value, "Health personnel"),
     (WorkerKind.seasonal.value, "Seasonal farm worker (paid)"),
@@ -134,10 +141,10 @@ def register(request: Request, session: SessionDep, form: Annotated[dict[str, An
         )
         message = accounts.register(session, request.app.state.throttle, client_address(request), body)
     except ValidationError as error:
-        return _form_page(request, session, org, form, 422, problems=field_problems(error))
+        return _form_page(request, session, org, form, 422, problems=field_problems(error, LABELS))
     except HTTPException as refused:
         if refused.status_code not in (404, 422, 429, 503):
             raise
         session.rollback()
-        return _form_page(request, session, org, form, refused.status_code, problems=field_problems(refused))
+        return _form_page(request, session, org, form, refused.status_code, problems=field_problems(refused, LABELS))
     return _form_page(request, session, org, form, 202, received=message)

@@ -19,7 +19,7 @@ from api.services import assignments, fill, postings
 from api.services.postings import SHIFTS
 from api.web.account import chrome
 from api.web.forms import field_problems, posted
-from api.web.places import my_places, staffing
+from api.web.places import fill_view, my_places, offered_notice, staffing
 from api.web.render import page
 from api.web.session import guard_forms, page_for
 from models import problem as p
@@ -231,9 +231,7 @@ def fill_page(request: Request, ref: str, user: ManagerUser, session: SessionDep
 def fill_offer(request: Request, ref: str, user: ManagerUser, session: SessionDep) -> Response:
     target = fill.shift_target(session, user, ref)
     result = fill.rank_and_offer(session, user, target, offer=True)
-    names = [c.name for c in result.candidates if c.worker_id in result.offered]
-    notice = f"Offered to {', '.join(names)}." if names else "Nobody could be offered the place."
-    return _fill_page(request, session, user, target, result, notice=notice)
+    return _fill_page(request, session, user, target, result, notice=offered_notice(result))
 
 
 def _fill_page(
@@ -242,17 +240,16 @@ def _fill_page(
     tz = organisation_zone(session, user.organisation_id)
     view = postings.views(session, SHIFTS, [target.row], user.organisation_id)[0]
     site = session.get(t.Site, target.row.site_id)  # type: ignore[union-attr]
-    return page(
+    return fill_view(
         request,
-        "manager/fill.html",
-        work_title=f"{view.title or 'Shift'} at {site.name if site else ''}",
+        user,
+        result,
+        tz,
+        title=f"{view.title or 'Shift'} at {site.name if site else ''}",
         start=view.start,
         end=view.end,
-        result=result,
         action=f"/manage/shifts/{target.row.ref}/fill",
         back=f"/manage?week={monday(view.start.date()).isoformat()}",
-        tz=tz,
-        zone=tz.key,
-        **chrome(user, "/manage"),
+        here="/manage",
         **extra,
     )

@@ -6,10 +6,17 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
 
+from fastapi import Request
+from fastapi.responses import Response
 from sqlmodel import Session, col, select
 
+from api.services.fill import FillOut
 from api.services.postings import Kind
+from api.web.account import chrome
+from api.web.render import page
 from models import tables as t
 from models.enums import AssignmentStatus, Role
 
@@ -63,3 +70,39 @@ def staffing(
         else:
             found[key].proposed.append(name)  # type: ignore[index]
     return found
+
+
+def offered_notice(result: FillOut) -> str:
+    names = [c.name for c in result.candidates if c.worker_id in result.offered]
+    return f"Offered to {', '.join(names)}." if names else "Nobody could be offered the place."
+
+
+def fill_view(
+    request: Request,
+    user: t.User,
+    result: FillOut,
+    tz: ZoneInfo,
+    *,
+    title: str,
+    start: dt.datetime,
+    end: dt.datetime,
+    action: str,
+    back: str,
+    here: str,
+    **extra: Any,
+) -> Response:
+    """The ranked candidates for a shift's or a job day's open places, and the button that offers them."""
+    return page(
+        request,
+        "fill.html",
+        work_title=title,
+        start=start,
+        end=end,
+        result=result,
+        action=action,
+        back=back,
+        tz=tz,
+        zone=tz.key,
+        **chrome(user, here),
+        **extra,
+    )

@@ -22,6 +22,7 @@ from sqlmodel import Session
 
 from api.deps import SessionDep
 from api.services import accounts
+from calendars.busy import MAX_BYTES
 from models.enums import Role
 from models.settings import settings
 from models.tables import User
@@ -91,7 +92,7 @@ async def guard_forms(request: Request) -> None:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "this form was sent from another site; open the page again")
     sent = request.headers.get(CSRF_HEADER)
     if sent is None:
-        form = await request.form()
+        form = await request.form(max_files=1, max_fields=50, max_part_size=MAX_BYTES + 1)  # a calendar upload
         value = form.get(CSRF_FIELD)
         sent = value if isinstance(value, str) else None
     if CSRF_COOKIE not in request.cookies or not sent or not hmac.compare_digest(sent, csrf_token(request)):

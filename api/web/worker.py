@@ -7,12 +7,12 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 import segno
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import Response
 from sqlmodel import Session, select
 
 from api.deps import SessionDep
-from api.services import assignments, feeds, my_work, profiles
+from api.services import assignments, busy, feeds, my_work, profiles
 from api.web.account import chrome
 from api.web.render import page
 from api.web.session import guard_forms, page_for
@@ -146,3 +146,90 @@ def _state(approved: bool, until: dt.date | None, today: dt.date) -> str:
     if until < today:
         return f"expired on {until:%d %b %Y}: ask the coordinator to renew it"
     return f"approved until {until:%d %b %Y}"
+
+
+def _own_worker(session: Session, user: t.User) -> t.Worker:
+    row = session.get(t.Worker, user.worker_id) if user.worker_id else None
+    if row is None:
+        raise HTTPException(404, "this account has no worker profile; ask the pool's coordinator")
+    return row
+
+
+def _busy_page(request: Request, session: Session, user: t.User, status_code: int = 200, **extra: object) -> Response:
+    worker = _own_worker(session, user)
+    tz = zone(session, user)
+    source = busy.source_of(session, worker)
+    state = None
+    if source is not None:
+        state = (
+            "waiting to be fetched"
+            if source.checked_at is None
+            else f"failed: {source.error}"
+            if source.error
+            else "fetched"
+        )
+    return page(
+        request,
+        "worker/busy.html",
+        status_code,
+        periods=busy.imported(session, worker, after=dt.datetime.now(dt.UTC))[:100],
+        source=source,
+        source_url=busy.masked(source.url) if source else "",
+        source_state=state,
+        tz=tz,
+        zone=tz.key,
+        **chrome(user, "/my/busy"),
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+@router.get("/busy")
+def busy_page(request: Request, user: WorkerUser, session: SessionDep) -> Response:
+    """Busy times from the worker's own calendar: what was imported, and how to import again."""
+    return _busy_page(request, session, user)
+
+
+async def _uploaded(request: Request) -> bytes | None:
+    """The form's file (parsed once, with the upload's limits, by ``guard_forms``)."""
+    upload = (await request.form()).get("file")
+    return None if upload is None or isinstance(upload, str) else await upload.read()
+
+
+@router.post("/busy/file")
+def busy_file(
+    request: Request, user: WorkerUser, session: SessionDep, data: Annotated[bytes | None, Depends(_uploaded)]
+) -> Response:
+    """An .ics file exported from the phone's calendar; it replaces the previous upload's busy times."""
+    if not data or not data.strip():
+        return _busy_page(request, session, user, 422, problem="Choose an .ics file exported from your calendar.")
+    try:
+        result = busy.upload(session, _own_worker(session, user), data, None, None)
+    except HTTPException as refused:
+        if refused.status_code not in (413, 422, 503):
+            raise
+        words = refused.detail if isinstance(refused.detail, str) else refused.detail[0]["msg"]
+        return _busy_page(request, session, user, refused.status_code, problem=f"The file could not be used: {words}")
+    days = f"{result.first_day:%d %b} to {result.last_day:%d %b %Y}"
+    notice = f"Imported {result.busy_periods} busy period(s) from {result.events} event(s), {days}."
+    return _busy_page(request, session, user, notice=notice)
+
+
+@router.post("/busy/url")
+def busy_url(
+    request: Request, user: WorkerUser, session: SessionDep, url: Annotated[str, Form(max_length=2000)]
+) -> Response:
+    try:
+        busy.register_url(session, _own_worker(session, user), url)
+    except HTTPException as refused:
+        if refused.status_code != 422:
+            raise
+        return _busy_page(request, session, user, 422, problem=f"Calendar address: {refused.detail[0]['msg']}")  # type: ignore[index]
+    refresher = getattr(request.app.state, "calendars", None)
+    if refresher is not None:
+        refresher.wake()
+    return _busy_page(
+        request,
+        session,
+        user,
+        notice="Your calendar address is saved; it is read within a minute and then every few hours.",
+    )

@@ -1,0 +1,161 @@
+"""The coordinator sets the pool up in the browser: regions, skills, health sites and farms, and the
+accounts of coordinators, health managers (with their sites), farmers (with their farms) and workers."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+from sqlmodel import Session, col, select
+
+from api.deps import SessionDep
+from api.services import setup, users
+from api.services.users import UserIn
+from api.web.account import chrome
+from api.web.forms import field_problems, posted
+from api.web.render import page
+from api.web.session import guard_forms, page_for
+from models import problem as p
+from models import tables as t
+from models.enums import Role, SiteKind
+
+router = APIRouter(prefix="/pool", include_in_schema=False, dependencies=[Depends(guard_forms)])
+
+CoordinatorUser = Annotated[t.User, Depends(page_for(Role.coordinator))]
+NAMED = {"regions": (t.Region, "region"), "skills": (t.Skill, "skill")}
+PLACES: dict[str, tuple[Any, type[p.Place], str]] = {
+    "sites": (t.Site, p.Site, "site"),
+    "farms": (t.Farm, p.Farm, "farm"),
+}
+PLACE_FIELDS = ("id", "name", "kind", "address", "contact", "lat", "lon", "region_id")
+USER_FIELDS = ("email", "name", "role", "password", "worker", "sites", "farms")
+
+
+def _rows(session: Session, user: t.User, table: Any) -> list[Any]:
+    query = select(table).where(table.organisation_id == user.organisation_id).order_by(col(table.name))
+    return list(session.exec(query))
+
+
+def _setup_page(request: Request, session: Session, user: t.User, status_code: int = 200, **extra: Any) -> Response:
+    regions = _rows(session, user, t.Region)
+    region_names = {r.id: r.name for r in regions}
+    return page(
+        request,
+        "coordinator/setup.html",
+        status_code,
+        regions=regions,
+        skills=_rows(session, user, t.Skill),
+        sites=_rows(session, user, t.Site),
+        farms=_rows(session, user, t.Farm),
+        region_names=region_names,
+        site_kinds=[k.value for k in SiteKind],
+        form=extra.pop("form", {}),
+        **chrome(user, "/pool/setup"),
+        **extra,
+    )
+
+
+@router.get("/setup")
+def setup_page(request: Request, user: CoordinatorUser, session: SessionDep) -> Response:
+    return _setup_page(request, session, user)
+
+
+async def _place_form(request: Request) -> dict[str, Any]:
+    return await posted(request, PLACE_FIELDS)
+
+
+@router.post("/setup/{what}")
+def add_named_or_place(
+    request: Request,
+    what: str,
+    user: CoordinatorUser,
+    session: SessionDep,
+    form: Annotated[dict[str, Any], Depends(_place_form)],
+) -> Response:
+    try:
+        if what in NAMED:
+            table, noun = NAMED[what]
+            body = p.Region.model_validate({"id": form["id"], "name": form["name"]})  # the same id and name rules
+            setup.add_named(session, user, table, noun, body.id, body.name)
+        elif what in PLACES:
+            table, schema, noun = PLACES[what]
+            fields = {k: v for k, v in form.items() if v != "" and (k != "kind" or what == "sites")}
+            setup.add_place(session, user, table, noun, schema.model_validate(fields))
+        else:
+            raise HTTPException(404, f"no list {what!r}")
+    except ValidationError as error:
+        return _setup_page(request, session, user, 422, problems=field_problems(error), form={what: form})
+    except HTTPException as refused:
+        if refused.status_code not in (409, 422):
+            raise
+        session.rollback()
+        return _setup_page(
+            request, session, user, refused.status_code, problems=field_problems(refused), form={what: form}
+        )
+    return _setup_page(request, session, user, notice=f"{form['name']} added.")
+
+
+def _users_page(request: Request, session: Session, user: t.User, status_code: int = 200, **extra: Any) -> Response:
+    accounts = users.views(
+        session,
+        list(
+            session.exec(
+                select(t.User).where(t.User.organisation_id == user.organisation_id).order_by(col(t.User.email))
+            )
+        ),
+    )
+    return page(
+        request,
+        "coordinator/users.html",
+        status_code,
+        accounts=accounts,
+        sites=_rows(session, user, t.Site),
+        farms=_rows(session, user, t.Farm),
+        roles=[r.value for r in Role],
+        me=user.id,
+        form=extra.pop("form", {"role": "manager"}),
+        **chrome(user, "/pool/users"),
+        **extra,
+    )
+
+
+@router.get("/users")
+def users_page(request: Request, user: CoordinatorUser, session: SessionDep) -> Response:
+    return _users_page(request, session, user)
+
+
+async def _user_form(request: Request) -> dict[str, Any]:
+    return await posted(request, USER_FIELDS, lists=("sites", "farms"))
+
+
+@router.post("/users")
+def add_user(
+    request: Request, user: CoordinatorUser, session: SessionDep, form: Annotated[dict[str, Any], Depends(_user_form)]
+) -> Response:
+    shown = {k: v for k, v in form.items() if k != "password"}  # a refused form never sends the password back
+    try:
+        body = UserIn.model_validate({**form, "worker": form["worker"] or None})
+        users.create(session, user, body)
+    except ValidationError as error:
+        return _users_page(request, session, user, 422, problems=field_problems(error), form=shown)
+    except HTTPException as refused:
+        if refused.status_code not in (404, 409, 422):
+            raise
+        session.rollback()
+        return _users_page(request, session, user, refused.status_code, problems=field_problems(refused), form=shown)
+    return _users_page(
+        request,
+        session,
+        user,
+        notice=f"{body.email} can sign in now with the password you gave; tell them to change it.",
+    )
+
+
+@router.post("/users/{user_id}/remove")
+def remove_user(request: Request, user_id: int, user: CoordinatorUser, session: SessionDep) -> Response:
+    if not 1 <= user_id < 2**31:
+        raise HTTPException(404, f"no user {user_id}")
+    users.remove(session, user, user_id)
+    return _users_page(request, session, user, notice="The account is removed; its sessions ended with it.")

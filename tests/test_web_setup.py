@@ -1,0 +1,93 @@
+"""The coordinator sets up a pool through the pages: regions, skills, sites, farms and accounts, each
+form refused by field without storing anything, and the new accounts signing in."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from api.app import create_app
+from models import tables as t
+from tests.test_web_pages import csrf, page_sign_in
+from tests.web_fixture import ACCOUNTS, seed_web_pool
+
+STRONG = "ochre lantern quietly folds"
+
+
+@pytest.fixture
+def coordinator(sqlite_engine: Engine) -> TestClient:
+    seed_web_pool(sqlite_engine)
+    client = TestClient(create_app(sqlite_engine), base_url="https://testserver", raise_server_exceptions=False)
+    page_sign_in(client, ACCOUNTS["coordinator"])
+    return client
+
+
+def test_regions_skills_sites_and_farms_are_added_through_the_forms(
+    coordinator: TestClient, sqlite_engine: Engine
+) -> None:
+    token = csrf(coordinator, "/pool/setup")
+    r = coordinator.post("/pool/setup/regions", data={"csrf": token, "id": "north", "name": "Nordbyen"})
+    assert r.status_code == 200 and "Nordbyen added." in r.text
+    r = coordinator.post("/pool/setup/regions", data={"csrf": token, "id": "north", "name": "Again"})
+    assert r.status_code == 409 and "exists already" in r.text
+    r = coordinator.post("/pool/setup/skills", data={"csrf": token, "id": "bad id!", "name": "Bad"})
+    assert r.status_code == 422 and "Short id:" in r.text
+    site = {
+        "csrf": token,
+        "id": "moa",
+        "name": "Moa sykehjem",
+        "kind": "nursing_home",
+        "region_id": "north",
+        "address": "Moavegen 2",
+        "lat": "63.5",
+        "lon": "10.5",
+    }
+    r = coordinator.post("/pool/setup/sites", data={**site, "lat": "95"})
+    assert r.status_code == 422 and "Latitude:" in r.text and 'value="Moa sykehjem"' in r.text
+    r = coordinator.post("/pool/setup/sites", data={**site, "region_id": "nowhere"})
+    assert r.status_code == 422 and "Region: unknown region" in r.text
+    r = coordinator.post("/pool/setup/sites", data=site)
+    assert r.status_code == 200 and "Moa sykehjem added." in r.text and "Moavegen 2" in r.text
+    farm = {k: v for k, v in site.items() if k != "kind"} | {"id": "lund", "name": "Lund gård"}
+    assert coordinator.post("/pool/setup/farms", data=farm).status_code == 200
+    assert coordinator.post("/pool/setup/secrets", data=farm).status_code == 404
+    with Session(sqlite_engine) as session:
+        assert session.exec(select(t.Site).where(t.Site.ref == "moa")).one().address == "Moavegen 2"
+        assert session.exec(select(t.Farm).where(t.Farm.ref == "lund")).one().name == "Lund gård"
+        assert session.exec(select(t.Region).where(t.Region.ref == "north")).one().name == "Nordbyen"
+
+
+def test_accounts_are_added_and_removed_and_sign_in(coordinator: TestClient, sqlite_engine: Engine) -> None:
+    token = csrf(coordinator, "/pool/users")
+    body = {
+        "csrf": token,
+        "email": "kari@oslo.no",
+        "name": "Kari",
+        "role": "manager",
+        "password": STRONG,
+        "sites": "lia",
+    }
+    r = coordinator.post("/pool/users", data={**body, "password": "password1"})
+    assert (
+        r.status_code == 422
+        and "Password:" in r.text
+        and 'value="kari@oslo.no"' in r.text
+        and "password1" not in r.text
+    )
+    r = coordinator.post("/pool/users", data={**body, "role": "farmer"})
+    assert r.status_code == 422 and "only a manager runs sites" in r.text
+    r = coordinator.post("/pool/users", data=body)
+    assert r.status_code == 200 and "kari@oslo.no can sign in now" in r.text
+    kari = TestClient(create_app(sqlite_engine), base_url="https://testserver", raise_server_exceptions=False)
+    page_sign_in(kari, "kari@oslo.no", STRONG)
+    assert "Day shift at Lia sykehjem" in kari.get("/manage").text or kari.get("/manage").status_code == 200
+    with Session(sqlite_engine) as session:
+        kari_id = session.exec(select(t.User).where(t.User.email == "kari@oslo.no")).one().id
+        me = session.exec(select(t.User).where(t.User.email == ACCOUNTS["coordinator"])).one().id
+    r = coordinator.post(f"/pool/users/{me}/remove", data={"csrf": token})
+    assert r.status_code == 409 and "your own account" in r.text
+    r = coordinator.post(f"/pool/users/{kari_id}/remove", data={"csrf": token})
+    assert r.status_code == 200 and "kari@oslo.no" not in r.text.split("Add an account")[0]
+    assert kari.get("/manage", follow_redirects=False).status_code == 303  # signed out with the account
