@@ -54,8 +54,17 @@ def _plural(n: int, word: str) -> str:
 class Explainer:
     """Explains open places of one roster; built once per solution."""
 
-    def __init__(self, problem: Problem, items: dict[str, WorkItem], roster: Iterable[tuple[str, str]]) -> None:
+    def __init__(
+        self,
+        problem: Problem,
+        items: dict[str, WorkItem],
+        roster: Iterable[tuple[str, str]],
+        idle_words: str = "could still take it (search stopped at its time limit)",
+    ) -> None:
+        """``idle_words``: what is said of people who fit but are not on the item; for a solver's roster
+        the search ran out of time, for the work people accepted so far they can still be offered it."""
         self.problem = problem
+        self.idle_words = idle_words
         self.items = items
         self.travel = travel_for(problem)
         self.days = horizon(list(items.values()))
@@ -106,7 +115,7 @@ class Explainer:
         rest = p.settings.min_rest_hours
         parts = [f"{n} {BUSY_WORDS[rule].format(rest=rest)}" for rule, n in busy.most_common() if rule]
         if idle:
-            parts.append(f"{idle} could still take it (search stopped at its time limit)")
+            parts.append(f"{idle} {self.idle_words}")
         return head + funnel + ": " + "; ".join(parts) + "."
 
     def _blocker(self, worker: Worker, item: WorkItem) -> str | None:

@@ -34,6 +34,8 @@ def test_the_dashboard_counts_the_pool_and_feeds_its_charts(coordinator: TestCli
     r = coordinator.get("/pool")
     assert r.status_code == 200
     assert re.search(r"<dt>Open places</dt><dd>1</dd>", r.text)  # day1 needs 2, ada's offer is 1
+    why = r.text.split('id="open-heading"')[1].split("</section>")[0]
+    assert "Day shift at Lia sykehjem" in why and "1 of 2 places open" in why  # each open item with its reason
     data = json.loads(re.search(r'id="coverage-data">(.*?)</script>', r.text).group(1))  # type: ignore[union-attr]
     assert data["labels"] == ["Centre"] and [s["values"] for s in data["series"]] == [[2], [1]]
     supply = json.loads(re.search(r'id="supply-data">(.*?)</script>', r.text).group(1))  # type: ignore[union-attr]

@@ -41,6 +41,7 @@ def test_the_week_shows_each_shift_with_who_is_booked_and_what_is_open(manager: 
     text = manager.get("/manage", params={"week": week_of(1)}).text
     assert "Day shift at Lia sykehjem" in text and re.search(r"08:00–15:30 CES?T", text)
     assert "2 needed · 0 booked · offered to Ada Lund" in text and "2 open" in text
+    assert "2 of 2 places open" in text and "workers with approved skill" in text  # why, in words
     day2 = manager.get("/manage", params={"week": week_of(2)}).text
     assert "1 needed · 1 booked" in day2 and "Sick call" in day2
 

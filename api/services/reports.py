@@ -5,6 +5,7 @@ that counts as filled (accepted only, or the whole plan), for ``reports.tables``
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from enum import StrEnum
 
 from fastapi import HTTPException, status
@@ -16,7 +17,8 @@ from models.problem import Problem
 from models.solution import PlannedAssignment, Solution, SolveStatus
 from models.store import load_snapshot
 from models.window import window
-from models.work_items import work_items
+from models.work_items import WorkItem, work_items
+from solver.explain import Explainer
 
 MAX_DAYS = 366
 
@@ -59,3 +61,23 @@ def snapshot(
         if a.status in BASIS[basis]
     ]
     return problem, Solution(status=SolveStatus.feasible, assignments=counted), len(loaded.skipped)
+
+
+@dataclass(frozen=True)
+class OpenPlace:
+    item: WorkItem
+    missing: int
+    reason: str  # why nobody more can take it, in words (solver.explain)
+
+
+def open_places(problem: Problem, solution: Solution, limit: int = 50) -> tuple[list[OpenPlace], int]:
+    """The soonest items with open places on this basis, each with the reason, and how many there are."""
+    items = {it.id: it for it in work_items(problem)}
+    roster = [(a.worker_id, a.item_id) for a in solution.assignments if a.item_id in items]
+    filled: dict[str, int] = {}
+    for _, i in roster:
+        filled[i] = filled.get(i, 0) + 1
+    gaps = [it for it in items.values() if filled.get(it.id, 0) < it.headcount]
+    explainer = Explainer(problem, items, roster, idle_words="could take it: plan a roster or fill the gap")
+    shown = [OpenPlace(it, it.headcount - filled.get(it.id, 0), "") for it in gaps[:limit]]
+    return [OpenPlace(o.item, o.missing, explainer.why(o.item, o.missing)) for o in shown], len(gaps)

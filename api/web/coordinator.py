@@ -18,7 +18,7 @@ from api import crud
 from api.deps import SessionDep
 from api.routers.solve_jobs import SolveJobIn
 from api.services import assignments, members, solve_jobs
-from api.services.reports import Basis, snapshot
+from api.services.reports import Basis, open_places, snapshot
 from api.services.solve_results import course, result_of
 from api.web.account import chrome
 from api.web.render import page
@@ -33,6 +33,7 @@ router = APIRouter(prefix="/pool", include_in_schema=False, dependencies=[Depend
 
 CoordinatorUser = Annotated[t.User, Depends(page_for(Role.coordinator))]
 DASHBOARD_DAYS = 14
+OPEN_SHOWN = 30  # open items listed with their reasons on the dashboard
 RUNNING = (JobState.queued, JobState.running)
 
 
@@ -83,7 +84,7 @@ def dashboard(
             t.Assignment.organisation_id == oid, t.Assignment.status == AssignmentStatus.proposed
         )
     ).one()
-    open_items = [r for r in tables.demand(problem, solution).to_dict("records") if r["open"] > 0]
+    gaps, open_items = open_places(problem, solution, OPEN_SHOWN)
     return page(
         request,
         "coordinator/dashboard.html",
@@ -104,7 +105,9 @@ def dashboard(
             "label",
             {"approved_workers": "Approved workers", "places": "Places needing the skill"},
         ),
-        open_count=sum(int(r["open"]) for r in open_items),
+        open_count=sum(int(r["open"]) for r in by_region if r["region"] == "All"),
+        gaps=gaps,
+        open_items=open_items,
         pending_people=pending_people,
         pending_skills=pending_skills,
         proposals=proposals,

@@ -17,6 +17,7 @@ from api import crud
 from api.deps import SessionDep
 from api.services import assignments, fill, postings
 from api.services.postings import SHIFTS
+from api.services.reports import Basis, open_places, snapshot
 from api.web.account import chrome
 from api.web.forms import field_problems, posted
 from api.web.places import fill_view, my_places, offered_notice, staffing
@@ -54,6 +55,8 @@ def week(
     rows = list(session.exec(query))
     people = staffing(session, SHIFTS, rows)
     names = {s.id: s.name for s in sites}
+    problem, solution, _ = snapshot(session, user.organisation_id, first, last, [], Basis.accepted)
+    why = {g.item.id: g.reason for g in open_places(problem, solution, limit=len(rows))[0]}
     days: dict[dt.date, list[dict[str, Any]]] = {first + dt.timedelta(days=k): [] for k in range(7)}
     for row in rows:
         start, end = utc(row.start_utc), utc(row.end_utc)
@@ -66,6 +69,7 @@ def week(
                 "site": names[row.site_id],
                 "staff": on,
                 "open": on.open_places(row.headcount),
+                "why": why.get(row.ref, ""),
             }
         )
     return page(
