@@ -18,14 +18,14 @@ from api.jobs import JobRunner
 from models import tables as t
 from models.enums import AssignmentStatus
 from tests.test_web_pages import csrf, page_sign_in
-from tests.web_fixture import ACCOUNTS, local, seed_web_pool
+from tests.web_fixture import ACCOUNTS, local, pages_client, seed_web_pool
 
 
 @pytest.fixture
 def coordinator(sqlite_engine: Engine) -> TestClient:
     engine = sqlite_engine
     seed_web_pool(engine)
-    client = TestClient(create_app(engine), base_url="https://testserver", raise_server_exceptions=False)
+    client = pages_client(engine)
     page_sign_in(client, ACCOUNTS["coordinator"])
     return client
 
@@ -100,12 +100,12 @@ def test_plans_are_the_coordinators_and_the_organisations_own(coordinator: TestC
         "/pool/solve", data={"csrf": token, "first": "2027-03-01", "last": "2027-03-02"}, follow_redirects=False
     )
     target = r.headers["location"]
-    other = TestClient(create_app(engine), base_url="https://testserver", raise_server_exceptions=False)
+    other = pages_client(engine)
     page_sign_in(other, "coord@bergen.no")
     assert other.get(target).status_code == 404
     assert other.get("/pool").status_code == 200 and "Centre" not in other.get("/pool").text
     for role in ("manager", "farmer", "worker"):
-        someone = TestClient(create_app(engine), base_url="https://testserver", raise_server_exceptions=False)
+        someone = pages_client(engine)
         page_sign_in(someone, ACCOUNTS[role])
         assert someone.get(target).status_code == 403
         assert someone.get("/pool").status_code == 403

@@ -11,11 +11,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from api.app import create_app
 from models import tables as t
 from models.enums import AssignmentStatus
 from tests.api_helpers import PASSWORD, sign_in
-from tests.web_fixture import ACCOUNTS, local, seed_web_pool
+from tests.web_fixture import ACCOUNTS, local, pages_client, seed_web_pool
 
 CSRF = re.compile(r'name="csrf" value="([0-9a-f]{64})"')
 
@@ -24,7 +23,7 @@ CSRF = re.compile(r'name="csrf" value="([0-9a-f]{64})"')
 def site(sqlite_engine: Engine) -> tuple[TestClient, dict]:
     engine = sqlite_engine
     seeded = seed_web_pool(engine)
-    client = TestClient(create_app(engine), base_url="https://testserver", raise_server_exceptions=False)
+    client = pages_client(engine)
     return client, seeded
 
 

@@ -12,15 +12,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from api.app import create_app
 from models import tables as t
 from models.enums import AssignmentStatus
 from tests.test_web_pages import csrf, page_sign_in
-from tests.web_fixture import ACCOUNTS, OSLO, local, seed_web_pool
+from tests.web_fixture import ACCOUNTS, OSLO, local, pages_client, seed_web_pool
 
 
 def signed_in(engine: Engine, role: str) -> TestClient:
-    client = TestClient(create_app(engine), base_url="https://testserver", raise_server_exceptions=False)
+    client = pages_client(engine)
     page_sign_in(client, ACCOUNTS[role])
     return client
 
@@ -132,7 +131,7 @@ def test_places_pages_keep_to_their_roles_and_places(engine: Engine) -> None:
         assert signed_in(engine, role).get("/manage").status_code == 403
     for role in ("manager", "worker"):
         assert signed_in(engine, role).get("/farm").status_code == 403
-    other = TestClient(create_app(engine), base_url="https://testserver", raise_server_exceptions=False)
+    other = pages_client(engine)
     page_sign_in(other, "coord@bergen.no")
     assert other.get("/manage/shifts/day1/fill").status_code == 404  # another pool's shift
     assert "Lia sykehjem" not in other.get("/manage", params={"week": week_of(1)}).text

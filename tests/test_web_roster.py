@@ -9,16 +9,15 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from api.app import create_app
 from tests.test_web_pages import page_sign_in
-from tests.web_fixture import ACCOUNTS, local, seed_web_pool
+from tests.web_fixture import ACCOUNTS, local, pages_client, seed_web_pool
 
 
 @pytest.fixture
 def coordinator(sqlite_engine: Engine) -> TestClient:
     engine = sqlite_engine
     seed_web_pool(engine)
-    client = TestClient(create_app(engine), base_url="https://testserver", raise_server_exceptions=False)
+    client = pages_client(engine)
     page_sign_in(client, ACCOUNTS["coordinator"])
     return client
 
@@ -45,7 +44,7 @@ def test_the_roster_keeps_to_a_month_and_to_its_organisation(coordinator: TestCl
     engine = sqlite_engine
     r = coordinator.get("/pool/roster", params={"from": "2027-01-01", "to": "2027-12-31"})
     assert r.status_code == 200 and "Roster, Fri 1 Jan 2027 to Sun 31 Jan 2027" in r.text
-    other = TestClient(create_app(engine), base_url="https://testserver", raise_server_exceptions=False)
+    other = pages_client(engine)
     page_sign_in(other, "coord@bergen.no")
     text = other.get("/pool/roster", params={"from": local(0, 0)[:10], "to": local(6, 0)[:10]}).text
     assert "Ada Lund" not in text and timeline(text)["places"] == []

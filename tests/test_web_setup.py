@@ -8,10 +8,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from api.app import create_app
 from models import tables as t
 from tests.test_web_pages import csrf, page_sign_in
-from tests.web_fixture import ACCOUNTS, seed_web_pool
+from tests.web_fixture import ACCOUNTS, pages_client, seed_web_pool
 
 STRONG = "ochre lantern quietly folds"
 
@@ -19,7 +18,7 @@ STRONG = "ochre lantern quietly folds"
 @pytest.fixture
 def coordinator(sqlite_engine: Engine) -> TestClient:
     seed_web_pool(sqlite_engine)
-    client = TestClient(create_app(sqlite_engine), base_url="https://testserver", raise_server_exceptions=False)
+    client = pages_client(sqlite_engine)
     page_sign_in(client, ACCOUNTS["coordinator"])
     return client
 
@@ -80,7 +79,7 @@ def test_accounts_are_added_and_removed_and_sign_in(coordinator: TestClient, sql
     assert r.status_code == 422 and "only a manager runs sites" in r.text
     r = coordinator.post("/pool/users", data=body)
     assert r.status_code == 200 and "kari@oslo.no can sign in now" in r.text
-    kari = TestClient(create_app(sqlite_engine), base_url="https://testserver", raise_server_exceptions=False)
+    kari = pages_client(sqlite_engine)
     page_sign_in(kari, "kari@oslo.no", STRONG)
     assert "Day shift at Lia sykehjem" in kari.get("/manage").text or kari.get("/manage").status_code == 200
     with Session(sqlite_engine) as session:

@@ -15,9 +15,11 @@ from zoneinfo import ZoneInfo
 
 import uvicorn
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from api.app import create_app
 from api.security import hash_password
 from models import problem as p
 from models import tables as t
@@ -189,3 +191,9 @@ def serve(app: FastAPI, engine: Engine) -> Iterator[LiveServer]:
         server.should_exit = True
         thread.join(timeout=20)
         sock.close()
+
+
+def pages_client(engine: Engine) -> TestClient:
+    """A browser-like client of the app on ``engine``: over https (Secure cookies are sent), and server
+    errors answered as the app answers them instead of raised into the test."""
+    return TestClient(create_app(engine), base_url="https://testserver", raise_server_exceptions=False)

@@ -17,7 +17,7 @@ from api.deps import SessionDep
 from api.services import assignments, fill, postings
 from api.services.postings import JOBS
 from api.web.account import chrome
-from api.web.forms import field_problems, posted
+from api.web.forms import posted, refusal
 from api.web.places import fill_view, my_places, offered_notice, staffing
 from api.web.render import page
 from api.web.session import guard_forms, page_for
@@ -116,13 +116,9 @@ def post_job(
             {**form, "id": f"j-{secrets.token_hex(6)}", "pay_per_hour": form["pay_per_hour"] or 0}
         )
         postings.create(session, user, JOBS, body)
-    except ValidationError as error:
-        return _form_page(request, session, user, form, 422, problems=field_problems(error))
-    except HTTPException as refused:
-        if refused.status_code not in (403, 409, 422):
-            raise
-        session.rollback()
-        return _form_page(request, session, user, form, refused.status_code, problems=field_problems(refused))
+    except (ValidationError, HTTPException) as error:
+        code, problems = refusal(error, session, (403, 409, 422))
+        return _form_page(request, session, user, form, code, problems=problems)
     return RedirectResponse("/farm", status_code=303)
 
 

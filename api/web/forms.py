@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import HTTPException, Request
 from pydantic import ValidationError
+from sqlmodel import Session
 
 MAX_VALUE = 2000  # characters of any one form value; the services hold each field to its own rule
 
@@ -78,3 +79,17 @@ def field_problems(error: Exception, labels: dict[str, str] | None = None) -> li
     else:
         return [f"The form: {error}"]
     return [f"{_label(loc, labels or {})}: {msg}" for loc, msg in found[:20]]
+
+
+def refusal(
+    error: Exception, session: Session, shown: tuple[int, ...], labels: dict[str, str] | None = None
+) -> tuple[int, list[str]]:
+    """A refused form's status and problems: 422 for a field rule (or a value the browser let through),
+    the service's status when it is one of ``shown`` (after a rollback: nothing half-written); any other
+    error is raised again, for the app's handlers."""
+    if isinstance(error, HTTPException):
+        if error.status_code not in shown:
+            raise error
+        session.rollback()
+        return error.status_code, field_problems(error, labels)
+    return 422, field_problems(error, labels)

@@ -14,7 +14,7 @@ from api.deps import SessionDep, client_address
 from api.schemas import Registration
 from api.services import accounts
 from api.web.account import chrome
-from api.web.forms import field_problems, posted
+from api.web.forms import posted, refusal
 from api.web.render import page
 from api.web.session import guard_forms
 from models import tables as t
@@ -140,11 +140,7 @@ def register(request: Request, session: SessionDep, form: Annotated[dict[str, An
             }
         )
         message = accounts.register(session, request.app.state.throttle, client_address(request), body)
-    except ValidationError as error:
-        return _form_page(request, session, org, form, 422, problems=field_problems(error, LABELS))
-    except HTTPException as refused:
-        if refused.status_code not in (404, 422, 429, 503):
-            raise
-        session.rollback()
-        return _form_page(request, session, org, form, refused.status_code, problems=field_problems(refused, LABELS))
+    except (ValidationError, HTTPException) as error:
+        code, problems = refusal(error, session, (404, 422, 429, 503), LABELS)
+        return _form_page(request, session, org, form, code, problems=problems)
     return _form_page(request, session, org, form, 202, received=message)

@@ -10,7 +10,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from api import crud
@@ -19,7 +18,7 @@ from api.services import assignments, fill, postings
 from api.services.postings import SHIFTS
 from api.services.reports import Basis, open_places, snapshot
 from api.web.account import chrome
-from api.web.forms import field_problems, posted
+from api.web.forms import posted, refusal
 from api.web.places import fill_view, my_places, offered_notice, staffing
 from api.web.render import page
 from api.web.session import guard_forms, page_for
@@ -202,13 +201,9 @@ def _save(request: Request, session: Session, user: t.User, form: dict[str, Any]
         saved = (
             postings.replace(session, user, SHIFTS, ref, body) if ref else postings.create(session, user, SHIFTS, body)
         )
-    except (ValueError, ValidationError) as error:  # a date or time the browser let through, or a field rule
-        return _form_page(request, session, user, form, ref, 422, problems=field_problems(error))
-    except HTTPException as refused:
-        if refused.status_code not in (403, 409, 422):
-            raise
-        session.rollback()
-        return _form_page(request, session, user, form, ref, refused.status_code, problems=field_problems(refused))
+    except (ValueError, HTTPException) as error:  # a date or time the browser let through, or a rule
+        code, problems = refusal(error, session, (403, 409, 422))
+        return _form_page(request, session, user, form, ref, code, problems=problems)
     return RedirectResponse(f"/manage?week={monday(saved.start.date()).isoformat()}", status_code=303)
 
 

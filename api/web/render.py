@@ -64,7 +64,6 @@ for name, function in {"when": when, "span": span, "day": day, "hours": hours, "
 
 def page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     """A rendered page with this browser's CSRF token, and the headers every page carries."""
-    context.setdefault("user", getattr(request.state, "user", None))
     response = templates.TemplateResponse(
         request, template, {"csrf": csrf_token(request), **context}, status_code=status_code
     )

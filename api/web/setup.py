@@ -14,7 +14,7 @@ from api.deps import SessionDep
 from api.services import setup, users
 from api.services.users import UserIn
 from api.web.account import chrome
-from api.web.forms import field_problems, posted
+from api.web.forms import posted, refusal
 from api.web.render import page
 from api.web.session import guard_forms, page_for
 from models import problem as p
@@ -85,15 +85,9 @@ def add_named_or_place(
             setup.add_place(session, user, table, noun, schema.model_validate(fields))
         else:
             raise HTTPException(404, f"no list {what!r}")
-    except ValidationError as error:
-        return _setup_page(request, session, user, 422, problems=field_problems(error), form={what: form})
-    except HTTPException as refused:
-        if refused.status_code not in (409, 422):
-            raise
-        session.rollback()
-        return _setup_page(
-            request, session, user, refused.status_code, problems=field_problems(refused), form={what: form}
-        )
+    except (ValidationError, HTTPException) as error:
+        code, problems = refusal(error, session, (409, 422))
+        return _setup_page(request, session, user, code, problems=problems, form={what: form})
     return _setup_page(request, session, user, notice=f"{form['name']} added.")
 
 
@@ -138,13 +132,9 @@ def add_user(
     try:
         body = UserIn.model_validate({**form, "worker": form["worker"] or None})
         users.create(session, user, body)
-    except ValidationError as error:
-        return _users_page(request, session, user, 422, problems=field_problems(error), form=shown)
-    except HTTPException as refused:
-        if refused.status_code not in (404, 409, 422):
-            raise
-        session.rollback()
-        return _users_page(request, session, user, refused.status_code, problems=field_problems(refused), form=shown)
+    except (ValidationError, HTTPException) as error:
+        code, problems = refusal(error, session, (404, 409, 422))
+        return _users_page(request, session, user, code, problems=problems, form=shown)
     return _users_page(
         request,
         session,
