@@ -82,5 +82,5 @@ def test_site_in_use_cannot_be_deleted(api) -> None:
         )
         session.commit()
     r = client.delete("/sites/lia", headers=coord)
-    assert r.status_code == 409 and "in use" in r.json()["detail"]
+    assert r.status_code == 409 and r.json()["detail"] == "site 'lia' still has shifts; move or remove them first"
     assert client.get("/sites/lia", headers=coord).status_code == 200

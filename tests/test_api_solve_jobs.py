@@ -68,7 +68,10 @@ def test_solve_job_runs_and_proposes_inside_its_window(engine: Engine) -> None:
         assert r.headers["location"] == f"/solve-jobs/{r.json()['id']}"
         job = wait_for(client, coord, r.json()["id"], {"succeeded", "failed"})
     assert job["state"] == "succeeded", job
-    assert job["assignments"] == 3 and job["unfilled_places"] == 0 and job["objective"] is not None
+    assert job["assignments"] == 3 and job["unfilled_places"] == 0 and job["roster_found"]
+    assert "objective" not in job and "bound" not in job  # no raw score points in an answer
+    assert job["gap_percent"] is None or 0 <= job["gap_percent"] <= 100
+    assert all(job[k][-6:] in ("+01:00", "+02:00") for k in ("created_at", "started_at", "finished_at"))
     planned = proposals(engine)
     assert {s for _, s in planned} == {"s0", "s1"}  # s5 lies outside the window
     bergen = sign_in(client_for(engine), "coord@bergen.no")
@@ -113,7 +116,7 @@ def test_cancelling_a_running_job_stops_it_and_keeps_nothing(engine: Engine) -> 
         job = client.post("/solve-jobs", json={**body, "to": big.shifts[-1].start.date().isoformat()}, headers=coord)
         job_id = job.json()["id"]
         deadline = time.monotonic() + 120
-        while client.get(f"/solve-jobs/{job_id}", headers=coord).json()["objective"] is None:
+        while client.get(f"/solve-jobs/{job_id}", headers=coord).json()["roster_found"] is False:
             assert time.monotonic() < deadline, "no progress was written"
             time.sleep(0.2)
         started = time.monotonic()

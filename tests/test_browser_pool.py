@@ -54,7 +54,7 @@ def test_a_citizen_registers_and_the_coordinator_lets_them_in(browsers, tmp_path
     expect(desk.get_by_text("Cia Dahl: nurse approved until 30 Jun 2030.")).to_be_visible()
 
     desk.get_by_role("link", name="Roster", exact=True).click()
-    expect(desk.locator("canvas[data-drawn]")).to_have_count(1)
+    expect(desk.locator("canvas[data-drawn]")).to_have_count(2)  # by place and by person
     expect(desk.get_by_role("row").filter(has_text="Ada Lund")).to_contain_text("08:00 Lia sykehjem")
     assert serious_violations(desk) == []
     screenshot(desk, "coordinator-roster", tmp_path)

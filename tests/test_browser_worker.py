@@ -3,6 +3,7 @@ click, see it coming up in local time; no serious accessibility violation on the
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -31,6 +32,7 @@ def sign_in(page, email: str, password: str = PASSWORD) -> None:
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    expect(page).not_to_have_url(re.compile(r"/sign-in"))  # signed in: the next step starts on their page
 
 
 def test_a_worker_accepts_an_offer_on_the_phone(phone, tmp_path: Path) -> None:
@@ -84,3 +86,23 @@ def test_a_worker_uploads_busy_times_from_the_phone(phone, tmp_path: Path) -> No
     expect(page.get_by_role("status")).to_contain_text("Imported 1 busy period(s)")
     expect(page.get_by_role("listitem").filter(has_text=re.compile(r"1[01]:00–1[12]:00 CES?T"))).to_have_count(1)
     assert serious_violations(page) == []
+
+
+def test_a_worker_marks_her_week_on_the_phone(phone, tmp_path: Path) -> None:
+    page, _ = phone
+    sign_in(page, ACCOUNTS["worker"])
+    page.get_by_role("link", name="My week").click()
+    expect(page.get_by_role("heading", name=re.compile(r"^My week from"))).to_be_visible()
+    tomorrow = local(1, 0)[:10]
+    page.goto(f"/my/week?day={tomorrow}")
+    night = page.get_by_label(re.compile(r", night$")).nth(dt.date.fromisoformat(tomorrow).weekday())
+    night.select_option(label="Busy")
+    page.get_by_role("button", name="Save my week").click()
+    expect(page.get_by_role("status")).to_have_text("Your week is saved.")
+    expect(page.get_by_label(re.compile(r", night$")).nth(dt.date.fromisoformat(tomorrow).weekday())).to_have_value(
+        "busy"
+    )
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the week is {width} px wide on a 390 px screen"
+    assert serious_violations(page) == []
+    screenshot(page, "worker-week", tmp_path)

@@ -10,7 +10,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models import tables as t
 from models.enums import AssignmentStatus
@@ -137,23 +137,28 @@ def test_places_pages_keep_to_their_roles_and_places(engine: Engine) -> None:
     assert "Lia sykehjem" not in other.get("/manage", params={"week": week_of(1)}).text
 
 
-def test_a_farmer_posts_a_job_sees_each_day_and_fills_a_day(sqlite_engine: Engine) -> None:
-    engine = sqlite_engine
+def _job_form(engine: Engine, headcount: str) -> tuple[TestClient, dict[str, str]]:
+    """The farmer signed in on the seeded pool, and a job form for days 3 to 5 from today."""
     seed_web_pool(engine)
     farmer = signed_in(engine, "farmer")
-    token = csrf(farmer, "/farm/jobs/new")
-    first, last = local(3, 0)[:10], local(5, 0)[:10]
     form = {
-        "csrf": token,
+        "csrf": csrf(farmer, "/farm/jobs/new"),
         "farm_id": "berg",
         "title": "Strawberry picking",
-        "first_day": first,
-        "last_day": last,
+        "first_day": local(3, 0)[:10],
+        "last_day": local(5, 0)[:10],
         "daily_start": "07:00",
         "daily_hours": "6",
-        "headcount": "1",
+        "headcount": headcount,
         "pay_per_hour": "190",
     }
+    return farmer, form
+
+
+def test_a_farmer_posts_a_job_sees_each_day_and_fills_a_day(sqlite_engine: Engine) -> None:
+    engine = sqlite_engine
+    farmer, form = _job_form(engine, "1")
+    token, first = form["csrf"], form["first_day"]
     r = farmer.post("/farm/jobs/new", data={**form, "last_day": local(1, 0)[:10]})
     assert r.status_code == 422 and "Last day:" in r.text
     r = farmer.post("/farm/jobs/new", data=form, follow_redirects=False)
@@ -167,3 +172,41 @@ def test_a_farmer_posts_a_job_sees_each_day_and_fills_a_day(sqlite_engine: Engin
     r = farmer.post(f"/farm/jobs/{job.ref}/days/{first}/fill", data={"csrf": token})
     assert r.status_code == 200 and "Offered to" in r.text
     assert farmer.get(f"/farm/jobs/{job.ref}/days/2000-01-01/fill").status_code == 422
+
+
+def test_a_farmer_edits_a_job_and_the_bookings_it_would_break_are_named(sqlite_engine: Engine) -> None:
+    engine = sqlite_engine
+    farmer, form = _job_form(engine, "2")
+    first, last = form["first_day"], form["last_day"]
+    assert farmer.post("/farm/jobs/new", data=form, follow_redirects=False).status_code == 303
+    with Session(engine) as session:
+        job = session.exec(select(t.Job)).one()
+        ref = job.ref
+        for worker in session.exec(select(t.Worker).where(col(t.Worker.ref).in_(["ada", "bo"]))):
+            session.add(
+                t.Assignment(
+                    organisation_id=job.organisation_id,
+                    worker_id=worker.id,
+                    job_id=job.id,
+                    day=dt.date.fromisoformat(first),
+                    status=AssignmentStatus.accepted,
+                )
+            )
+        session.commit()
+    page = farmer.get(f"/farm/jobs/{ref}/edit").text
+    assert "Edit the job" in page and 'value="Strawberry picking"' in page and 'value="190"' in page
+    r = farmer.post(f"/farm/jobs/{ref}/edit", data={**form, "daily_hours": "30"})
+    assert r.status_code == 422 and "Hours a day:" in r.text
+    r = farmer.post(f"/farm/jobs/{ref}/edit", data={**form, "headcount": "1"})
+    assert r.status_code == 409 and "2 workers have accepted" in r.text and "Bo Berg" in r.text  # named
+    r = farmer.post(
+        f"/farm/jobs/{ref}/edit", data={**form, "title": "Raspberries", "headcount": "3"}, follow_redirects=False
+    )
+    assert r.status_code == 303
+    with Session(engine) as session:
+        saved = session.exec(select(t.Job)).one()
+        assert (saved.title, saved.headcount, str(saved.last_day)) == ("Raspberries", 3, last)
+    assert signed_in(engine, "manager").get(f"/farm/jobs/{ref}/edit").status_code == 403
+    other = pages_client(engine)
+    page_sign_in(other, "coord@bergen.no")
+    assert other.get(f"/farm/jobs/{ref}/edit").status_code == 404

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 
@@ -10,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
 from tests.test_web_pages import page_sign_in
-from tests.web_fixture import ACCOUNTS, local, pages_client, seed_web_pool
+from tests.web_fixture import ACCOUNTS, OSLO, local, pages_client, seed_web_pool
 
 
 @pytest.fixture
@@ -22,8 +23,12 @@ def coordinator(sqlite_engine: Engine) -> TestClient:
     return client
 
 
-def timeline(text: str) -> dict:
-    return json.loads(re.search(r'id="timeline-data">(.*?)</script>', text, re.S).group(1))  # type: ignore[union-attr]
+def timeline(text: str, source: str = "by-place") -> dict:
+    return json.loads(re.search(rf'id="{source}">(.*?)</script>', text, re.S).group(1))  # type: ignore[union-attr]
+
+
+def bars(data: dict) -> dict[str, list[str]]:
+    return {s["label"]: [b["label"] for b in s["bars"]] for s in data["sets"]}
 
 
 def test_the_grid_lists_who_works_when_and_the_timeline_marks_open_places(coordinator: TestClient) -> None:
@@ -32,9 +37,22 @@ def test_the_grid_lists_who_works_when_and_the_timeline_marks_open_places(coordi
     row = re.search(r'<th scope="row">Ada Lund</th>(.*?)</tr>', text, re.S).group(1)  # type: ignore[union-attr]
     assert row.count("08:00 Lia sykehjem") == 2  # the offer and the booking, in the plan
     data = timeline(text)
-    assert data["places"] == ["Lia sykehjem"]
-    assert [b["label"] for b in data["bars"]["open"]] == ["Day shift: 1 of 2"]
-    assert [b["label"] for b in data["bars"]["filled"]] == ["Day shift: 1 of 1"]
+    assert data["rows"] == ["Lia sykehjem"] and len(data["days"]) == 7
+    assert bars(data) == {"Fully staffed": ["Day shift: 1 of 1"], "Open places": ["Day shift: 1 of 2"]}
+    people = timeline(text, "by-person")
+    assert people["rows"] == ["Ada Lund"]
+    work = bars(people)
+    assert work["Farm work"] == [] and len(work["Health shifts"]) == 2
+    assert all(re.fullmatch(r"\w{3} 08:00–15:30 Day shift at Lia sykehjem", label) for label in work["Health shifts"])
+    midnight = dt.datetime.fromisoformat(local(0, 0)).replace(tzinfo=OSLO)
+    expected = [
+        [
+            (dt.datetime.fromisoformat(local(d, h)).replace(tzinfo=OSLO) - midnight).total_seconds() / 3600
+            for h in (8, 15.5)
+        ]
+        for d in (1, 2)
+    ]
+    assert sorted(b["span"] for b in people["sets"][0]["bars"]) == expected  # hours from today's local midnight
     accepted = coordinator.get("/pool/roster", params={"from": first, "to": last, "basis": "accepted"}).text
     row = re.search(r'<th scope="row">Ada Lund</th>(.*?)</tr>', accepted, re.S).group(1)  # type: ignore[union-attr]
     assert row.count("08:00 Lia sykehjem") == 1
@@ -47,6 +65,6 @@ def test_the_roster_keeps_to_a_month_and_to_its_organisation(coordinator: TestCl
     other = pages_client(engine)
     page_sign_in(other, "coord@bergen.no")
     text = other.get("/pool/roster", params={"from": local(0, 0)[:10], "to": local(6, 0)[:10]}).text
-    assert "Ada Lund" not in text and timeline(text)["places"] == []
+    assert "Ada Lund" not in text and timeline(text)["rows"] == [] and timeline(text, "by-person")["rows"] == []
     page_sign_in(other, ACCOUNTS["manager"])
     assert other.get("/pool/roster").status_code == 403

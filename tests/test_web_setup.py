@@ -58,6 +58,55 @@ def test_regions_skills_sites_and_farms_are_added_through_the_forms(
         assert session.exec(select(t.Region).where(t.Region.ref == "north")).one().name == "Nordbyen"
 
 
+def test_set_up_is_edited_and_what_nothing_uses_is_removed(coordinator: TestClient, sqlite_engine: Engine) -> None:
+    token = csrf(coordinator, "/pool/setup")
+    r = coordinator.post("/pool/setup/regions/centre/rename", data={"csrf": token, "name": "Sentrum"})
+    assert r.status_code == 200 and "The region centre is now called Sentrum." in r.text
+    r = coordinator.post("/pool/setup/regions/centre/rename", data={"csrf": token, "name": ""})
+    assert r.status_code == 422 and "Name:" in r.text
+    r = coordinator.post("/pool/setup/regions/centre/remove", data={"csrf": token})
+    assert r.status_code == 409 and "Region &#39;centre&#39; still has sites; move or remove them first" in r.text
+    r = coordinator.get("/pool/setup/sites/lia")
+    assert r.status_code == 200 and 'value="Lia sykehjem"' in r.text and 'value="Liavegen 1, Oslo"' in r.text
+    edited = {
+        "csrf": token,
+        "name": "Lia bo- og behandlingssenter",
+        "kind": "nursing_home",
+        "region_id": "centre",
+        "address": "Liavegen 3",
+        "lat": "63.43",
+        "lon": "10.39",
+    }
+    r = coordinator.post("/pool/setup/sites/lia", data={**edited, "lat": "91"})
+    assert r.status_code == 422 and "Latitude:" in r.text and 'value="Liavegen 3"' in r.text  # the form as sent
+    r = coordinator.post("/pool/setup/sites/lia", data=edited)
+    assert r.status_code == 200 and "Lia bo- og behandlingssenter is saved." in r.text
+    r = coordinator.post("/pool/setup/sites/lia/remove", data={"csrf": token})
+    assert r.status_code == 409 and "still has shifts" in r.text
+    r = coordinator.post("/pool/setup/sites/sentrum/remove", data={"csrf": token})
+    assert r.status_code == 200 and "The site sentrum is removed." in r.text
+    r = coordinator.post("/pool/setup/skills/picker/remove", data={"csrf": token})
+    assert r.status_code == 200 and "The skill picker is removed." in r.text
+    assert coordinator.post("/pool/setup/farms/nowhere/remove", data={"csrf": token}).status_code == 404
+    assert coordinator.post("/pool/setup/secrets/lia/remove", data={"csrf": token}).status_code == 404
+    assert coordinator.post("/pool/setup/sites/lia/rename", data={"csrf": token, "name": "X"}).status_code == 404
+    assert coordinator.post("/pool/setup/farms/berg/remove").status_code == 403  # no form token
+    with Session(sqlite_engine) as session:
+        lia = session.exec(select(t.Site).where(t.Site.ref == "lia")).one()
+        assert (lia.name, lia.address) == ("Lia bo- og behandlingssenter", "Liavegen 3")
+        assert session.exec(select(t.Site).where(t.Site.ref == "sentrum")).first() is None
+        assert session.exec(select(t.Region).where(t.Region.ref == "centre")).one().name == "Sentrum"
+        assert session.exec(select(t.Farm).where(t.Farm.ref == "berg")).one() is not None
+
+
+def test_another_pools_set_up_is_not_found(coordinator: TestClient) -> None:
+    token = csrf(coordinator, "/pool/setup")
+    # bergen's region 'west' is not oslo's to see or change
+    assert coordinator.get("/pool/setup/sites/west").status_code == 404
+    assert coordinator.post("/pool/setup/regions/west/remove", data={"csrf": token}).status_code == 404
+    assert coordinator.post("/pool/setup/regions/west/rename", data={"csrf": token, "name": "Mine"}).status_code == 404
+
+
 def test_accounts_are_added_and_removed_and_sign_in(coordinator: TestClient, sqlite_engine: Engine) -> None:
     token = csrf(coordinator, "/pool/users")
     body = {

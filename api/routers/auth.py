@@ -12,6 +12,7 @@ from api.deps import CurrentUser, SessionDep, client_address, oauth2
 from api.schemas import Registration, RegistrationOut, TokenOut, UserOut
 from api.services import accounts
 from api.throttle import Throttle
+from models.revisions import organisation_zone
 from models.tables import Organisation, User, Worker
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -36,7 +37,9 @@ def sign_in(form: Annotated[OAuth2PasswordRequestForm, Depends()], session: Sess
         choose="send client_id=<pool id>",
     )
     token, expires = accounts.start_session(session, user_id)
-    return TokenOut(access_token=token, expires_at=expires)
+    user = session.get(User, user_id)
+    assert user is not None
+    return TokenOut(access_token=token, expires_at=expires.astimezone(organisation_zone(session, user.organisation_id)))
 
 
 @router.post(

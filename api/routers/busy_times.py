@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from pydantic import BaseModel, ConfigDict, Field
@@ -25,6 +26,7 @@ from calendars.busy import MAX_BYTES
 from calendars.imports import UPLOAD, URL
 from models import tables as t
 from models.problem import Day
+from models.revisions import organisation_zone
 
 router = APIRouter(prefix="/workers/{ref}/busy-times", tags=["busy times (calendar import)"])
 
@@ -105,20 +107,25 @@ def list_busy(ref: str, user: CurrentUser, session: SessionDep) -> BusyOut:
     worker = busy.worker_of(session, user, ref)
     rows = busy.imported(session, worker)
     source = busy.source_of(session, worker)
+    zone = organisation_zone(session, user.organisation_id)
     return BusyOut(
-        url_source=None if source is None else _source_out(source),
-        periods=[Period(start=a.start_utc, end=a.end_utc, source=a.source or "") for a in rows],
+        url_source=None if source is None else _source_out(source, zone),
+        periods=[
+            Period(start=a.start_utc.astimezone(zone), end=a.end_utc.astimezone(zone), source=a.source or "")
+            for a in rows
+        ],
     )
 
 
-def _source_out(source: t.CalendarSource) -> SourceOut:
+def _source_out(source: t.CalendarSource, zone: ZoneInfo) -> SourceOut:
+    """The registered source, its times in the organisation's zone."""
     state = "pending" if source.checked_at is None else "failed" if source.error else "ok"
     return SourceOut(
         url=busy.masked(source.url),
         state=state,
-        created_at=source.created_at,
-        checked_at=source.checked_at,
-        fetched_at=source.fetched_at,
+        created_at=source.created_at.astimezone(zone),
+        checked_at=source.checked_at and source.checked_at.astimezone(zone),
+        fetched_at=source.fetched_at and source.fetched_at.astimezone(zone),
         busy_periods=source.busy_periods,
         error=source.error,
     )
@@ -174,7 +181,7 @@ def register_url(ref: str, body: UrlIn, user: CurrentUser, session: SessionDep, 
     host) and fetched in the background within a minute; ``GET .../busy-times`` shows how that went."""
     source = busy.register_url(session, busy.worker_of(session, user, ref), body.url)
     _wake_refresher(request)
-    return _source_out(source)
+    return _source_out(source, organisation_zone(session, user.organisation_id))
 
 
 @router.post("/url/refresh", response_model=SourceOut, status_code=status.HTTP_202_ACCEPTED)
@@ -188,7 +195,7 @@ def refresh_url(ref: str, user: CurrentUser, session: SessionDep, request: Reque
     session.add(source)
     session.commit()
     _wake_refresher(request)
-    return _source_out(source)
+    return _source_out(source, organisation_zone(session, user.organisation_id))
 
 
 @router.delete("/url", status_code=status.HTTP_204_NO_CONTENT)

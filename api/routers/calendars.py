@@ -25,6 +25,7 @@ from calendars.events import feed
 from calendars.render import RenderCache, fingerprint
 from models import tables as t
 from models.enums import FeedKind
+from models.revisions import organisation_zone
 
 router = APIRouter(prefix="/calendars", tags=["calendar feeds"])
 
@@ -65,7 +66,8 @@ def make_feed(body: FeedIn, request: Request, user: CurrentUser, session: Sessio
     """A private subscription link for a feed. Asking again gives a new link and revokes the old one."""
     made = feeds.make_link(session, user, body.kind, body.ref)
     url = str(request.url_for("calendar_feed", collection=PATH_OF[body.kind], token=made.token))
-    return FeedLink(kind=body.kind, ref=made.ref, name=made.name, created_at=made.created_at, url=url)
+    created = made.created_at.astimezone(organisation_zone(session, user.organisation_id))
+    return FeedLink(kind=body.kind, ref=made.ref, name=made.name, created_at=created, url=url)
 
 
 @router.get("/feeds", response_model=list[FeedInfo])
@@ -75,6 +77,7 @@ def list_feeds(user: CurrentUser, session: SessionDep) -> list[FeedInfo]:
         select(t.FeedToken).where(t.FeedToken.organisation_id == user.organisation_id).order_by(col(t.FeedToken.id))
     )
     out: list[FeedInfo] = []
+    zone = organisation_zone(session, user.organisation_id)
     for row in rows:
         ref: tuple[Any, int | None] = {
             FeedKind.worker: (t.Worker, row.worker_id),
@@ -88,7 +91,7 @@ def list_feeds(user: CurrentUser, session: SessionDep) -> list[FeedInfo]:
             feeds.target(session, user, row.kind, found.ref)
         except HTTPException:
             continue
-        out.append(FeedInfo(kind=row.kind, ref=found.ref, name=found.name, created_at=row.created_at))
+        out.append(FeedInfo(kind=row.kind, ref=found.ref, name=found.name, created_at=row.created_at.astimezone(zone)))
     return out
 
 

@@ -5,7 +5,7 @@ One factory builds both routers."""
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, status
 from sqlmodel import select
 
 from api import crud
@@ -15,8 +15,7 @@ from api.services import setup
 from models import tables as t
 
 
-def named_router(prefix: str, table: type[Any], what: str, used_by: list[tuple[Any, str]]) -> APIRouter:
-    """``used_by``: (column referring to this table, plural noun) pairs that block a delete."""
+def named_router(prefix: str, table: type[Any], what: str) -> APIRouter:
     router = APIRouter(prefix=prefix, tags=[prefix.strip("/")])
 
     def out(row: Any) -> NamedOut:
@@ -39,33 +38,15 @@ def named_router(prefix: str, table: type[Any], what: str, used_by: list[tuple[A
 
     @router.patch("/{ref}", response_model=NamedOut, name=f"rename_{what}")
     def rename_named(ref: str, body: NamedPatch, user: Coordinator, session: SessionDep) -> NamedOut:
-        row = crud.get(session, table, user.organisation_id, ref, what)
-        row.name = body.name
-        session.add(row)
-        session.commit()
-        return out(row)
+        return out(setup.rename_named(session, user, table, what, ref, body.name))
 
     @router.delete("/{ref}", status_code=status.HTTP_204_NO_CONTENT, name=f"delete_{what}")
     def delete_named(ref: str, user: Coordinator, session: SessionDep) -> None:
-        row = crud.get(session, table, user.organisation_id, ref, what)
-        for column, nouns in used_by:
-            if session.exec(select(column).where(column == row.id)).first() is not None:
-                raise HTTPException(status.HTTP_409_CONFLICT, f"{what} {ref!r} still has {nouns}; change them first")
-        session.delete(row)
-        session.commit()
+        """Remove it; 409 while sites, farms, workers, shifts or jobs still use it."""
+        setup.remove(session, user, table, what, ref)
 
     return router
 
 
-regions = named_router(
-    "/regions",
-    t.Region,
-    "region",
-    [(t.Site.region_id, "sites"), (t.Farm.region_id, "farms"), (t.Worker.region_id, "workers")],
-)
-skills = named_router(
-    "/skills",
-    t.Skill,
-    "skill",
-    [(t.Qualification.skill_id, "qualified workers"), (t.ShiftSkill.skill_id, "shifts"), (t.JobSkill.skill_id, "jobs")],
-)
+regions = named_router("/regions", t.Region, "region")
+skills = named_router("/skills", t.Skill, "skill")

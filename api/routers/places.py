@@ -54,23 +54,12 @@ def place_router(prefix: str, table: type[Any], schema: type[p.Place], what: str
 
     @router.put("/{ref}", response_model=schema, name=f"replace_{what}")
     def replace_place(ref: str, given: schema, user: Coordinator, session: SessionDep) -> p.Place:  # type: ignore[valid-type]
-        body = cast(p.Place, given)
-        row = crud.get(session, table, user.organisation_id, ref, what)
-        if body.id != ref:
-            raise crud.invalid("id", f"{body.id!r} differs from the path's {ref!r}")
-        region_id = setup.region_id(session, user.organisation_id, body)
-        for field, value in body.model_dump(exclude={"id", "region_id"}).items():
-            setattr(row, field, value)
-        row.region_id = region_id
-        session.add(row)
-        session.commit()
-        return out(session, row)
+        return out(session, setup.replace_place(session, user, table, what, ref, cast(p.Place, given)))
 
     @router.delete("/{ref}", status_code=status.HTTP_204_NO_CONTENT, name=f"delete_{what}")
     def delete_place(ref: str, user: Coordinator, session: SessionDep) -> None:
-        row = crud.get(session, table, user.organisation_id, ref, what)
-        session.delete(row)
-        session.commit()  # a place with shifts or jobs is still in use: the database refuses (409)
+        """Remove it; 409 while it has shifts or jobs."""
+        setup.remove(session, user, table, what, ref)
 
     return router
 

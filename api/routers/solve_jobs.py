@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -15,7 +16,7 @@ from api.deps import Coordinator, SessionDep
 from api.schemas import Page
 from api.services import solve_jobs as service
 from api.services.solve_jobs import MAX_DAYS
-from api.services.solve_results import CoursePoint, SolveResult, course, result_of
+from api.services.solve_results import CoursePoint, SolveResult, course, gap_percent, result_of
 from models import tables as t
 from models.enums import JobState
 from models.problem import Day, Ref
@@ -50,8 +51,12 @@ class SolveJobOut(BaseModel):
     created_at: dt.datetime
     started_at: dt.datetime | None
     finished_at: dt.datetime | None
-    objective: int | None = Field(description="Best roster's score so far (lower is better)")
-    bound: float | None = Field(description="No roster can score below this")
+    roster_found: bool = Field(description="Whether the search has a roster yet (the best so far, while it runs)")
+    gap_percent: float | None = Field(
+        description="The best roster so far is at most this far from the best possible, in percent (proven by the"
+        " search's bound); none while no useful bound is known. The roster's goals in their own units are in"
+        " GET .../result"
+    )
     progress_seconds: float | None
     assignments: int | None
     unfilled_places: int | None
@@ -65,16 +70,27 @@ class SolveJobOut(BaseModel):
 JobId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
-def _out(row: t.SolveJob) -> SolveJobOut:
-    out = SolveJobOut.model_validate(row, from_attributes=True)  # reads expired attributes back, unlike model_dump
-    out.course = course(row.trace)
-    return out
+def _out(row: t.SolveJob, zone: ZoneInfo) -> SolveJobOut:
+    """The job as people read it: whether there is a roster and how close to the best it is proven, never
+    the score's raw points (the stored objective and bound); times in the organisation's zone."""
+    fields = {name: getattr(row, name) for name in SolveJobOut.model_fields if hasattr(row, name)}
+    for name in ("created_at", "started_at", "finished_at"):
+        if fields[name] is not None:
+            fields[name] = fields[name].astimezone(zone)
+    return SolveJobOut.model_validate(
+        {
+            **fields,
+            "roster_found": row.objective is not None,
+            "gap_percent": gap_percent(row.objective, row.bound),
+            "course": course(row.trace),
+        }
+    )
 
 
 @router.post("", response_model=SolveJobOut, status_code=status.HTTP_202_ACCEPTED)
 def create_job(body: SolveJobIn, user: Coordinator, session: SessionDep, response: Response) -> SolveJobOut:
     row = service.create(session, user, body.first_day, body.last_day, body.regions, body.time_limit)
-    out = _out(row)
+    out = _out(row, organisation_zone(session, user.organisation_id))
     response.headers["Location"] = f"/solve-jobs/{out.id}"
     return out
 
@@ -90,18 +106,26 @@ def list_jobs(
     query = select(t.SolveJob).where(t.SolveJob.organisation_id == user.organisation_id)
     if state is not None:
         query = query.where(t.SolveJob.state == state)
-    return crud.page(session, query.order_by(t.SolveJob.id.desc()), limit, offset, _out)  # type: ignore[union-attr]
+    zone = organisation_zone(session, user.organisation_id)
+    return crud.page(
+        session,
+        query.order_by(t.SolveJob.id.desc()),  # type: ignore[union-attr]
+        limit,
+        offset,
+        lambda row: _out(row, zone),
+    )
 
 
 @router.get("/{job_id}", response_model=SolveJobOut)
 def get_job(job_id: JobId, user: Coordinator, session: SessionDep) -> SolveJobOut:
-    return _out(service.get(session, user, job_id))
+    return _out(service.get(session, user, job_id), organisation_zone(session, user.organisation_id))
 
 
 @router.post("/{job_id}/cancel", response_model=SolveJobOut)
 def cancel_job(job_id: JobId, user: Coordinator, session: SessionDep, request: Request) -> SolveJobOut:
     """Cancel a queued or running job; a running search stops within a second and its roster is discarded."""
-    return _out(service.cancel(session, user, job_id, getattr(request.app.state, "runner", None)))
+    row = service.cancel(session, user, job_id, getattr(request.app.state, "runner", None))
+    return _out(row, organisation_zone(session, user.organisation_id))
 
 
 @router.get("/{job_id}/result", response_model=SolveResult, responses={409: {"description": "Not succeeded (yet)"}})

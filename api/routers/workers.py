@@ -13,7 +13,8 @@ solve or gap filling sees them before.
 
 from __future__ import annotations
 
-from typing import Annotated
+import datetime as dt
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, ConfigDict, Field
@@ -22,7 +23,7 @@ from sqlmodel import col, delete, select
 from api import crud
 from api.deps import Coordinator, CurrentUser, SessionDep
 from api.schemas import Page
-from api.services import members, profiles
+from api.services import members, profiles, week
 from api.services.profiles import ORGANISATION_FIELDS, Profile, add_worker
 from models import tables as t
 from models.enums import Role, WorkerKind
@@ -36,6 +37,57 @@ router = APIRouter(prefix="/workers", tags=["workers"])
 class MemberApproval(BaseModel):
     model_config = ConfigDict(extra="forbid")
     approved: bool = Field(description="true: a member from now on; false: the registration is removed")
+
+
+BlockKey = Literal["day", "evening", "night"]
+State = Literal["", "free", "prefer", "rather-not", "busy"]
+
+
+class CellOut(BaseModel):
+    day: dt.date
+    block: BlockKey
+    start: dt.datetime
+    end: dt.datetime
+    state: State | Literal["mixed"] = Field(description='"mixed": windows with their own times, listed in detail')
+    detail: str = ""
+
+
+class WeekOut(BaseModel):
+    monday: dt.date
+    timezone: str
+    always_available: bool = Field(description="true: free unless a block is busy; false: free only where stated")
+    cells: list[CellOut]
+
+
+class CellIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    day: dt.date
+    block: BlockKey
+    state: State
+
+
+class WeekIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    cells: list[CellIn] = Field(max_length=21, description="The blocks to set; the others stay as they are")
+
+
+def _week_out(grid: week.Week) -> WeekOut:
+    return WeekOut(
+        monday=grid.monday,
+        timezone=grid.zone.key,
+        always_available=grid.always_available,
+        cells=[
+            CellOut(
+                day=c.day,
+                block=c.block.key,  # type: ignore[arg-type]
+                start=c.start.astimezone(grid.zone),
+                end=c.end.astimezone(grid.zone),
+                state=c.state,  # type: ignore[arg-type]
+                detail=c.detail,
+            )
+            for c in grid.cells
+        ],
+    )
 
 
 class Approval(BaseModel):
@@ -124,6 +176,24 @@ def replace_worker(ref: str, body: Profile, user: CurrentUser, session: SessionD
     session.add_all(worker_children(row.id, body, skills))
     session.commit()
     return profiles.views(session, [row], user.organisation_id)[0]
+
+
+@router.get("/{ref}/weeks/{day}", response_model=WeekOut)
+def get_week(ref: str, day: dt.date, user: CurrentUser, session: SessionDep) -> WeekOut:
+    """The worker's availability in the week holding ``day``, as day, evening and night blocks in local time."""
+    row = crud.get(session, t.Worker, user.organisation_id, ref, "worker")
+    profiles.own_or(user, row, Role.coordinator)
+    return _week_out(week.week(session, row, day))
+
+
+@router.patch("/{ref}/weeks/{day}", response_model=WeekOut)
+def set_week(ref: str, day: dt.date, body: WeekIn, user: CurrentUser, session: SessionDep) -> WeekOut:
+    """Set blocks of the week holding ``day``; windows in blocks not named stay as they are. A change that
+    would leave accepted work outside the worker's availability is refused (422) naming the work."""
+    row = crud.get(session, t.Worker, user.organisation_id, ref, "worker")
+    profiles.own_or(user, row, Role.coordinator)
+    changes: dict[tuple[dt.date, str], str] = {(c.day, c.block): c.state for c in body.cells}
+    return _week_out(week.save(session, row, day, changes))
 
 
 @router.delete("/{ref}", status_code=status.HTTP_204_NO_CONTENT)

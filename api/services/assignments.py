@@ -74,7 +74,7 @@ def view(session: Session, a: t.Assignment) -> AssignmentOut:
         end=when.end.astimezone(tz),
         status=a.status,
         pinned=a.pinned,
-        updated_at=a.updated_at,
+        updated_at=a.updated_at.astimezone(tz),
     )
 
 

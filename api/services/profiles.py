@@ -66,11 +66,15 @@ def views(session: Session, rows: list[t.Worker], organisation_id: int) -> list[
             avail[a.worker_id].append(a)
     regions = {v: k for k, v in refs(session, t.Region, organisation_id).items()}
     skills = {v: k for k, v in refs(session, t.Skill, organisation_id).items()}
+    zone = organisation_zone(session, organisation_id)
     out = []
     for w in rows:
         assert w.id is not None
         data = worker_data(w, quals[w.id], avail[w.id], regions, skills)
-        out.append(Profile.model_validate({**data, "pending": w.pending}))
+        profile = Profile.model_validate({**data, "pending": w.pending})
+        for window in profile.availability:  # shown in local time with the offset; taken back as such
+            window.start, window.end = window.start.astimezone(zone), window.end.astimezone(zone)
+        out.append(profile)
     return out
 
 

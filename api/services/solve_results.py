@@ -9,6 +9,7 @@ summary is what ``GET /solve-jobs/{id}/result`` and the result page show, in the
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -125,16 +126,23 @@ def course(trace: list[dict[str, Any]]) -> list[CoursePoint]:
     return points
 
 
+def gap_percent(objective: float | None, bound: float | None) -> float | None:
+    """How far a roster scoring ``objective`` may be from the best possible, in percent of its score, as
+    the bound proves it; None without a useful (positive, finite) bound."""
+    if objective is None or bound is None or not math.isfinite(bound) or bound <= 0 or objective <= 0:
+        return None
+    return round(100 * max(0.0, objective - bound) / objective, 1)
+
+
 def quality(solution: Solution) -> str:
-    objective, bound = solution.objective, solution.best_bound
     if solution.status == SolveStatus.optimal:
         return "The best possible roster (proven)."
-    if objective is None or bound is None or bound <= 0 or objective <= 0:
+    gap = gap_percent(solution.objective, solution.best_bound)
+    if gap is None:
         return "How far this roster is from the best possible cannot be told: no useful bound was proven."
-    gap = (objective - bound) / objective
-    if gap > 0.5:
+    if gap > 50:
         return "How far this roster is from the best possible cannot be told: the proven bound is too weak."
-    return f"At most {100 * gap:.1f} % from the best possible roster (proven)."
+    return f"At most {gap:.1f} % from the best possible roster (proven)."
 
 
 def summarise(problem: Problem, solution: Solution) -> dict[str, Any]:

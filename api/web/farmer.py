@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
+from api import crud
 from api.deps import SessionDep
 from api.services import assignments, fill, postings
 from api.services.postings import JOBS
@@ -66,7 +67,13 @@ def jobs(request: Request, user: FarmerUser, session: SessionDep) -> Response:
 
 
 def _form_page(
-    request: Request, session: Session, user: t.User, form: dict[str, Any], status_code: int = 200, **extra: Any
+    request: Request,
+    session: Session,
+    user: t.User,
+    form: dict[str, Any],
+    editing: str | None = None,
+    status_code: int = 200,
+    **extra: Any,
 ) -> Response:
     tz = organisation_zone(session, user.organisation_id)
     skills = session.exec(
@@ -77,6 +84,7 @@ def _form_page(
         "farmer/job_form.html",
         status_code,
         form=form,
+        editing=editing,
         farms=my_places(session, user, JOBS),
         skills=list(skills),
         zone=tz.key,
@@ -111,14 +119,53 @@ async def _posted_job(request: Request) -> dict[str, Any]:
 def post_job(
     request: Request, user: FarmerUser, session: SessionDep, form: Annotated[dict[str, Any], Depends(_posted_job)]
 ) -> Response:
+    return _save(request, session, user, form, None)
+
+
+@router.get("/jobs/{ref}/edit")
+def edit_job(request: Request, ref: str, user: FarmerUser, session: SessionDep) -> Response:
+    """The job's form filled in with what is posted; saving it keeps every booking it still fits."""
+    row = crud.get(session, t.Job, user.organisation_id, ref, "job")
+    postings.may_post(session, user, JOBS, row.farm_id)
+    job = postings.views(session, JOBS, [row], user.organisation_id)[0]
+    form = {
+        "farm_id": job.farm_id,
+        "title": job.title,
+        "first_day": job.first_day.isoformat(),
+        "last_day": job.last_day.isoformat(),
+        "daily_start": f"{job.daily_start:%H:%M}",
+        "daily_hours": f"{job.daily_hours:g}",
+        "headcount": str(job.headcount),
+        "pay_per_hour": f"{job.pay_per_hour:g}" if job.pay_per_hour else "",
+        "required_skills": job.required_skills,
+    }
+    return _form_page(request, session, user, form, ref)
+
+
+@router.post("/jobs/{ref}/edit")
+def save_job(
+    request: Request,
+    ref: str,
+    user: FarmerUser,
+    session: SessionDep,
+    form: Annotated[dict[str, Any], Depends(_posted_job)],
+) -> Response:
+    crud.get(session, t.Job, user.organisation_id, ref, "job")
+    return _save(request, session, user, form, ref)
+
+
+def _save(request: Request, session: Session, user: t.User, form: dict[str, Any], ref: str | None) -> Response:
     try:
         body = p.Job.model_validate(
-            {**form, "id": f"j-{secrets.token_hex(6)}", "pay_per_hour": form["pay_per_hour"] or 0}
+            {**form, "id": ref or f"j-{secrets.token_hex(6)}", "pay_per_hour": form["pay_per_hour"] or 0}
         )
-        postings.create(session, user, JOBS, body)
+        if ref:
+            postings.replace(session, user, JOBS, ref, body)
+        else:
+            postings.create(session, user, JOBS, body)
     except (ValidationError, HTTPException) as error:
         code, problems = refusal(error, session, (403, 409, 422))
-        return _form_page(request, session, user, form, code, problems=problems)
+        return _form_page(request, session, user, form, ref, code, problems=problems)
     return RedirectResponse("/farm", status_code=303)
 
 

@@ -1,6 +1,7 @@
-"""The coordinator's roster: a grid of people by days, and a timeline of each place's work with its
-open places, over a window and (optionally) one region. Both read the same snapshot as the reports
-(``api.services.reports``), so what counts as filled is the chosen basis: the plan, or accepted work."""
+"""The coordinator's roster: a grid of people by days, a timeline of each place's work with its open
+places and one of each person's work, over a window and (optionally) one region. All read the same
+snapshot as the reports (``api.services.reports``), so what counts as filled is the chosen basis: the
+plan, or accepted work."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ router = APIRouter(prefix="/pool/roster", include_in_schema=False, dependencies=
 CoordinatorUser = Annotated[t.User, Depends(page_for(Role.coordinator))]
 DAYS = 14
 MAX_DAYS = 31  # a grid wider than a month is not readable
-ROWS = 200  # people per page of the grid
+ROWS = 50  # people per page of the grid and of the timeline by person
 
 
 @router.get("")
@@ -54,6 +55,7 @@ def roster(
     names = {w.id: w.name for w in problem.workers}
     days = [first + dt.timedelta(days=k) for k in range((last - first).days + 1)]
     cells: dict[str, dict[dt.date, list[str]]] = defaultdict(lambda: defaultdict(list))
+    theirs: dict[str, list[Any]] = defaultdict(list)
     filled: dict[str, int] = defaultdict(int)
     for a in solution.assignments:
         item = items.get(a.item_id)
@@ -61,9 +63,37 @@ def roster(
             continue
         local = item.start.astimezone(tz)
         cells[a.worker_id][item.local_day].append(f"{local:%H:%M} {item.place_name}")
+        theirs[a.worker_id].append(item)
         filled[item.id] += 1
     people = sorted(cells, key=lambda w: names.get(w, w))
-    timeline = _timeline(list(items.values()), filled, first, tz)
+    shown = people[start : start + ROWS]
+    by_place = _timeline(
+        sorted({it.place_name for it in items.values()}),
+        {
+            state: [
+                (it.place_name, it, f"{it.title or it.id}: {filled.get(it.id, 0)} of {it.headcount}")
+                for it in items.values()
+                if (filled.get(it.id, 0) >= it.headcount) == (state == "Fully staffed")
+            ]
+            for state in ("Fully staffed", "Open places")
+        },
+        days,
+        tz,
+    )
+    by_person = _timeline(
+        [names.get(w, w) for w in shown],
+        {
+            kind: [
+                (names.get(w, w), it, f"{_hours(it, tz)} {it.title or it.id} at {it.place_name}")
+                for w in shown
+                for it in theirs[w]
+                if it.kind.value == key
+            ]
+            for key, kind in (("shift", "Health shifts"), ("job", "Farm work"))
+        },
+        days,
+        tz,
+    )
     return page(
         request,
         "coordinator/roster.html",
@@ -73,34 +103,42 @@ def roster(
         region=region or "",
         regions=problem.regions,
         basis=basis.value,
-        people=[(names.get(w, w), cells[w]) for w in people[start : start + ROWS]],
+        people=[(names.get(w, w), cells[w]) for w in shown],
         total_people=len(people),
         start=start,
         rows=ROWS,
-        timeline=json.dumps(timeline),
-        places=len(timeline["places"]),
+        by_place=json.dumps(by_place),
+        by_person=json.dumps(by_person),
         zone=tz.key,
         **chrome(user, "/pool/roster"),
     )
 
 
-def _timeline(items: list[Any], filled: dict[str, int], first: dt.date, tz: Any) -> dict[str, Any]:
-    """Each place's work as bars of hours from the window's first midnight: filled ones, and those with
-    open places (for ``static/charts.js``)."""
-    origin = dt.datetime.combine(first, dt.time(), tzinfo=tz)
-    places = sorted({it.place_name for it in items})
-    bars: dict[str, list[dict[str, Any]]] = {"filled": [], "open": []}
-    for it in items:
-        span = [
-            round((it.start - origin).total_seconds() / 3600, 2),
-            round((it.end - origin).total_seconds() / 3600, 2),
-        ]
-        state = "filled" if filled.get(it.id, 0) >= it.headcount else "open"
-        bars[state].append(
+def _hours(item: Any, tz: Any) -> str:
+    return f"{item.start.astimezone(tz):%a %H:%M}–{item.end.astimezone(tz):%H:%M}"
+
+
+def _timeline(
+    rows: list[str], sets: dict[str, list[tuple[str, Any, str]]], days: list[dt.date], tz: Any
+) -> dict[str, Any]:
+    """Bars of work on rows (places or people), in sets drawn in their own colour (``set name -> (row,
+    item, label)``), as hours from the window's first local midnight, with each day's name for the axis
+    (for ``static/charts.js``)."""
+    origin = dt.datetime.combine(days[0], dt.time(), tzinfo=tz)
+
+    def hours(moment: dt.datetime) -> float:
+        return round((moment - origin).total_seconds() / 3600, 2)
+
+    return {
+        "rows": rows,
+        "sets": [
             {
-                "place": it.place_name,
-                "span": span,
-                "label": f"{it.title or it.id}: {filled.get(it.id, 0)} of {it.headcount}",
+                "label": name,
+                "bars": [
+                    {"row": row, "span": [hours(it.start), hours(it.end)], "label": label} for row, it, label in bars
+                ],
             }
-        )
-    return {"places": places, "bars": bars, "origin": origin.isoformat()}
+            for name, bars in sets.items()
+        ],
+        "days": [f"{d:%a %d %b}" for d in days],
+    }

@@ -10,7 +10,9 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
+from api import crud
 from api.deps import SessionDep
+from api.schemas import NamedPatch
 from api.services import setup, users
 from api.services.users import UserIn
 from api.web.account import chrome
@@ -66,6 +68,11 @@ async def _place_form(request: Request) -> dict[str, Any]:
     return await posted(request, PLACE_FIELDS)
 
 
+def _place_body(schema: type[p.Place], what: str, form: dict[str, Any]) -> p.Place:
+    """The form as the API's body: empty fields left to their defaults, a kind only for a site."""
+    return schema.model_validate({k: v for k, v in form.items() if v != "" and (k != "kind" or what == "sites")})
+
+
 @router.post("/setup/{what}")
 def add_named_or_place(
     request: Request,
@@ -81,14 +88,102 @@ def add_named_or_place(
             setup.add_named(session, user, table, noun, body.id, body.name)
         elif what in PLACES:
             table, schema, noun = PLACES[what]
-            fields = {k: v for k, v in form.items() if v != "" and (k != "kind" or what == "sites")}
-            setup.add_place(session, user, table, noun, schema.model_validate(fields))
+            setup.add_place(session, user, table, noun, _place_body(schema, what, form))
         else:
             raise HTTPException(404, f"no list {what!r}")
     except (ValidationError, HTTPException) as error:
         code, problems = refusal(error, session, (409, 422))
         return _setup_page(request, session, user, code, problems=problems, form={what: form})
     return _setup_page(request, session, user, notice=f"{form['name']} added.")
+
+
+def _table(what: str) -> tuple[Any, str]:
+    if what in NAMED:
+        return NAMED[what]
+    if what in PLACES:
+        return PLACES[what][0], PLACES[what][2]
+    raise HTTPException(404, f"no list {what!r}")
+
+
+@router.post("/setup/{what}/{ref}/remove")
+def remove_row(request: Request, what: str, ref: str, user: CoordinatorUser, session: SessionDep) -> Response:
+    """Remove a region, skill, site or farm that nothing uses any more; else say what still does."""
+    table, noun = _table(what)
+    try:
+        setup.remove(session, user, table, noun, ref)
+    except HTTPException as error:
+        code, problems = refusal(error, session, (404, 409))
+        return _setup_page(request, session, user, code, problems=problems)
+    return _setup_page(request, session, user, notice=f"The {noun} {ref} is removed.")
+
+
+@router.post("/setup/{what}/{ref}/rename")
+async def rename_named(request: Request, what: str, ref: str, user: CoordinatorUser, session: SessionDep) -> Response:
+    if what not in NAMED:
+        raise HTTPException(404, f"no list {what!r}")
+    table, noun = NAMED[what]
+    try:
+        body = NamedPatch.model_validate(await posted(request, ("name",)))
+        setup.rename_named(session, user, table, noun, ref, body.name)
+    except (ValidationError, HTTPException) as error:
+        code, problems = refusal(error, session, (404,))
+        return _setup_page(request, session, user, code, problems=problems)
+    return _setup_page(request, session, user, notice=f"The {noun} {ref} is now called {body.name}.")
+
+
+def _edit_page(
+    request: Request,
+    session: Session,
+    user: t.User,
+    what: str,
+    form: dict[str, Any],
+    status_code: int = 200,
+    **extra: Any,
+) -> Response:
+    return page(
+        request,
+        "coordinator/place_edit.html",
+        status_code,
+        what=what,
+        noun=PLACES[what][2],
+        regions=_rows(session, user, t.Region),
+        site_kinds=[k.value for k in SiteKind],
+        form=form,
+        **chrome(user, "/pool/setup"),
+        **extra,
+    )
+
+
+@router.get("/setup/{what}/{ref}")
+def edit_place_page(request: Request, what: str, ref: str, user: CoordinatorUser, session: SessionDep) -> Response:
+    """A site's or farm's form, filled in with what is stored."""
+    if what not in PLACES:
+        raise HTTPException(404, f"no list {what!r}")
+    table, _, noun = PLACES[what]
+    row = crud.get(session, table, user.organisation_id, ref, noun)
+    region = session.get(t.Region, row.region_id)
+    form = {f: getattr(row, f, "") for f in PLACE_FIELDS if f not in ("id", "region_id")}
+    return _edit_page(request, session, user, what, {**form, "id": row.ref, "region_id": region.ref if region else ""})
+
+
+@router.post("/setup/{what}/{ref}")
+def save_place(
+    request: Request,
+    what: str,
+    ref: str,
+    user: CoordinatorUser,
+    session: SessionDep,
+    form: Annotated[dict[str, Any], Depends(_place_form)],
+) -> Response:
+    if what not in PLACES:
+        raise HTTPException(404, f"no list {what!r}")
+    table, schema, noun = PLACES[what]
+    try:
+        setup.replace_place(session, user, table, noun, ref, _place_body(schema, what, {**form, "id": ref}))
+    except (ValidationError, HTTPException) as error:
+        code, problems = refusal(error, session, (404, 422))
+        return _edit_page(request, session, user, what, {**form, "id": ref}, code, problems=problems)
+    return _setup_page(request, session, user, notice=f"{form['name']} is saved.")
 
 
 def _users_page(request: Request, session: Session, user: t.User, status_code: int = 200, **extra: Any) -> Response:

@@ -12,8 +12,9 @@ from fastapi.responses import Response
 from sqlmodel import Session, select
 
 from api.deps import SessionDep
-from api.services import assignments, busy, feeds, my_work, profiles
+from api.services import assignments, busy, feeds, my_work, profiles, week
 from api.web.account import chrome
+from api.web.forms import posted
 from api.web.render import page
 from api.web.session import guard_forms, page_for
 from models import tables as t
@@ -233,3 +234,60 @@ def busy_url(
         user,
         notice="Your calendar address is saved; it is read within a minute and then every few hours.",
     )
+
+
+def _week_page(
+    request: Request, session: Session, user: t.User, grid: week.Week, status_code: int = 200, **extra: object
+) -> Response:
+    return page(
+        request,
+        "worker/week.html",
+        status_code,
+        week=grid,
+        blocks=week.BLOCKS,
+        states=week.STATE_WORDS,
+        previous=grid.monday - dt.timedelta(days=7),
+        following=grid.monday + dt.timedelta(days=7),
+        zone=grid.zone.key,
+        **chrome(user, "/my/week"),
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def _week_of(session: Session, user: t.User, day: dt.date | None) -> dt.date:
+    if day is None:
+        return dt.datetime.now(zone(session, user)).date()
+    if not week.FIRST_DAY <= day <= week.LAST_DAY:
+        raise HTTPException(404, "no such week")
+    return day
+
+
+@router.get("/week")
+def week_page(request: Request, user: WorkerUser, session: SessionDep, day: dt.date | None = None) -> Response:
+    """When the worker is free, as a week of day, evening and night blocks to set."""
+    return _week_page(
+        request, session, user, week.week(session, _own_worker(session, user), _week_of(session, user, day))
+    )
+
+
+@router.post("/week")
+async def save_week(request: Request, user: WorkerUser, session: SessionDep) -> Response:
+    """Save the blocks that changed; the rest of the worker's availability stays as it was."""
+    worker = _own_worker(session, user)
+    try:
+        day = dt.date.fromisoformat((await posted(request, ("week",)))["week"])
+    except ValueError:
+        raise HTTPException(422, "the form names no week") from None
+    grid = week.week(session, worker, _week_of(session, user, day))
+    names = tuple(f"{c.day.isoformat()}/{c.block.key}" for c in grid.cells)
+    form = await posted(request, names)
+    changes = {(c.day, c.block.key): form[n] for c, n in zip(grid.cells, names, strict=True) if n in form}
+    try:
+        saved = week.save(session, worker, grid.monday, changes)
+    except HTTPException as refused:
+        if refused.status_code != 422:
+            raise
+        session.rollback()
+        problem = refused.detail[0]["msg"] if isinstance(refused.detail, list) else str(refused.detail)  # type: ignore[index]
+        return _week_page(request, session, user, grid, 422, problem=f"Nothing was saved: {problem}.")
+    return _week_page(request, session, user, saved, notice="Your week is saved.")

@@ -47,19 +47,26 @@
   }
 
   function timeline(canvas, d) {
-    canvas.parentNode.style.height = Math.max(160, d.places.length * 26 + 90) + "px";
-    var set = function (name, label, colour) {
-      return {
-        label: label, backgroundColor: colour, grouped: false, borderSkipped: false, barThickness: 14,
-        data: d.bars[name].map(function (b) { return { x: b.span, y: b.place, label: b.label }; })
-      };
-    };
+    canvas.parentNode.style.height = Math.max(160, d.rows.length * 26 + 90) + "px";
     return new Chart(canvas, {
       type: "bar",
-      data: { labels: d.places, datasets: [set("filled", "Fully staffed", COLOURS[0]), set("open", "Open places", COLOURS[1])] },
+      data: {
+        labels: d.rows,
+        datasets: d.sets.map(function (s, k) {
+          return {
+            label: s.label, backgroundColor: COLOURS[k % COLOURS.length], grouped: false, borderSkipped: false, barThickness: 14,
+            data: s.bars.map(function (b) { return { x: b.span, y: b.row, label: b.label }; })
+          };
+        })
+      },
       options: {
         animation: false, maintainAspectRatio: false, indexAxis: "y",
-        scales: { x: { type: "linear", min: 0, title: { display: true, text: "hours from the first day's midnight" } } },
+        scales: {
+          x: {
+            type: "linear", min: 0, max: 24 * d.days.length,
+            ticks: { stepSize: 24, callback: function (v) { return d.days[v / 24] || ""; } }
+          }
+        },
         plugins: { tooltip: { callbacks: { label: function (c) { return c.raw.label; } } } }
       }
     });
