@@ -16,6 +16,7 @@ from api import errors, redact, web
 from api.calendar_refresh import CalendarRefresher
 from api.guard import Guard
 from api.jobs import JobRunner
+from api.notifications.sender import Sender
 from api.routers import (
     assignments,
     auth,
@@ -36,25 +37,36 @@ from models.settings import settings
 from models.store import make_engine
 
 
-def create_app(engine: Engine | None = None, *, migrate: bool = True, runner: JobRunner | None = None) -> FastAPI:
+def create_app(
+    engine: Engine | None = None,
+    *,
+    migrate: bool = True,
+    runner: JobRunner | None = None,
+    sender: Sender | None = None,
+) -> FastAPI:
     """The app; ``runner`` (default: a process-pool ``JobRunner``) runs solve jobs while the app is up,
-    and a ``CalendarRefresher`` re-imports registered calendar URLs."""
+    a ``CalendarRefresher`` re-imports registered calendar URLs, and ``sender`` (default: the configured
+    channels) delivers the outbox."""
     engine = engine or make_engine()
     if migrate:
         upgrade(engine)
     jobs = runner or JobRunner(engine)
     calendars_refresher = CalendarRefresher(engine)
+    notifier = sender or Sender(engine)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         redact.install()  # again: a server may have configured its loggers after create_app
         jobs.start()
         calendars_refresher.start()
+        notifier.start()
         app.state.runner = jobs
         app.state.calendars = calendars_refresher
+        app.state.notifier = notifier
         try:
             yield
         finally:
+            notifier.stop()
             calendars_refresher.stop()
             jobs.stop()
 

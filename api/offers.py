@@ -136,14 +136,23 @@ def accept(session: Session, assignment_id: int) -> t.Assignment:
     return a
 
 
-def move(session: Session, a: t.Assignment, frm: tuple[AssignmentStatus, ...], to: AssignmentStatus) -> t.Assignment:
-    """A status change without capacity questions (offer, decline, cancel). Commits."""
+def move(
+    session: Session,
+    a: t.Assignment,
+    frm: tuple[AssignmentStatus, ...],
+    to: AssignmentStatus,
+    then: Callable[[t.Assignment, AssignmentStatus], object] | None = None,
+) -> t.Assignment:
+    """A status change without capacity questions (offer, decline, cancel). ``then(row, status before)``
+    stages what goes with it (its messages) in the same transaction. Commits."""
     assert a.id is not None
     locked = lock_assignments(session, [a])[a.id]
     if locked.status not in frm:
         raise _conflict(f"this assignment is {locked.status}; only {' or '.join(frm)} ones can become {to}")
-    locked.status = to
+    was, locked.status = locked.status, to
     revise(session, locked)
+    if then is not None:
+        then(locked, was)
     session.commit()
     return locked
 

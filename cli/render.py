@@ -118,6 +118,14 @@ def summary(console: Console, problem: Problem, solution: Solution, solution_fil
             " in the time given; raise --time-limit to improve them",
             highlight=False,
         )
+    if solution.kept_conflicts:
+        console.print(
+            f"[bold yellow]Needs a person's decision:[/bold yellow] kept work that breaks a rule, left as it is;"
+            f" {', '.join(solution.set_aside)} got no new work",
+            highlight=False,
+        )
+        for c in solution.kept_conflicts:
+            console.print(f" • {escape(f'[{c.rule}] {c.message}')}", highlight=False)
     terms = pd.DataFrame(
         [
             {"goal": k, "raw": t.raw, "weight": t.weight, "weighted": t.weighted, "unit": t.unit}

@@ -7,7 +7,7 @@ environment again on each call (it is cheap), so tests can change a variable wit
 
 from __future__ import annotations
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -62,6 +62,23 @@ class Settings(BaseSettings):
     )
     calendar_fetch_seconds: float = Field(20.0, gt=0, le=300, description="Deadline for one whole download")
     calendar_read_seconds: float = Field(5.0, gt=0, le=60, description="Longest wait for any one read")
+
+    # Notifications (e-mail over SMTP; SMS and web push plug in through api.notifications.channels)
+    public_url: str = Field(
+        "http://127.0.0.1:8000", description="Where people reach this server: the base of links in messages"
+    )
+    smtp_host: str = Field("", description="SMTP server for e-mail; empty: messages wait in the outbox unsent")
+    smtp_port: int = Field(587, ge=1, le=65535)
+    smtp_security: str = Field(
+        "starttls", pattern="^(starttls|tls|none)$", description="starttls, tls (implicit, port 465) or none"
+    )
+    smtp_user: str = Field("", description="SMTP user name; empty: no authentication")
+    smtp_password: SecretStr = Field(SecretStr(""), description="SMTP password (never logged)")
+    smtp_from: str = Field("Bemanna <bemanna@localhost>", description="The From address of messages")
+    smtp_timeout_seconds: float = Field(10.0, gt=0, le=120, description="Longest wait for the SMTP server")
+    notify_check_seconds: float = Field(30.0, gt=0, le=3600, description="How often the sender looks for due messages")
+    notify_max_attempts: int = Field(8, ge=1, le=50, description="Tries before a message is given up")
+    action_link_hours: float = Field(48.0, gt=0, le=24 * 30, description="How long a one-click answer link works")
 
 
 def settings() -> Settings:

@@ -38,6 +38,16 @@ class Unfilled(Schema):
     reason: str
 
 
+class KeptConflict(Schema):
+    """A kept (accepted or pinned) assignment that breaks a hard rule on its own: kept as it is, for a
+    person to decide (release the worker, or let it stand)."""
+
+    rule: str
+    worker_id: str
+    item_id: str | None = None
+    message: str
+
+
 class Term(Schema):
     """One soft goal in the score: ``weighted = raw * weight``."""
 
@@ -79,4 +89,8 @@ class Solution(Schema):
     terms: dict[str, Term] = Field(default_factory=dict)
     assignments: list[PlannedAssignment] = Field(default_factory=list)
     unfilled: list[Unfilled] = Field(default_factory=list)
+    kept_conflicts: list[KeptConflict] = Field(default_factory=list)
+    set_aside: list[str] = Field(
+        default_factory=list, description="Workers with such assignments: they got no new work in this solve"
+    )
     stats: SolveStats = Field(default_factory=SolveStats)

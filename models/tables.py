@@ -378,3 +378,53 @@ class CalendarSource(SQLModel, table=True):
     fetched_at: dt.datetime | None = None  # the last good fetch
     busy_periods: int = 0
     error: str = ""
+
+
+class Notification(SQLModel, table=True):
+    """The outbox: a message to one person, written in the same transaction as the change that causes it,
+    so a rolled-back change sends nothing and a restart loses nothing. A background sender claims due
+    rows under a lease (several servers may share the database), sends, and marks them sent; a failure
+    is tried again later with back-off. ``key`` is unique per recipient: the same event is queued once."""
+
+    __table_args__ = (UniqueConstraint("user_id", "key", name="uq_notification_user_key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    event: str = Field(max_length=32)
+    key: str = Field(max_length=200)  # what makes it one message: event and subject, e.g. offer:<id>:<seq>
+    channel: str = Field(default="email", max_length=16)
+    subject: str = Field(max_length=300)
+    body: str
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    due_at: dt.datetime = Field(default_factory=utcnow, index=True)  # after quiet hours, or the next retry
+    claimed_until: dt.datetime | None = None  # a sender is on it until then
+    attempts: int = 0
+    sent_at: dt.datetime | None = Field(default=None, index=True)
+    failed_at: dt.datetime | None = None  # gave up after the last attempt
+    error: str = Field(default="", max_length=500)
+
+
+class ActionLink(SQLModel, table=True):
+    """A one-click answer in a message (accept or decline an offer): the link's secret is stored only as
+    its SHA-256 digest; it expires, and works once (``used_at``)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    assignment_id: int = Field(foreign_key="assignment.id", index=True, ondelete="CASCADE")
+    action: str = Field(max_length=16)
+    digest: str = Field(max_length=64, unique=True, index=True)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    expires_at: dt.datetime
+    used_at: dt.datetime | None = None
+
+
+class NotificationPreference(SQLModel, table=True):
+    """What a person wants to hear about, and when not: events left out, and quiet hours (local time) in
+    which messages wait until the quiet ends."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", unique=True, index=True, ondelete="CASCADE")
+    muted: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    quiet_from: dt.time | None = None
+    quiet_until: dt.time | None = None

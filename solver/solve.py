@@ -27,6 +27,7 @@ from models.solution import Solution as SolutionModel
 from solver.construct import greedy
 from solver.explain import Explainer
 from solver.instance import Instance, build_instance
+from solver.kept import kept_violations, restore, set_aside
 from solver.lns import improve
 from solver.model import build_model
 from solver.rules import Vars, all_values, hint_all
@@ -218,12 +219,15 @@ def coverage_floor(inst: Instance) -> int:
     )
 
 
-def check_kept(problem: Problem) -> None:
-    """Raise if the kept assignments alone already break a hard rule (then no roster can keep them)."""
-    kept = [(a.worker_id, a.item_id) for a in problem.assignments if a.kept]
-    violations = [v for v in validate(problem, kept) if v.rule not in LOWER_BOUND_RULES]
-    if violations:
-        raise KeptAssignmentsInfeasible(violations)
+def kept_breaches(problem: Problem) -> list[Violation]:
+    """The hard rules the kept assignments break on their own (minimums aside: more work may mend them).
+    Raise if one is not a worker's (an item holding more kept people than it may have): that is wrong data,
+    not a change a person made, and no roster can be built around it."""
+    violations = kept_violations(problem, LOWER_BOUND_RULES)
+    items_only = [v for v in violations if v.worker_id is None]
+    if items_only:
+        raise KeptAssignmentsInfeasible(items_only)
+    return violations
 
 
 def solve(
@@ -244,12 +248,22 @@ def solve(
     - status ``unknown`` means no roster existed at the deadline (``infeasible``: proven none exists),
       with a message saying what ran.
 
+    Kept (accepted or pinned) work that breaks a hard rule on its own does not stop the solve: its worker
+    is set aside (``solver.kept``), the breaches are named in ``kept_conflicts`` and the message, and the
+    rest of the roster is solved.
+
     Deterministic for ``workers=1`` and a fixed seed whenever the search ends before its time limit.
     """
-    options = options or SolveOptions()
     t0 = time.perf_counter()
+    aside = set_aside(problem, kept_breaches(problem))
+    return restore(_solve(aside.problem, options or SolveOptions(), progress, stop, t0), aside)
+
+
+def _solve(
+    problem: Problem, options: SolveOptions, progress: ProgressFn | None, stop: StopFn | None, t0: float
+) -> SolutionModel:
+    """The search itself, on a problem whose kept work breaks no rule."""
     deadline = t0 + options.time_limit
-    check_kept(problem)
     inst = build_instance(problem)
     small = len(inst.pairs) <= options.small_model_pairs
     built = build_model(inst, run_networks=small)

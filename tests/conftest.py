@@ -14,6 +14,7 @@ from sqlalchemy.exc import OperationalError
 from models.store import init_db, make_engine
 from tests.browser_fixture import browser_type_launch_args, live  # noqa: F401 - real-browser fixtures
 from tests.pool_fixture import pool  # noqa: F401 - a fixture for the API hardening tests
+from tests.smtp_fixture import smtp  # noqa: F401 - a real SMTP server on loopback
 
 POSTGRES_URL = os.environ.get("BEMANNA_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 

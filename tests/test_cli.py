@@ -161,15 +161,25 @@ def test_load_writes_nothing_on_bad_input(tmp_path: Path, change: str) -> None:
         assert s.exec(select(func.count()).select_from(t.Organisation)).one() == 1
 
 
-def test_infeasible_pinned_assignment_is_a_clear_error(tmp_path: Path) -> None:
+def test_pinned_work_that_breaks_a_rule_is_kept_and_named_for_a_decision(tmp_path: Path) -> None:
     p = base()
     p["assignments"] = [
         {"worker_id": "a", "item_id": "s1", "pinned": True},
         {"worker_id": "a", "item_id": "s2", "pinned": True},
     ]
     r = runner.invoke(app, ["solve", str(write(tmp_path, p)), "--out", str(tmp_path / "s.json")])
+    assert r.exit_code == 0, r.output
+    assert "Needs a person's decision" in r.stdout and "[overlap] a: s1 and s2 overlap" in r.stdout
+    saved = json.loads((tmp_path / "s.json").read_text())
+    assert [c["rule"] for c in saved["kept_conflicts"]] == ["overlap"] and saved["set_aside"] == ["a"]
+
+
+def test_an_item_with_more_pinned_people_than_places_is_a_clear_error(tmp_path: Path) -> None:
+    p = base()
+    p["assignments"] = [{"worker_id": w["id"], "item_id": "s1", "pinned": True} for w in p["workers"][:2]]
+    r = runner.invoke(app, ["solve", str(write(tmp_path, p)), "--out", str(tmp_path / "s.json")])
     assert r.exit_code == 2
-    assert "[overlap] a: s1 and s2 overlap" in r.stderr
+    assert "[headcount] s1 has 2 workers" in r.stderr
 
 
 def test_committed_json_schemas_match_the_models() -> None:

@@ -137,7 +137,9 @@ def test_adding_a_worker_never_increases_weighted_unfilled_demand(pool: dict[str
 
 @PROPERTY
 @given(pools(), st.data())
-def test_kept_assignments_are_kept_or_named_in_a_clear_error(pool: dict[str, Any], data: st.DataObject) -> None:
+def test_kept_assignments_are_kept_and_their_breaches_named_while_the_rest_is_solved(
+    pool: dict[str, Any], data: st.DataObject
+) -> None:
     p0 = build(pool)
     items = [s["id"] for s in pool["shifts"]]
     kept = data.draw(
@@ -162,14 +164,19 @@ def test_kept_assignments_are_kept_or_named_in_a_clear_error(pool: dict[str, Any
     assert p0.workers == p.workers
     try:
         sol = solve(p, OPTIONS)
-    except KeptAssignmentsInfeasible as e:
-        assert e.violations
-        assert validate(p, kept) == e.violations  # exactly the kept pairs' own breaches
-        for v in e.violations:
-            assert v.rule in str(e)
+    except KeptAssignmentsInfeasible as e:  # only an item's own capacity can stop the solve
+        assert e.violations and all(v.worker_id is None and v.rule == "headcount" for v in e.violations)
         return
-    assert set(kept) <= {(a.worker_id, a.item_id) for a in sol.assignments}
-    assert validate_solution(p, sol) == []
+    assert set(kept) <= {(a.worker_id, a.item_id) for a in sol.assignments}  # kept, broken or not
+    breaches = [v for v in validate(p, kept) if v.rule not in LOWER_BOUND_RULES]
+    assert [(c.rule, c.worker_id, c.message) for c in sol.kept_conflicts] == [
+        (v.rule, v.worker_id, v.message) for v in breaches
+    ]  # each named, by rule
+    aside = set(sol.set_aside)
+    assert aside == {v.worker_id for v in breaches}
+    for a in sol.assignments:  # nobody set aside got new work
+        assert a.worker_id not in aside or (a.worker_id, a.item_id) in kept
+    assert all(v.worker_id in aside for v in validate_solution(p, sol))  # the rest meets every rule
 
 
 TYPES = [

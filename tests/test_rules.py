@@ -187,20 +187,43 @@ def test_declined_offer_is_not_proposed_again() -> None:
     assert rules(p, [("a", "s1")]) == {"declined_offer"}
 
 
-def test_infeasible_kept_assignments_name_the_culprits() -> None:
+def test_kept_work_that_breaks_a_rule_is_kept_named_and_the_rest_is_still_solved() -> None:
     p = problem(
-        [worker("a", skills=("assistant_nurse",))],
-        [shift("s1", 1, 7, 8), shift("s2", 1, 9, 8, skills=("assistant_nurse",))],
+        [worker("a", skills=("assistant_nurse",)), worker("b")],
+        [
+            shift("s1", 1, 7, 8),
+            shift("s2", 1, 9, 8, skills=("assistant_nurse",)),
+            shift("s3", 2, 7, 8),
+        ],
         assignments=[
             {"worker_id": "a", "item_id": "s1", "pinned": True},
             {"worker_id": "a", "item_id": "s2", "status": "accepted"},
         ],
     )
+    sol = solve(p, SolveOptions(time_limit=5, workers=1))
+    assert sol.status in (SolveStatus.optimal, SolveStatus.feasible)
+    named = {(c.rule, c.message) for c in sol.kept_conflicts}
+    assert ("qualification", "a lacks an approved, valid nurse for s1") in named
+    assert ("overlap", "a: s1 and s2 overlap") in named
+    assert sol.set_aside == ["a"] and "left for a person to decide" in sol.message
+    on = {(x.worker_id, x.item_id) for x in sol.assignments}
+    assert {("a", "s1"), ("a", "s2"), ("b", "s3")} <= on  # kept as they are; b takes the rest
+    assert ("a", "s3") not in on and ("b", "s1") not in on  # a gets nothing new; s1's place stays a's
+    assert {v.worker_id for v in validate_solution(p, sol)} == {"a"}
+
+
+def test_an_item_with_more_kept_people_than_it_may_have_still_stops_the_solve() -> None:
+    p = problem(
+        [worker("a"), worker("b")],
+        [shift("s1", 1, 7, 8)],
+        assignments=[
+            {"worker_id": "a", "item_id": "s1", "status": "accepted"},
+            {"worker_id": "b", "item_id": "s1", "status": "accepted"},
+        ],
+    )
     with pytest.raises(KeptAssignmentsInfeasible) as err:
         solve(p, SolveOptions(time_limit=5, workers=1))
-    text = str(err.value)
-    assert "[qualification] a lacks an approved, valid nurse for s1" in text
-    assert "[overlap] a: s1 and s2 overlap" in text
+    assert "[headcount] s1 has 2 workers; capacity 1" in str(err.value)
 
 
 # --- soft goals ------------------------------------------------------------------------------------

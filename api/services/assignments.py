@@ -17,6 +17,7 @@ from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from api import offers
+from api.notifications import events
 from api.services.postings import local_midnight
 from models import tables as t
 from models.enums import AssignmentStatus, ItemKind, Role
@@ -133,6 +134,7 @@ def offer(
     for a in rows:
         a.status = AssignmentStatus.offered
         revise(session, a, now)
+    events.offered(session, rows, now)  # the messages go out with the offers, or not at all
     session.commit()
     return rows
 
@@ -165,4 +167,6 @@ def cancel(session: Session, user: t.User, assignment_id: int) -> t.Assignment:
         if session.exec(select(t.PlaceAccess).where(t.PlaceAccess.user_id == user.id, column == place)).first() is None:
             raise HTTPException(status.HTTP_403_FORBIDDEN, "you may cancel work only at the places you run")
     frm = (AssignmentStatus.offered, AssignmentStatus.accepted)
-    return offers.move(session, a, frm, AssignmentStatus.cancelled)
+    return offers.move(
+        session, a, frm, AssignmentStatus.cancelled, then=lambda row, was: events.cancelled(session, row, user, was)
+    )

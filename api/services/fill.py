@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
 from api import crud, offers
+from api.notifications import events
 from api.services.postings import JOBS, SHIFTS, may_post
 from models import tables as t
 from models.enums import AssignmentStatus
@@ -128,6 +129,7 @@ def _offer(session: Session, user: t.User, target: Target, chosen: list[str]) ->
     )
     now = dt.datetime.now(dt.UTC)
     offered: list[str] = []
+    new: list[t.Assignment] = []
     for ref in chosen:
         worker = workers[ref]
         assert worker.id is not None
@@ -146,7 +148,9 @@ def _offer(session: Session, user: t.User, target: Target, chosen: list[str]) ->
                 session.add(a)
                 session.flush()
                 revise(session, a, now)
+                new.append(a)
             offered.append(ref)
+    events.offered(session, new, now)  # an offer made before was told of then
     session.commit()
     return offered
 

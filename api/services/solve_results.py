@@ -76,6 +76,21 @@ class OpenItem(BaseModel):
     reason: str
 
 
+class Decision(BaseModel):
+    """Kept work that now breaks a rule: left as it is for a person to decide (release the worker from it,
+    or let it stand); the worker got no new work in this plan."""
+
+    worker: str
+    worker_name: str
+    item: str | None
+    title: str
+    place: str
+    start: dt.datetime | None
+    end: dt.datetime | None
+    rule: str
+    why: str
+
+
 class Phase(BaseModel):
     name: str
     seconds: float
@@ -94,6 +109,9 @@ class SolveResult(BaseModel):
     more_open: int = Field(0, description="Open items beyond those listed")
     goals: list[Goal] = Field(default_factory=list)
     phases: list[Phase] = Field(default_factory=list)
+    decisions: list[Decision] = Field(
+        default_factory=list, description="Kept work that breaks a rule: kept as it is, for a person to decide"
+    )
     timezone: str
 
 
@@ -190,6 +208,20 @@ def summarise(problem: Problem, solution: Solution) -> dict[str, Any]:
         for k, t in solution.terms.items()
         if t.raw
     ]
+    decisions = [
+        Decision(
+            worker=c.worker_id,
+            worker_name=names.get(c.worker_id, c.worker_id),
+            item=c.item_id,
+            title=items[c.item_id].title if c.item_id in items else "",
+            place=items[c.item_id].place_name if c.item_id in items else "",
+            start=items[c.item_id].start if c.item_id in items else None,
+            end=items[c.item_id].end if c.item_id in items else None,
+            rule=c.rule,
+            why=c.message,
+        )
+        for c in solution.kept_conflicts
+    ]
     places = sum(it.headcount for it in items.values())
     return {
         "status": solution.status.value,
@@ -202,6 +234,7 @@ def summarise(problem: Problem, solution: Solution) -> dict[str, Any]:
         "more_open": max(0, len(open_items) - SHOWN),
         "goals": [g.model_dump() for g in sorted(goals, key=lambda g: -g.share_percent)],
         "phases": [p.model_dump() for p in solution.stats.phases],
+        "decisions": [d.model_dump(mode="json") for d in decisions[:SHOWN]],
     }
 
 
@@ -211,4 +244,6 @@ def result_of(job_id: int, stored: dict[str, Any], tz: ZoneInfo) -> SolveResult:
     rows: list[FilledItem | OpenItem] = [*result.filled, *result.open]
     for row in rows:
         row.start, row.end = row.start.astimezone(tz), row.end.astimezone(tz)
+    for d in result.decisions:
+        d.start, d.end = d.start and d.start.astimezone(tz), d.end and d.end.astimezone(tz)
     return result

@@ -1,0 +1,116 @@
+"""What each event tells whom, in words and local time. Each function stages messages (and their
+one-click links) in the caller's transaction; the caller commits them with its change."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from api import offers
+from api.notifications import links, outbox
+from models import tables as t
+from models.enums import AssignmentStatus, Role
+from models.revisions import organisation_zone
+from models.settings import settings
+
+
+def _account(session: Session, worker_id: int) -> t.User | None:
+    return session.exec(
+        select(t.User).where(t.User.worker_id == worker_id, t.User.role == Role.worker, col(t.User.active))
+    ).first()
+
+
+def _work(session: Session, a: t.Assignment, tz: ZoneInfo) -> tuple[str, str, str]:
+    """The work in words: what and where, when (local, zone named), and the address."""
+    span = offers.span(session, a, tz)
+    if a.shift_id is not None:
+        shift = session.get(t.Shift, a.shift_id)
+        place: t.Site | t.Farm | None = session.get(t.Site, shift.site_id) if shift else None
+        title = (shift.title if shift else "") or "Shift"
+    else:
+        job = session.get(t.Job, a.job_id)
+        place = session.get(t.Farm, job.farm_id) if job else None
+        title = job.title if job else "Farm work"
+    start, end = span.start.astimezone(tz), span.end.astimezone(tz)
+    when = f"{start:%a %d %b %Y, %H:%M}–{end:%H:%M} {end.tzname()}"
+    return f"{title} at {place.name if place else ''}", when, place.address if place else ""
+
+
+def _url(path: str) -> str:
+    return settings().public_url.rstrip("/") + path
+
+
+def offered(session: Session, rows: list[t.Assignment], now: dt.datetime | None = None) -> int:
+    """An offer to each worker with an account: the work, and links to accept or decline it."""
+    now = now or dt.datetime.now(dt.UTC)
+    staged = 0
+    for a in rows:
+        user = _account(session, a.worker_id)
+        if user is None or a.id is None:
+            continue
+        tz = organisation_zone(session, a.organisation_id)
+        what, when, address = _work(session, a, tz)
+        accept = links.make(session, user, a, "accept", now)
+        decline = links.make(session, user, a, "decline", now)
+        until = (now + dt.timedelta(hours=settings().action_link_hours)).astimezone(tz)
+        body = (
+            f"Hello {user.name or 'there'},\n\nYou are offered work:\n\n  {what}\n  {when}\n"
+            + (f"  {address}\n" if address else "")
+            + f"\nAccept: {_url(f'/a/{accept}')}\nDecline: {_url(f'/a/{decline}')}\n\n"
+            f"Each link works once, until {until:%a %d %b %H:%M}. You can also answer under My work:"
+            f" {_url('/my')}\n"
+        )
+        if outbox.enqueue(session, user, "offer", f"offer:{a.id}:{a.sequence}", f"Offer: {what}, {when}", body, now):
+            staged += 1
+    return staged
+
+
+def cancelled(
+    session: Session, a: t.Assignment, by: t.User, was: AssignmentStatus, now: dt.datetime | None = None
+) -> int:
+    """Work cancelled by someone else: the worker hears of it. A worker's own sick call: the managers or
+    farmers of the place hear of it, with the link to fill the gap."""
+    now = now or dt.datetime.now(dt.UTC)
+    tz = organisation_zone(session, a.organisation_id)
+    what, when, _ = _work(session, a, tz)
+    worker = session.get(t.Worker, a.worker_id)
+    name = worker.name if worker else "A worker"
+    key = f"cancelled:{a.id}:{a.sequence}"
+    if by.worker_id != a.worker_id:
+        user = _account(session, a.worker_id)
+        if user is None:
+            return 0
+        verb = "withdrawn" if was == AssignmentStatus.offered else "cancelled"
+        body = (
+            f"Hello {user.name or 'there'},\n\nYour {'offer' if was == AssignmentStatus.offered else 'work'} is"
+            f" {verb}:\n\n  {what}\n  {when}\n\nYou need not come. Your work: {_url('/my')}\n"
+        )
+        return int(
+            outbox.enqueue(session, user, "work_changed", key, f"{verb.capitalize()}: {what}, {when}", body, now)
+            is not None
+        )
+    if was != AssignmentStatus.accepted:
+        return 0
+    column = t.PlaceAccess.site_id if a.shift_id is not None else t.PlaceAccess.farm_id
+    if a.shift_id is not None:
+        shift = session.get(t.Shift, a.shift_id)
+        place_id, fill = (shift.site_id if shift else None), _url(f"/manage/shifts/{shift.ref if shift else ''}/fill")
+    else:
+        job = session.get(t.Job, a.job_id)
+        place_id = job.farm_id if job else None
+        fill = _url(f"/farm/jobs/{job.ref if job else ''}/days/{a.day}/fill")
+    runners = session.exec(
+        select(t.User).join(t.PlaceAccess, col(t.PlaceAccess.user_id) == t.User.id).where(column == place_id)
+    ).all()
+    staged = 0
+    for user in runners:
+        body = (
+            f"Hello {user.name or 'there'},\n\n{name} cannot come (a sick call):\n\n  {what}\n  {when}\n\n"
+            f"Fill the gap: {fill}\n"
+        )
+        staged += (
+            outbox.enqueue(session, user, "sick_call", key, f"Sick call: {name}, {what}, {when}", body, now) is not None
+        )
+    return staged
