@@ -17,6 +17,7 @@ from api.calendar_refresh import CalendarRefresher
 from api.guard import Guard
 from api.jobs import JobRunner
 from api.notifications.sender import Sender
+from api.offer_deadlines import OfferDeadlines
 from api.routers import (
     assignments,
     auth,
@@ -53,6 +54,7 @@ def create_app(
     jobs = runner or JobRunner(engine)
     calendars_refresher = CalendarRefresher(engine)
     notifier = sender or Sender(engine)
+    deadlines = OfferDeadlines(engine)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -60,12 +62,14 @@ def create_app(
         jobs.start()
         calendars_refresher.start()
         notifier.start()
+        deadlines.start()
         app.state.runner = jobs
         app.state.calendars = calendars_refresher
         app.state.notifier = notifier
         try:
             yield
         finally:
+            deadlines.stop()
             notifier.stop()
             calendars_refresher.stop()
             jobs.stop()

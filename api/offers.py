@@ -25,7 +25,8 @@ from sqlmodel import Session, col, select
 
 from models import tables as t
 from models.enums import AssignmentStatus
-from models.revisions import assignment_span, revise, work_of
+from models.revisions import assignment_span, organisation_zone, revise, work_of
+from models.settings import settings
 
 BEFORE_WRITE: Callable[[], None] | None = None  # a test seam: widens the race window in the race tests
 
@@ -134,6 +135,15 @@ def accept(session: Session, assignment_id: int) -> t.Assignment:
     revise(session, a)
     session.commit()
     return a
+
+
+def open_offer(session: Session, a: t.Assignment, now: dt.datetime) -> None:
+    """Make ``a`` an offer that stands for ``offer_hours``, or half the time left before the work when
+    that is sooner (a reminder goes out halfway; unanswered, it expires and the place goes on)."""
+    start = span(session, a, organisation_zone(session, a.organisation_id)).start
+    lifetime = min(dt.timedelta(hours=settings().offer_hours), max(dt.timedelta(0), (start - now) / 2))
+    a.status, a.offered_at, a.offer_expires_at, a.expired_at = AssignmentStatus.offered, now, now + lifetime, None
+    revise(session, a, now)
 
 
 def move(

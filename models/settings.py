@@ -78,6 +78,9 @@ class Settings(BaseSettings):
     smtp_timeout_seconds: float = Field(10.0, gt=0, le=120, description="Longest wait for the SMTP server")
     notify_check_seconds: float = Field(30.0, gt=0, le=3600, description="How often the sender looks for due messages")
     notify_max_attempts: int = Field(8, ge=1, le=50, description="Tries before a message is given up")
+    offer_hours: float = Field(
+        24.0, gt=0, le=24 * 14, description="How long an offer stands (sooner work: half the time left before it)"
+    )
     action_link_hours: float = Field(48.0, gt=0, le=24 * 30, description="How long a one-click answer link works")
 
 

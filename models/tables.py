@@ -233,6 +233,9 @@ class Assignment(Revised, table=True):
     day: dt.date | None = None
     status: AssignmentStatus = AssignmentStatus.proposed
     pinned: bool = False
+    offered_at: dt.datetime | None = None
+    offer_expires_at: dt.datetime | None = Field(default=None, index=True)  # unanswered then: it goes on
+    expired_at: dt.datetime | None = None  # the offer ran out unanswered (status declined)
 
 
 class SolveRun(SQLModel, table=True):

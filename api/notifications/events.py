@@ -114,3 +114,39 @@ def cancelled(
             outbox.enqueue(session, user, "sick_call", key, f"Sick call: {name}, {what}, {when}", body, now) is not None
         )
     return staged
+
+
+def reminded(session: Session, a: t.Assignment, now: dt.datetime) -> int:
+    """Half an offer's time is gone and it is not answered: a reminder, with when it runs out."""
+    user = _account(session, a.worker_id)
+    if user is None or a.offer_expires_at is None:
+        return 0
+    tz = organisation_zone(session, a.organisation_id)
+    what, when, _ = _work(session, a, tz)
+    until = a.offer_expires_at.astimezone(tz)
+    body = (
+        f"Hello {user.name or 'there'},\n\nYou have not answered this offer yet:\n\n  {what}\n  {when}\n\n"
+        f"It stands until {until:%a %d %b %H:%M}; then it goes to someone else. Answer with the links in the"
+        f" offer's message, or under My work: {_url('/my')}\n"
+    )
+    key = f"reminder:{a.id}:{a.sequence}"
+    return int(
+        outbox.enqueue(session, user, "offer_expiry", key, f"Reminder: offer of {what}, {when}", body, now) is not None
+    )
+
+
+def expired(session: Session, a: t.Assignment, now: dt.datetime) -> int:
+    """An offer ran out unanswered: the worker hears that it has gone on."""
+    user = _account(session, a.worker_id)
+    if user is None:
+        return 0
+    tz = organisation_zone(session, a.organisation_id)
+    what, when, _ = _work(session, a, tz)
+    body = (
+        f"Hello {user.name or 'there'},\n\nThis offer was not answered in time and has gone to someone else:"
+        f"\n\n  {what}\n  {when}\n\nYour work: {_url('/my')}\n"
+    )
+    key = f"expired:{a.id}:{a.sequence}"
+    return int(
+        outbox.enqueue(session, user, "offer_expiry", key, f"Offer expired: {what}, {when}", body, now) is not None
+    )

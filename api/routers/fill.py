@@ -20,7 +20,7 @@ Offer = Annotated[bool, Query(description="Offer the open places to the chosen w
 @router.post("/shifts/{ref}/fill", response_model=FillOut)
 def fill_shift(ref: str, user: CurrentUser, session: SessionDep, offer: Offer = True) -> FillOut:
     """Rank candidates for a shift's open places (a sick call, an urgent shift) and offer them the places."""
-    return service.rank_and_offer(session, user, service.shift_target(session, user, ref), offer)
+    return service.rank_and_offer(session, user.organisation_id, service.shift_target(session, user, ref), offer)
 
 
 @router.post("/jobs/{ref}/fill", response_model=FillOut)
@@ -32,4 +32,4 @@ def fill_job_day(
     offer: Offer = True,
 ) -> FillOut:
     """Rank candidates for one day of a farm job (a picker who fell ill) and offer them the places."""
-    return service.rank_and_offer(session, user, service.job_target(session, user, ref, day), offer)
+    return service.rank_and_offer(session, user.organisation_id, service.job_target(session, user, ref, day), offer)

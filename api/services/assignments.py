@@ -21,7 +21,7 @@ from api.notifications import events
 from api.services.postings import local_midnight
 from models import tables as t
 from models.enums import AssignmentStatus, ItemKind, Role
-from models.revisions import organisation_zone, revise
+from models.revisions import organisation_zone
 from models.work_items import job_item_id
 
 
@@ -39,6 +39,10 @@ class AssignmentOut(BaseModel):
     status: AssignmentStatus
     pinned: bool
     updated_at: dt.datetime
+    answer_by: dt.datetime | None = Field(
+        None, description="An offer's deadline: unanswered then, it expires and the place goes to the next candidate"
+    )
+    expired: bool = Field(False, description="The offer ran out unanswered (its status is declined)")
 
 
 def view(session: Session, a: t.Assignment) -> AssignmentOut:
@@ -76,6 +80,10 @@ def view(session: Session, a: t.Assignment) -> AssignmentOut:
         status=a.status,
         pinned=a.pinned,
         updated_at=a.updated_at.astimezone(tz),
+        answer_by=a.offer_expires_at.astimezone(tz)
+        if a.offer_expires_at and a.status == AssignmentStatus.offered
+        else None,
+        expired=a.expired_at is not None,
     )
 
 
@@ -132,8 +140,7 @@ def offer(
     rows = [a for _, a in sorted(locked.items()) if a.status == AssignmentStatus.proposed]  # as they are now
     now = dt.datetime.now(dt.UTC)
     for a in rows:
-        a.status = AssignmentStatus.offered
-        revise(session, a, now)
+        offers.open_offer(session, a, now)
     events.offered(session, rows, now)  # the messages go out with the offers, or not at all
     session.commit()
     return rows

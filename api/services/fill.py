@@ -19,7 +19,6 @@ from api.notifications import events
 from api.services.postings import JOBS, SHIFTS, may_post
 from models import tables as t
 from models.enums import AssignmentStatus
-from models.revisions import revise
 from models.store import load_snapshot
 from models.window import window
 from models.work_items import job_item_id
@@ -77,9 +76,10 @@ def job_target(session: Session, user: t.User, ref: str, day: dt.date) -> Target
     return Target(job, job_item_id(ref, day), day)
 
 
-def rank_and_offer(session: Session, user: t.User, target: Target, offer: bool) -> FillOut:
-    """Rank the candidates for the target's open places; with ``offer``, the chosen get offers."""
-    org = session.get(t.Organisation, user.organisation_id)
+def rank_and_offer(session: Session, organisation_id: int, target: Target, offer: bool) -> FillOut:
+    """Rank the candidates for the target's open places; with ``offer``, the chosen get offers (the
+    caller has checked that its user may fill this work)."""
+    org = session.get(t.Organisation, organisation_id)
     assert org is not None
     loaded = load_snapshot(session, org.ref)
     snapshot = loaded.problem
@@ -92,7 +92,7 @@ def rank_and_offer(session: Session, user: t.User, target: Target, offer: bool) 
     day = start.astimezone(snapshot.tz).date()
     around = dt.timedelta(days=CONTEXT_DAYS)
     result = fill(window(snapshot, day - around, day + around), target.item_id)
-    offered = _offer(session, user, target, result.chosen) if offer and result.chosen else []
+    offered = _offer(session, organisation_id, target, result.chosen) if offer and result.chosen else []
     return FillOut(
         item=target.item_id,
         open_places=result.open_places,
@@ -111,12 +111,12 @@ def _start(snapshot, target: Target) -> dt.datetime | None:  # type: ignore[no-u
     return dt.datetime.combine(target.day, job.daily_start, tzinfo=snapshot.tz)
 
 
-def _offer(session: Session, user: t.User, target: Target, chosen: list[str]) -> list[str]:
+def _offer(session: Session, organisation_id: int, target: Target, chosen: list[str]) -> list[str]:
     """Offers for the chosen workers (a proposal becomes an offer; an offer stays one), under the one
     lock order; the workers offered."""
     row = target.row
     assert row.id is not None
-    workers = {w.ref: w for w in session.exec(select(t.Worker).where(t.Worker.organisation_id == user.organisation_id))}
+    workers = {w.ref: w for w in session.exec(select(t.Worker).where(t.Worker.organisation_id == organisation_id))}
     ids = [w.id for ref in chosen if (w := workers[ref]).id is not None]
     same = _same_work(target)
     existing = session.exec(select(t.Assignment).where(same, col(t.Assignment.worker_id).in_(ids))).all()
@@ -136,7 +136,7 @@ def _offer(session: Session, user: t.User, target: Target, chosen: list[str]) ->
         a = session.exec(select(t.Assignment).where(same, t.Assignment.worker_id == worker.id)).first()
         if a is None:
             a = t.Assignment(
-                organisation_id=user.organisation_id,
+                organisation_id=organisation_id,
                 worker_id=worker.id,
                 shift_id=row.id if isinstance(row, t.Shift) else None,
                 job_id=row.id if isinstance(row, t.Job) else None,
@@ -144,10 +144,9 @@ def _offer(session: Session, user: t.User, target: Target, chosen: list[str]) ->
             )
         if a.status in (AssignmentStatus.proposed, AssignmentStatus.offered):
             if a.status != AssignmentStatus.offered:
-                a.status = AssignmentStatus.offered
                 session.add(a)
                 session.flush()
-                revise(session, a, now)
+                offers.open_offer(session, a, now)
                 new.append(a)
             offered.append(ref)
     events.offered(session, new, now)  # an offer made before was told of then

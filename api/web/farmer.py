@@ -184,13 +184,15 @@ def cannot_come(request: Request, assignment_id: int, user: FarmerUser, session:
 @router.get("/jobs/{ref}/days/{day}/fill")
 def fill_page(request: Request, ref: str, day: Day, user: FarmerUser, session: SessionDep) -> Response:
     target = fill.job_target(session, user, ref, day)
-    return _fill_page(request, session, user, target, fill.rank_and_offer(session, user, target, offer=False))
+    return _fill_page(
+        request, session, user, target, fill.rank_and_offer(session, user.organisation_id, target, offer=False)
+    )
 
 
 @router.post("/jobs/{ref}/days/{day}/fill")
 def fill_offer(request: Request, ref: str, day: Day, user: FarmerUser, session: SessionDep) -> Response:
     target = fill.job_target(session, user, ref, day)
-    result = fill.rank_and_offer(session, user, target, offer=True)
+    result = fill.rank_and_offer(session, user.organisation_id, target, offer=True)
     return _fill_page(request, session, user, target, result, notice=offered_notice(result))
 
 

@@ -223,13 +223,15 @@ def sick_call(request: Request, assignment_id: int, user: ManagerUser, session: 
 def fill_page(request: Request, ref: str, user: ManagerUser, session: SessionDep) -> Response:
     """The ranked candidates for the shift's open places, nothing offered yet."""
     target = fill.shift_target(session, user, ref)
-    return _fill_page(request, session, user, target, fill.rank_and_offer(session, user, target, offer=False))
+    return _fill_page(
+        request, session, user, target, fill.rank_and_offer(session, user.organisation_id, target, offer=False)
+    )
 
 
 @router.post("/shifts/{ref}/fill")
 def fill_offer(request: Request, ref: str, user: ManagerUser, session: SessionDep) -> Response:
     target = fill.shift_target(session, user, ref)
-    result = fill.rank_and_offer(session, user, target, offer=True)
+    result = fill.rank_and_offer(session, user.organisation_id, target, offer=True)
     return _fill_page(request, session, user, target, result, notice=offered_notice(result))
 
 

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import Response
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from api.services.fill import FillOut
@@ -19,6 +20,7 @@ from api.web.account import chrome
 from api.web.render import page
 from models import tables as t
 from models.enums import AssignmentStatus, Role
+from models.revisions import organisation_zone
 
 LIVE = (AssignmentStatus.proposed, AssignmentStatus.offered, AssignmentStatus.accepted)
 
@@ -28,8 +30,9 @@ class Staffing:
     """The people on one shift or one job day, by what they said."""
 
     accepted: list[tuple[int, str]] = field(default_factory=list)  # (assignment id, worker name)
-    offered: list[str] = field(default_factory=list)
+    offered: list[str] = field(default_factory=list)  # name, and by when they answer
     proposed: list[str] = field(default_factory=list)
+    expired: list[str] = field(default_factory=list)  # offers that ran out unanswered
 
     def open_places(self, headcount: int) -> int:
         return max(0, headcount - len(self.accepted))
@@ -57,16 +60,20 @@ def staffing(
     query = (
         select(t.Assignment, t.Worker.name)
         .join(t.Worker, col(t.Worker.id) == t.Assignment.worker_id)
-        .where(col(column).in_(ids), col(t.Assignment.status).in_(LIVE))
+        .where(col(column).in_(ids), or_(col(t.Assignment.status).in_(LIVE), col(t.Assignment.expired_at).is_not(None)))
         .order_by(col(t.Worker.name))
     )
+    tz = organisation_zone(session, rows[0].organisation_id)
     for a, name in session.exec(query):
         key = (a.shift_id if a.shift_id is not None else a.job_id, a.day)
         assert key[0] is not None and a.id is not None
         if a.status == AssignmentStatus.accepted:
             found[key].accepted.append((a.id, name))  # type: ignore[index]
         elif a.status == AssignmentStatus.offered:
-            found[key].offered.append(name)  # type: ignore[index]
+            due = f" (answers by {a.offer_expires_at.astimezone(tz):%a %H:%M})" if a.offer_expires_at else ""
+            found[key].offered.append(name + due)  # type: ignore[index]
+        elif a.expired_at is not None:
+            found[key].expired.append(name)  # type: ignore[index]
         else:
             found[key].proposed.append(name)  # type: ignore[index]
     return found
