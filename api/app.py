@@ -25,6 +25,7 @@ from api.routers import (
     calendars,
     fill,
     named,
+    open_places,
     places,
     postings,
     reports,
@@ -99,6 +100,7 @@ def create_app(
     app.include_router(postings.jobs)
     app.include_router(solve_jobs.router)
     app.include_router(assignments.router)
+    app.include_router(open_places.router)
     app.include_router(reports.router)
     app.include_router(calendars.router)
     app.include_router(busy_times.router)

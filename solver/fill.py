@@ -20,7 +20,7 @@ from models.solution import Term
 from models.work_items import WorkItem, horizon, work_items
 from solver.explain import BUSY_WORDS, skills_text
 from solver.score import score, total
-from solver.travel import travel_for
+from solver.travel import Travel, travel_for
 from solver.validator import LOWER_BOUND_RULES, item_violations, schedule_violations
 
 RULED_OUT_WORDS = {
@@ -50,51 +50,90 @@ class FillResult:
     candidates: list[Candidate]  # chosen first, then by rank, then the ruled out by name
 
 
+@dataclass(frozen=True)
+class Fixed:
+    """The work every check holds fixed: the problem's items, its horizon, travel, and each worker's kept
+    items; who is taken on (kept) or refused (declined or cancelled from) each item."""
+
+    items: dict[str, WorkItem]
+    days: list[dt.date]
+    travel: Travel
+    kept: dict[str, list[str]]
+    taken: dict[str, set[str]]
+    refused: dict[str, set[str]]
+
+    @classmethod
+    def of(cls, problem: Problem) -> Fixed:
+        items = {it.id: it for it in work_items(problem)}
+        kept: dict[str, list[str]] = {}
+        taken: dict[str, set[str]] = {}
+        refused: dict[str, set[str]] = {}
+        for a in problem.assignments:
+            if a.item_id not in items:
+                continue
+            if a.kept:
+                kept.setdefault(a.worker_id, []).append(a.item_id)
+                taken.setdefault(a.item_id, set()).add(a.worker_id)
+            elif a.status in (AssignmentStatus.declined, AssignmentStatus.cancelled):
+                refused.setdefault(a.item_id, set()).add(a.worker_id)
+        return cls(items, horizon(list(items.values())), travel_for(problem), kept, taken, refused)
+
+    def open_places(self, item: WorkItem) -> int:
+        return max(0, item.headcount - len(self.taken.get(item.id, ())))
+
+
+def ruled_out(problem: Problem, fixed: Fixed, w: Worker, item: WorkItem) -> str | None:
+    """Why ``w`` may not take ``item``, in words (the most concrete broken rule first); None if they may:
+    the same checks as the validator's, with the worker's kept work fixed."""
+    if w.id in fixed.taken.get(item.id, ()):
+        return "already booked on this work"
+    if w.id in fixed.refused.get(item.id, ()):
+        return "declined or was cancelled on this work before"
+    mine = [fixed.items[i] for i in fixed.kept.get(w.id, [])]
+    problems = [v.rule for v in item_violations(problem, w, item, fixed.travel)]
+    problems += [
+        v.rule
+        for v in schedule_violations(problem, w, [*mine, item], fixed.days)
+        if v.rule not in LOWER_BOUND_RULES  # judged on full rosters, not on one added place
+    ]
+    for rule in RULED_OUT_WORDS:
+        if rule in problems:
+            return RULED_OUT_WORDS[rule].format(
+                skills=skills_text(item.required_skills),
+                km=fixed.travel.km(w, item),
+                radius=w.max_travel_km,
+                rest=problem.settings.min_rest_hours,
+            )
+    return None
+
+
+def takeable(problem: Problem, worker_id: str) -> list[tuple[WorkItem, int]]:
+    """The items with open places that ``worker_id`` may take by every hard rule, and their open places,
+    soonest first (a worker's board of open places)."""
+    fixed = Fixed.of(problem)
+    worker = next(w for w in problem.workers if w.id == worker_id)
+    out = []
+    for item in sorted(fixed.items.values(), key=lambda it: (it.start, it.id)):
+        places = fixed.open_places(item)
+        if places and ruled_out(problem, fixed, worker, item) is None:
+            out.append((item, places))
+    return out
+
+
 def fill(problem: Problem, item_id: str) -> FillResult:
     """Rank every worker for ``item_id``'s open places; the best ones are chosen. ``KeyError`` if unknown."""
-    items = {it.id: it for it in work_items(problem)}
+    fixed = Fixed.of(problem)
+    items, kept = fixed.items, fixed.kept
     item = items[item_id]
-    days = horizon(list(items.values()))
-    travel = travel_for(problem)
-    kept: dict[str, list[str]] = {}
-    for a in problem.assignments:
-        if a.kept and a.item_id in items:
-            kept.setdefault(a.worker_id, []).append(a.item_id)
-    taken = {w for w, ids in kept.items() if item_id in ids}
-    refused = {
-        a.worker_id
-        for a in problem.assignments
-        if a.item_id == item_id and a.status in (AssignmentStatus.declined, AssignmentStatus.cancelled)
-    }
-    open_places = max(0, item.headcount - len(taken))
-    rest = problem.settings.min_rest_hours
+    open_places = fixed.open_places(item)
     fits: list[tuple[int, float, str, str]] = []
     added_terms: dict[str, dict[str, int]] = {}
-    ruled_out: list[Candidate] = []
+    ruled_out_: list[Candidate] = []
     for w in problem.workers:
-        km = travel.km(w, item)
-        reason = None
-        if w.id in taken:
-            reason = "already booked on this work"
-        elif w.id in refused:
-            reason = "declined or was cancelled on this work before"
-        else:
-            mine = [items[i] for i in kept.get(w.id, [])]
-            problems = [v.rule for v in item_violations(problem, w, item, travel)]
-            problems += [
-                v.rule
-                for v in schedule_violations(problem, w, [*mine, item], days)
-                if v.rule not in LOWER_BOUND_RULES  # judged on full rosters, not on one added place
-            ]
-            for rule in RULED_OUT_WORDS:  # the most concrete reason first
-                if rule in problems:
-                    words = RULED_OUT_WORDS[rule]
-                    reason = words.format(
-                        skills=skills_text(item.required_skills), km=km, radius=w.max_travel_km, rest=rest
-                    )
-                    break
+        km = fixed.travel.km(w, item)
+        reason = ruled_out(problem, fixed, w, item)
         if reason is not None:
-            ruled_out.append(Candidate(w.id, w.name, None, False, round(km, 1), None, reason))
+            ruled_out_.append(Candidate(w.id, w.name, None, False, round(km, 1), None, reason))
             continue
         mine_pairs = [(w.id, i) for i in kept.get(w.id, [])]
         without, with_it = score(problem, mine_pairs), score(problem, [*mine_pairs, (w.id, item_id)])
@@ -108,7 +147,7 @@ def fill(problem: Problem, item_id: str) -> FillResult:
         verdict = "chosen" if wid in chosen else f"could take it (rank {rank})"
         why = fit_words(problem, workers[wid], item, [items[i] for i in kept.get(wid, [])], km, added_terms[wid])
         ranked.append(Candidate(wid, name, rank, wid in chosen, round(km, 1), added, f"{verdict}: {why}"))
-    return FillResult(item_id, open_places, chosen, ranked + sorted(ruled_out, key=lambda c: c.name))
+    return FillResult(item_id, open_places, chosen, ranked + sorted(ruled_out_, key=lambda c: c.name))
 
 
 WEEK = dt.timedelta(days=7)

@@ -106,3 +106,18 @@ def test_a_worker_marks_her_week_on_the_phone(phone, tmp_path: Path) -> None:
     assert width <= 390, f"the week is {width} px wide on a 390 px screen"
     assert serious_violations(page) == []
     screenshot(page, "worker-week", tmp_path)
+
+
+def test_a_worker_takes_open_work_on_the_phone(phone) -> None:
+    page, _ = phone
+    sign_in(page, ACCOUNTS["worker"])
+    page.get_by_role("link", name="Open work").click()
+    place = page.get_by_role("article").filter(has_text="Day shift at Lia sykehjem")
+    expect(place).to_contain_text(re.compile(r"08:00–15:30 CES?T"))
+    assert serious_violations(page) == []
+    place.get_by_role("button", name=re.compile("^Take Day shift")).click()
+    expect(page.get_by_role("status")).to_have_text(
+        "You are booked on Day shift at Lia sykehjem. It is in your calendar."
+    )
+    page.get_by_role("link", name="My work").click()
+    expect(page.get_by_role("region", name="Coming up").get_by_role("article")).to_have_count(2)

@@ -30,6 +30,7 @@ HOMES = {Role.worker: "/my", Role.coordinator: "/pool", Role.manager: "/manage",
 NAV = {
     Role.worker: [
         ("/my", "My work"),
+        ("/my/open", "Open work"),
         ("/my/week", "My week"),
         ("/my/busy", "Busy times"),
         ("/my/calendar", "Calendar"),

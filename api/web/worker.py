@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from sqlmodel import Session, select
 
 from api.deps import SessionDep
-from api.services import assignments, busy, feeds, my_work, profiles, week
+from api.services import assignments, board, busy, feeds, my_work, profiles, week
 from api.web.account import chrome
 from api.web.forms import posted
 from api.web.render import page
@@ -291,3 +291,43 @@ async def save_week(request: Request, user: WorkerUser, session: SessionDep) -> 
         problem = refused.detail[0]["msg"] if isinstance(refused.detail, list) else str(refused.detail)  # type: ignore[index]
         return _week_page(request, session, user, grid, 422, problem=f"Nothing was saved: {problem}.")
     return _week_page(request, session, user, saved, notice="Your week is saved.")
+
+
+def _open_page(request: Request, session: Session, user: t.User, status_code: int = 200, **extra: object) -> Response:
+    tz = zone(session, user)
+    worker = session.get(t.Worker, user.worker_id) if user.worker_id else None
+    places = [] if worker is None or worker.pending else board.board(session, user)
+    return page(
+        request,
+        "worker/open.html",
+        status_code,
+        places=places,
+        pending=worker is not None and worker.pending,
+        days=board.DAYS,
+        tz=tz,
+        zone=tz.key,
+        **chrome(user, "/my/open"),
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+@router.get("/open")
+def open_places(request: Request, user: WorkerUser, session: SessionDep) -> Response:
+    """The open work the worker may take by every rule, to take with one tap."""
+    return _open_page(request, session, user)
+
+
+@router.post("/open/take")
+async def take_place(request: Request, user: WorkerUser, session: SessionDep) -> Response:
+    item = (await posted(request, ("item",)))["item"][:100]
+    try:
+        taken = board.take(session, user, item)
+    except HTTPException as refused:
+        if refused.status_code not in (404, 409):
+            raise
+        session.rollback()
+        return _open_page(request, session, user, refused.status_code, problem=f"Not booked: {refused.detail}.")
+    view = assignments.view(session, taken)
+    return _open_page(
+        request, session, user, notice=f"You are booked on {view.title} at {view.place_name}. It is in your calendar."
+    )

@@ -1,0 +1,138 @@
+"""The open places board: the open shifts and job days a worker could take by every hard rule (the
+same checks as gap filling: qualification, availability, travel, rest, hours, runs of days), and
+taking one, through the same race-safe accept as an offer (the loser of a race for the last place
+gets 409, and nothing of theirs is written).
+
+The worker's row and the work's are locked (in the one lock order) before her own work is read for
+the check and before anything is written: two takes by one person cannot each pass the rest or hours
+rule without seeing the other, and two people taking the same place queue instead of deadlocking.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from fastapi import HTTPException, status
+from sqlmodel import Session, select
+
+from api import crud, offers
+from models import tables as t
+from models.enums import AssignmentStatus, ItemKind
+from models.store import load_snapshot
+from models.window import window
+from models.work_items import WorkItem, split_item_id
+from solver.fill import Fixed, ruled_out, takeable
+
+DAYS = 14  # how far ahead the board looks
+CONTEXT_DAYS = 8  # fixed work this many days around counts for rest, weekly hours and runs of days
+
+
+@dataclass(frozen=True)
+class OpenPlace:
+    item: str
+    kind: ItemKind
+    title: str
+    place: str
+    region: str
+    start: dt.datetime  # local, with the offset
+    end: dt.datetime
+    open_places: int
+    pay_per_hour: float
+
+
+def _worker(session: Session, user: t.User) -> t.Worker:
+    worker = session.get(t.Worker, user.worker_id) if user.worker_id else None
+    if worker is None:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "only a worker of the pool takes open places")
+    if worker.pending:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "your registration waits for the coordinator's approval")
+    return worker
+
+
+def _problem(session: Session, user: t.User, now: dt.datetime):  # type: ignore[no-untyped-def]
+    org = session.get(t.Organisation, user.organisation_id)
+    assert org is not None
+    snapshot = load_snapshot(session, org.ref).problem
+    today = now.astimezone(snapshot.tz).date()
+    around = dt.timedelta(days=CONTEXT_DAYS)
+    return window(snapshot, today - around, today + dt.timedelta(days=DAYS) + around), today
+
+
+def _shown(item: WorkItem, places: int, tz) -> OpenPlace:  # type: ignore[no-untyped-def]
+    return OpenPlace(
+        item.id,
+        item.kind,
+        item.title,
+        item.place_name,
+        item.region_id,
+        item.start.astimezone(tz),
+        item.end.astimezone(tz),
+        places,
+        item.pay_per_hour,
+    )
+
+
+def board(session: Session, user: t.User, now: dt.datetime | None = None) -> list[OpenPlace]:
+    """What the worker could take in the coming ``DAYS`` days, soonest first."""
+    worker = _worker(session, user)
+    now = now or dt.datetime.now(dt.UTC)
+    problem, today = _problem(session, user, now)
+    last = today + dt.timedelta(days=DAYS)
+    return [
+        _shown(item, places, problem.tz)
+        for item, places in takeable(problem, worker.ref)
+        if item.start > now and item.local_day <= last
+    ]
+
+
+def take(session: Session, user: t.User, item_id: str, now: dt.datetime | None = None) -> t.Assignment:
+    """Book the worker on an open place she may take: 404 for unknown work, 409 saying why when a rule
+    rules her out or the place was taken meanwhile. Commits."""
+    worker = _worker(session, user)
+    now = now or dt.datetime.now(dt.UTC)
+    try:
+        ref, day = split_item_id(item_id)
+    except ValueError:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no work {item_id!r}") from None
+    work = (
+        crud.get(session, t.Job, user.organisation_id, ref, "job")
+        if day
+        else crud.get(session, t.Shift, user.organisation_id, ref, "shift")
+    )
+    offers.lock_in_order(  # the one lock order, before any row is written: no deadlock with a rival take
+        session,
+        workers=[worker.id],  # type: ignore[list-item]
+        shifts=[work.id] if isinstance(work, t.Shift) else [],  # type: ignore[list-item]
+        jobs=[work.id] if isinstance(work, t.Job) else [],  # type: ignore[list-item]
+    )
+    problem, _ = _problem(session, user, now)
+    fixed = Fixed.of(problem)
+    item = fixed.items.get(item_id)
+    me = next((w for w in problem.workers if w.id == worker.ref), None)
+    if item is None or me is None or item.start <= now:
+        raise HTTPException(status.HTTP_409_CONFLICT, "this work is not open to take (it has begun or is not planned)")
+    if not fixed.open_places(item):
+        raise HTTPException(status.HTTP_409_CONFLICT, "every place on this work is taken already")
+    why = ruled_out(problem, fixed, me, item)
+    if why is not None:
+        raise HTTPException(status.HTTP_409_CONFLICT, f"you cannot take this work: {why}")
+    same = (
+        (t.Assignment.shift_id == work.id)
+        if day is None
+        else ((t.Assignment.job_id == work.id) & (t.Assignment.day == day))
+    )
+    a = session.exec(select(t.Assignment).where(same, t.Assignment.worker_id == worker.id)).first()
+    if a is None:
+        a = t.Assignment(
+            organisation_id=user.organisation_id,
+            worker_id=worker.id,  # type: ignore[arg-type]
+            shift_id=work.id if day is None else None,
+            job_id=work.id if day is not None else None,
+            day=day,
+        )
+    a.status = AssignmentStatus.offered  # taken from the board: an offer she answers at once
+    session.add(a)
+    session.flush()
+    assert a.id is not None
+    return offers.accept(session, a.id)
