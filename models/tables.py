@@ -431,3 +431,22 @@ class NotificationPreference(SQLModel, table=True):
     muted: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     quiet_from: dt.time | None = None
     quiet_until: dt.time | None = None
+
+
+class TimeOff(SQLModel, table=True):
+    """A worker's time off. Granted at once where it overlaps none of her accepted work (an unavailable
+    window, source ``timeoff:<id>``); else ``pending`` until the coordinator or a manager or farmer of
+    that work's places approves it (the work is released and offered on) or declines it with a reason."""
+
+    __table_args__ = (CheckConstraint("end_utc > start_utc", name="timeoff_ends_after_start"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    worker_id: int = Field(foreign_key="worker.id", index=True, ondelete="CASCADE")
+    start_utc: dt.datetime
+    end_utc: dt.datetime
+    reason: str = Field(default="", max_length=500)
+    state: str = Field(default="pending", max_length=16, index=True)  # pending, approved, declined
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    decided_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    decided_at: dt.datetime | None = None
+    note: str = Field(default="", max_length=500)  # the decider's words, required when declining

@@ -18,7 +18,10 @@ class Inbox:
     messages: list[EmailMessage] = field(default_factory=list)
 
     async def handle_DATA(self, server, session, envelope) -> str:
-        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))  # type: ignore[arg-type]
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        if message["Subject"] is not None:  # a long subject folded right after "Subject:" unfolds with a space
+            message.replace_header("Subject", str(message["Subject"]).strip())
+        self.messages.append(message)  # type: ignore[arg-type]
         return "250 OK"
 
     def to(self, address: str) -> list[EmailMessage]:

@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, expect
 
 from tests.browser_fixture import PHONE, screenshot, serious_violations
 from tests.test_browser_worker import sign_in
-from tests.web_fixture import ACCOUNTS
+from tests.web_fixture import ACCOUNTS, local
 
 NEW_PASSWORD = "ochre lantern quietly folds"
 
@@ -71,3 +71,25 @@ def test_a_citizen_registers_and_the_coordinator_lets_them_in(browsers, tmp_path
     )
     assert serious_violations(phone) == []
     screenshot(phone, "worker-calendar", tmp_path)
+
+
+def test_a_worker_asks_for_time_off_and_the_manager_approves_it(browsers) -> None:
+    phone, desk = browsers
+    sign_in(phone, ACCOUNTS["worker"])
+    phone.get_by_role("link", name="Time off").click()
+    phone.get_by_label(re.compile(r"^From")).fill(local(2, 0)[:16])
+    phone.get_by_label(re.compile(r"^Until")).fill(local(3, 0)[:16])
+    phone.get_by_label(re.compile(r"^Reason")).fill("Ill child")
+    phone.get_by_role("button", name="Ask for time off").click()
+    expect(phone.get_by_role("status")).to_contain_text("sent to the coordinator and the manager to decide")
+    assert serious_violations(phone) == []
+
+    sign_in(desk, ACCOUNTS["manager"])
+    desk.get_by_role("link", name="Time off").click()
+    request = desk.get_by_role("article").filter(has_text="Ada Lund")
+    expect(request).to_contain_text("Reason given: Ill child")
+    assert serious_violations(desk) == []
+    request.get_by_role("button", name="Approve Ada Lund's time off").click()
+    expect(desk.get_by_role("status")).to_have_text("The time off is approved: the work is released and offered on.")
+    phone.reload()
+    expect(phone.get_by_role("article").first).to_contain_text("Granted")

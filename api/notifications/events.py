@@ -150,3 +150,52 @@ def expired(session: Session, a: t.Assignment, now: dt.datetime) -> int:
     return int(
         outbox.enqueue(session, user, "offer_expiry", key, f"Offer expired: {what}, {when}", body, now) is not None
     )
+
+
+def _span(row: t.TimeOff, tz: ZoneInfo) -> str:
+    start, end = row.start_utc.astimezone(tz), row.end_utc.astimezone(tz)
+    return f"{start:%a %d %b %Y %H:%M} to {end:%a %d %b %Y %H:%M} {end.tzname()}"
+
+
+def time_off_asked(session: Session, row: t.TimeOff, worker: t.Worker, deciders: list[t.User], now: dt.datetime) -> int:
+    """Time off over accepted work waits for a decision: those who may decide hear of it."""
+    when = _span(row, organisation_zone(session, row.organisation_id))
+    staged = 0
+    for user in deciders:
+        body = (
+            f"Hello {user.name or 'there'},\n\n{worker.name} asks for time off {when}, over work already"
+            f" accepted.\n"
+            + (f"Reason given: {row.reason}\n" if row.reason else "")
+            + f"\nApprove or decline it: {_url('/decide/time-off')}\n"
+        )
+        key = f"timeoff:{row.id}"
+        staged += (
+            outbox.enqueue(session, user, "request", key, f"Time off asked: {worker.name}, {when}", body, now)
+            is not None
+        )
+    return staged
+
+
+def time_off_decided(session: Session, row: t.TimeOff, released: list[t.Assignment], now: dt.datetime) -> int:
+    """The worker hears the decision, and which of her work it releases."""
+    user = _account(session, row.worker_id)
+    if user is None:
+        return 0
+    tz = organisation_zone(session, row.organisation_id)
+    when = _span(row, tz)
+    freed = "".join(f"  {what}, {when_}\n" for what, when_, _ in (_work(session, a, tz) for a in released))
+    if row.state == "approved":
+        body = f"Hello {user.name or 'there'},\n\nYour time off {when} is approved.\n" + (
+            f"You are released from:\n{freed}" if freed else ""
+        )
+        subject = f"Time off approved: {when}"
+    else:
+        body = (
+            f"Hello {user.name or 'there'},\n\nYour time off {when} is declined: {row.note}\nYour work stays as it is."
+        )
+        subject = f"Time off declined: {when}"
+    key = f"timeoff-decided:{row.id}"
+    return int(
+        outbox.enqueue(session, user, "decision", key, subject, body + f"\n\nYour work: {_url('/my')}\n", now)
+        is not None
+    )

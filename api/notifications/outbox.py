@@ -21,6 +21,7 @@ EVENTS = {
     "work_changed": "Changes and cancellations of my work",
     "sick_call": "Sick calls at my places",
     "decision": "Decisions on my time off and swaps",
+    "request": "Time off and swaps waiting for my decision",
     "digest": "The coordinator's digest of pending approvals",
 }
 """The events people can choose to hear about (all of them by default), in the words of the settings page."""

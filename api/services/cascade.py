@@ -22,7 +22,8 @@ from models.revisions import organisation_zone, revise
 from models.work_items import job_item_id
 
 
-def _target(session: Session, a: t.Assignment) -> fill.Target | None:
+def target_of(session: Session, a: t.Assignment) -> fill.Target | None:
+    """The shift, or the job's day, that ``a`` is on: what gap filling fills."""
     if a.shift_id is not None:
         shift = session.get(t.Shift, a.shift_id)
         return fill.Target(shift, shift.ref, None) if shift is not None else None
@@ -65,7 +66,7 @@ def expire(session: Session, assignment_id: int, now: dt.datetime) -> list[str]:
     revise(session, a, now)
     events.expired(session, a, now)
     session.commit()
-    target = _target(session, a)
+    target = target_of(session, a)
     start = offers.span(session, a, organisation_zone(session, a.organisation_id)).start
     if target is None or start <= now:
         return []

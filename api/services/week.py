@@ -252,7 +252,7 @@ def save(session: Session, worker: t.Worker, day: dt.date, changes: dict[tuple[d
             raise _refuse(
                 "cells",
                 f"you have accepted work on {when}; this change would leave it outside the times you are free."
-                " Ask the coordinator or the place's manager to release you from it first",
+                " Ask for time off instead: the coordinator or the place's manager decides",
             )
     session.execute(delete(t.Availability).where(col(t.Availability.id).in_(ids)))
     session.add_all(new)

@@ -33,6 +33,7 @@ NAV = {
         ("/my/open", "Open work"),
         ("/my/week", "My week"),
         ("/my/busy", "Busy times"),
+        ("/my/time-off", "Time off"),
         ("/my/calendar", "Calendar"),
         ("/my/profile", "Profile"),
     ],
@@ -44,9 +45,10 @@ NAV = {
         ("/pool/setup", "Set-up"),
         ("/manage", "Shifts"),
         ("/farm", "Jobs"),
+        ("/decide/time-off", "Time off"),
     ],
-    Role.manager: [("/manage", "Shifts"), ("/manage/shifts/new", "Post a shift")],
-    Role.farmer: [("/farm", "Jobs"), ("/farm/jobs/new", "Post a job")],
+    Role.manager: [("/manage", "Shifts"), ("/manage/shifts/new", "Post a shift"), ("/decide/time-off", "Time off")],
+    Role.farmer: [("/farm", "Jobs"), ("/farm/jobs/new", "Post a job"), ("/decide/time-off", "Time off")],
 }
 
 

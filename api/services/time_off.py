@@ -1,0 +1,179 @@
+"""Time off: a worker asks to be away. Where nothing she accepted falls in it, it is granted at once
+(she is unavailable then); where it overlaps accepted work, it becomes a request to the coordinator or
+the managers and farmers of that work's places, who approve it (the work is released and offered on to
+the next candidates, as after a sick call) or decline it, saying why.
+
+So a worker's own change never breaks the roster: accepted work leaves her only through a person's
+decision, and the solver never meets work she is kept on but unavailable for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import HTTPException, status
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
+
+from api import offers
+from api.notifications import events
+from api.services import fill
+from api.services.cascade import target_of
+from models import tables as t
+from models.enums import AssignmentStatus, AvailabilityKind, Role
+from models.revisions import organisation_zone, revise
+
+MAX_DAYS = 92  # one request covers at most a quarter; longer leave is the coordinator's to enter
+PENDING, APPROVED, DECLINED = "pending", "approved", "declined"
+
+
+def _invalid(field: str, message: str) -> HTTPException:
+    return HTTPException(
+        status.HTTP_422_UNPROCESSABLE_CONTENT, [{"type": "value_error", "loc": ["body", field], "msg": message}]
+    )
+
+
+def _kept_work(session: Session, row: t.TimeOff) -> list[t.Assignment]:
+    """Her accepted (or pinned) work that overlaps the time off."""
+    tz = organisation_zone(session, row.organisation_id)
+    rows = session.exec(
+        select(t.Assignment).where(
+            t.Assignment.worker_id == row.worker_id,
+            col(t.Assignment.status).in_([AssignmentStatus.accepted, AssignmentStatus.proposed]),
+        )
+    ).all()
+    out = []
+    for a in rows:
+        if a.status == AssignmentStatus.proposed and not a.pinned:
+            continue
+        span = offers.span(session, a, tz)
+        if span.start < row.end_utc and row.start_utc < span.end:
+            out.append(a)
+    return out
+
+
+def _places(session: Session, work: list[t.Assignment]) -> tuple[set[int], set[int]]:
+    sites, farms = set(), set()
+    for a in work:
+        if a.shift_id is not None:
+            shift = session.get(t.Shift, a.shift_id)
+            if shift is not None:
+                sites.add(shift.site_id)
+        else:
+            job = session.get(t.Job, a.job_id)
+            if job is not None:
+                farms.add(job.farm_id)
+    return sites, farms
+
+
+def deciders(session: Session, row: t.TimeOff) -> list[t.User]:
+    """Who may decide: the coordinators, and the managers and farmers of the overlapping work's places."""
+    sites, farms = _places(session, _kept_work(session, row))
+    runners = select(t.PlaceAccess.user_id).where(
+        or_(col(t.PlaceAccess.site_id).in_(sites), col(t.PlaceAccess.farm_id).in_(farms))
+    )
+    return list(
+        session.exec(
+            select(t.User).where(
+                t.User.organisation_id == row.organisation_id,
+                col(t.User.active),
+                or_(col(t.User.role) == Role.coordinator, col(t.User.id).in_(runners)),
+            )
+        )
+    )
+
+
+def _unavailable(session: Session, row: t.TimeOff) -> None:
+    session.add(
+        t.Availability(
+            worker_id=row.worker_id,
+            kind=AvailabilityKind.unavailable,
+            start_utc=row.start_utc,
+            end_utc=row.end_utc,
+            source=f"timeoff:{row.id}",
+        )
+    )
+
+
+def ask(session: Session, user: t.User, start: dt.datetime, end: dt.datetime, reason: str) -> t.TimeOff:
+    """The worker's request (times in UTC): granted at once, or pending for a person to decide. Commits."""
+    worker = session.get(t.Worker, user.worker_id) if user.worker_id else None
+    if worker is None or user.role != Role.worker:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "only a worker of the pool asks for time off")
+    now = dt.datetime.now(dt.UTC)
+    if end <= start:
+        raise _invalid("end", "must be after the start")
+    if end <= now:
+        raise _invalid("end", "lies in the past")
+    if end - start > dt.timedelta(days=MAX_DAYS):
+        raise _invalid("end", f"time off asked at once may be at most {MAX_DAYS} days; ask the coordinator for more")
+    offers.lock_in_order(session, workers=[worker.id])  # type: ignore[list-item]
+    row = t.TimeOff(
+        organisation_id=user.organisation_id,
+        worker_id=worker.id,  # type: ignore[arg-type]
+        start_utc=start,
+        end_utc=end,
+        reason=reason[:500],
+    )
+    session.add(row)
+    session.flush()
+    if _kept_work(session, row):
+        events.time_off_asked(session, row, worker, deciders(session, row), now)
+    else:
+        row.state, row.decided_at = APPROVED, now
+        _unavailable(session, row)
+    session.commit()
+    return row
+
+
+def visible(session: Session, user: t.User) -> list[t.TimeOff]:
+    """A worker's own requests; for the coordinator all of the organisation's; for a manager or farmer
+    the pending ones they may decide."""
+    query = select(t.TimeOff).where(t.TimeOff.organisation_id == user.organisation_id)
+    if user.role == Role.worker:
+        rows = session.exec(query.where(t.TimeOff.worker_id == user.worker_id).order_by(col(t.TimeOff.start_utc)))
+        return list(rows)
+    rows = session.exec(query.order_by(col(t.TimeOff.start_utc)))
+    if user.role == Role.coordinator:
+        return list(rows)
+    return [r for r in rows if r.state == PENDING and user.id in {d.id for d in deciders(session, r)}]
+
+
+def get(session: Session, user: t.User, row_id: int) -> t.TimeOff:
+    row = session.get(t.TimeOff, row_id)
+    if row is None or row.organisation_id != user.organisation_id:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no time off {row_id}")
+    return row
+
+
+def decide(session: Session, user: t.User, row_id: int, approve: bool, note: str) -> t.TimeOff:
+    """Approve (her overlapping work is released and offered on) or decline (``note`` says why). 403 for
+    who may not decide, 409 once decided. Commits."""
+    row = get(session, user, row_id)
+    if row.state != PENDING:
+        raise HTTPException(status.HTTP_409_CONFLICT, f"this request is {row.state} already")
+    if user.id not in {d.id for d in deciders(session, row)}:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "only the coordinator or the manager of that work decides")
+    if not approve and not note.strip():
+        raise _invalid("note", "say why the time off is declined")
+    offers.lock_in_order(session, workers=[row.worker_id])
+    session.refresh(row)
+    if row.state != PENDING:
+        raise HTTPException(status.HTTP_409_CONFLICT, f"this request is {row.state} already")
+    now = dt.datetime.now(dt.UTC)
+    released = _kept_work(session, row) if approve else []
+    for a in released:
+        a.status, a.pinned = AssignmentStatus.cancelled, False
+        revise(session, a, now)
+    if approve:
+        _unavailable(session, row)
+    row.state = APPROVED if approve else DECLINED
+    row.decided_by, row.decided_at, row.note = user.id, now, note.strip()[:500]
+    session.add(row)
+    events.time_off_decided(session, row, released, now)
+    session.commit()
+    for a in released:  # the gap is filled as after a sick call: the next ranked get offers
+        target = target_of(session, a)
+        if target is not None:
+            fill.rank_and_offer(session, row.organisation_id, target, offer=True)
+    return row

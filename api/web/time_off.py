@@ -1,0 +1,102 @@
+"""Time off in the browser: the worker asks and follows her requests (``/my/time-off``); the coordinator
+and the managers and farmers of the work concerned decide (``/decide/time-off``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import Response
+from sqlmodel import Session
+
+from api.deps import SessionDep
+from api.routers.time_off import out
+from api.services import time_off as service
+from api.web.account import chrome
+from api.web.forms import posted, refusal
+from api.web.render import page
+from api.web.session import guard_forms, page_for
+from models import tables as t
+from models.enums import Role
+from models.problem import to_utc
+from models.revisions import organisation_zone
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(guard_forms)])
+WorkerUser = Annotated[t.User, Depends(page_for(Role.worker))]
+Decider = Annotated[t.User, Depends(page_for(Role.coordinator, Role.manager, Role.farmer))]
+LABELS = {"start": "From", "end": "Until", "note": "Why"}
+
+
+def _mine(request: Request, session: Session, user: t.User, status_code: int = 200, **extra: Any) -> Response:
+    tz = organisation_zone(session, user.organisation_id)
+    rows = [out(session, r) for r in service.visible(session, user)]
+    return page(
+        request,
+        "worker/time_off.html",
+        status_code,
+        rows=rows,
+        tz=tz,
+        zone=tz.key,
+        form=extra.pop("form", {}),
+        **chrome(user, "/my/time-off"),
+        **extra,
+    )
+
+
+@router.get("/my/time-off")
+def my_time_off(request: Request, user: WorkerUser, session: SessionDep) -> Response:
+    return _mine(request, session, user)
+
+
+@router.post("/my/time-off")
+async def ask(request: Request, user: WorkerUser, session: SessionDep) -> Response:
+    form = await posted(request, ("start", "end", "reason"))
+    tz = organisation_zone(session, user.organisation_id)
+    try:
+        start, end = (to_utc(dt.datetime.fromisoformat(form[k]), tz) for k in ("start", "end"))
+        row = service.ask(session, user, start, end, form["reason"])
+    except (ValueError, HTTPException) as error:
+        code, problems = refusal(error, session, (403, 422), LABELS)
+        return _mine(request, session, user, code, problems=problems, form=form)
+    notice = (
+        "Your time off is granted: you will not be offered work then."
+        if row.state == service.APPROVED
+        else "It overlaps work you accepted, so it is sent to the coordinator and the manager to decide."
+    )
+    return _mine(request, session, user, notice=notice)
+
+
+def _decide_page(request: Request, session: Session, user: t.User, status_code: int = 200, **extra: Any) -> Response:
+    tz = organisation_zone(session, user.organisation_id)
+    pending = [out(session, r) for r in service.visible(session, user) if r.state == service.PENDING]
+    return page(
+        request,
+        "time_off_decide.html",
+        status_code,
+        rows=pending,
+        tz=tz,
+        zone=tz.key,
+        **chrome(user, "/decide/time-off"),
+        **extra,
+    )
+
+
+@router.get("/decide/time-off")
+def to_decide(request: Request, user: Decider, session: SessionDep) -> Response:
+    """Time off over accepted work that waits for this person's decision."""
+    return _decide_page(request, session, user)
+
+
+@router.post("/decide/time-off/{row_id}")
+async def decide(request: Request, row_id: int, user: Decider, session: SessionDep) -> Response:
+    if not 1 <= row_id < 2**31:
+        raise HTTPException(404, f"no time off {row_id}")
+    form = await posted(request, ("answer", "note"))
+    try:
+        row = service.decide(session, user, row_id, form["answer"] == "approve", form["note"])
+    except HTTPException as error:
+        code, problems = refusal(error, session, (403, 404, 409, 422), LABELS)
+        return _decide_page(request, session, user, code, problems=problems)
+    done = "approved: the work is released and offered on" if row.state == service.APPROVED else "declined"
+    return _decide_page(request, session, user, notice=f"The time off is {done}.")
