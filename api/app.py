@@ -30,6 +30,7 @@ from api.routers import (
     postings,
     reports,
     solve_jobs,
+    swaps,
     time_off,
     users,
     workers,
@@ -103,6 +104,7 @@ def create_app(
     app.include_router(assignments.router)
     app.include_router(open_places.router)
     app.include_router(time_off.router)
+    app.include_router(swaps.router)
     app.include_router(reports.router)
     app.include_router(calendars.router)
     app.include_router(busy_times.router)

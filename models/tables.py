@@ -450,3 +450,17 @@ class TimeOff(SQLModel, table=True):
     decided_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     decided_at: dt.datetime | None = None
     note: str = Field(default="", max_length=500)  # the decider's words, required when declining
+
+
+class Swap(SQLModel, table=True):
+    """A worker's accepted work offered to colleagues (``open``) until one takes it over (``done``: the
+    giver's booking is cancelled and the taker's accepted in one transaction) or she withdraws it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    assignment_id: int = Field(foreign_key="assignment.id", index=True, ondelete="CASCADE")
+    giver_id: int = Field(foreign_key="worker.id", index=True, ondelete="CASCADE")
+    taker_id: int | None = Field(default=None, foreign_key="worker.id", ondelete="SET NULL")
+    state: str = Field(default="open", max_length=16, index=True)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    taken_at: dt.datetime | None = None

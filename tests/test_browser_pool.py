@@ -9,7 +9,11 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
+from sqlmodel import Session, select
 
+from models import tables as t
+from models.enums import Role
+from tests.api_helpers import add_user
 from tests.browser_fixture import PHONE, screenshot, serious_violations
 from tests.test_browser_worker import sign_in
 from tests.web_fixture import ACCOUNTS, local
@@ -93,3 +97,30 @@ def test_a_worker_asks_for_time_off_and_the_manager_approves_it(browsers) -> Non
     expect(desk.get_by_role("status")).to_have_text("The time off is approved: the work is released and offered on.")
     phone.reload()
     expect(phone.get_by_role("article").first).to_contain_text("Granted")
+
+
+def test_a_worker_offers_her_shift_and_a_colleague_takes_it_over(browser: Browser, live) -> None:
+    server, seeded = live
+    with Session(server.engine) as session:
+        bo = session.exec(select(t.Worker).where(t.Worker.ref == "bo")).one()
+        bo_id = bo.id
+    add_user(server.engine, seeded["org"], "bo@oslo.no", Role.worker, worker_id=bo_id)
+    ada = browser.new_context(base_url=server.url, bypass_csp=True, **PHONE).new_page()
+    colleague = browser.new_context(base_url=server.url, bypass_csp=True, **PHONE).new_page()
+    sign_in(ada, ACCOUNTS["worker"])
+    coming = ada.get_by_role("region", name="Coming up").get_by_role("article").first
+    coming.get_by_role("button", name=re.compile(r"^Offer this work \(Day shift, ")).click()
+    expect(ada.get_by_role("status")).to_contain_text("Offered to your colleagues")
+    assert serious_violations(ada) == []
+
+    sign_in(colleague, "bo@oslo.no")
+    colleague.get_by_role("link", name="Open work").click()
+    offered = colleague.get_by_role("article").filter(has_text="Offered by Ada Lund")
+    expect(offered).to_contain_text(re.compile(r"08:00–15:30 CES?T"))
+    assert serious_violations(colleague) == []
+    offered.get_by_role("button", name="Take over Day shift from Ada Lund").click()
+    expect(colleague.get_by_role("status")).to_have_text("You took it over. It is in your calendar.")
+    ada.reload()
+    expect(ada.get_by_role("region", name="Coming up")).to_contain_text("Nothing booked yet.")  # given away
+    ada.context.close()
+    colleague.context.close()

@@ -199,3 +199,52 @@ def time_off_decided(session: Session, row: t.TimeOff, released: list[t.Assignme
         outbox.enqueue(session, user, "decision", key, subject, body + f"\n\nYour work: {_url('/my')}\n", now)
         is not None
     )
+
+
+def swapped(session: Session, given: t.Assignment, taken: t.Assignment, now: dt.datetime) -> int:
+    """A colleague took over offered work: the giver hears who, and so do the place's managers."""
+    tz = organisation_zone(session, given.organisation_id)
+    what, when, _ = _work(session, given, tz)
+    giver, taker = session.get(t.Worker, given.worker_id), session.get(t.Worker, taken.worker_id)
+    g, k = (giver.name if giver else "A worker"), (taker.name if taker else "a colleague")
+    staged = 0
+    user = _account(session, given.worker_id)
+    if user is not None:
+        body = (
+            f"Hello {user.name or 'there'},\n\n{k} takes over your work:\n\n  {what}\n  {when}\n\n"
+            f"You need not come. Your work: {_url('/my')}\n"
+        )
+        staged += (
+            outbox.enqueue(
+                session,
+                user,
+                "decision",
+                f"swapped:{given.id}:{given.sequence}",
+                f"Taken over by {k}: {what}, {when}",
+                body,
+                now,
+            )
+            is not None
+        )
+    column = t.PlaceAccess.site_id if given.shift_id is not None else t.PlaceAccess.farm_id
+    shift = session.get(t.Shift, given.shift_id) if given.shift_id is not None else None
+    job = session.get(t.Job, given.job_id) if given.job_id is not None else None
+    place_id = shift.site_id if shift else job.farm_id if job else None
+    runners = session.exec(
+        select(t.User).join(t.PlaceAccess, col(t.PlaceAccess.user_id) == t.User.id).where(column == place_id)
+    ).all()
+    for runner in runners:
+        body = f"Hello {runner.name or 'there'},\n\n{k} takes over from {g} (a swap):\n\n  {what}\n  {when}\n"
+        staged += (
+            outbox.enqueue(
+                session,
+                runner,
+                "work_changed",
+                f"swapped:{given.id}:{given.sequence}",
+                f"Swap: {k} for {g}, {what}, {when}",
+                body,
+                now,
+            )
+            is not None
+        )
+    return staged

@@ -12,7 +12,8 @@ from fastapi.responses import Response
 from sqlmodel import Session, select
 
 from api.deps import SessionDep
-from api.services import assignments, board, busy, feeds, my_work, profiles, week
+from api.routers.swaps import out as swap_out
+from api.services import assignments, board, busy, feeds, my_work, profiles, swaps, week
 from api.web.account import chrome
 from api.web.forms import posted
 from api.web.render import page
@@ -45,6 +46,7 @@ def _home(request: Request, session: Session, user: t.User, status_code: int = 2
         offers=my_work.offers(session, user, now),
         upcoming=my_work.upcoming(session, user, now),
         month=my_work.month(session, user, now, tz),
+        offered_to_others={s.assignment_id: s.id for s in swaps.mine(session, user)},
         **chrome(user, "/my"),
         **extra,  # type: ignore[arg-type]
     )
@@ -296,12 +298,15 @@ async def save_week(request: Request, user: WorkerUser, session: SessionDep) -> 
 def _open_page(request: Request, session: Session, user: t.User, status_code: int = 200, **extra: object) -> Response:
     tz = zone(session, user)
     worker = session.get(t.Worker, user.worker_id) if user.worker_id else None
-    places = [] if worker is None or worker.pending else board.board(session, user)
+    ready = worker is not None and not worker.pending
+    places = board.board(session, user) if ready else []
+    offered = [swap_out(session, s) for s in swaps.takeable(session, user)] if ready else []
     return page(
         request,
         "worker/open.html",
         status_code,
         places=places,
+        swaps=offered,
         pending=worker is not None and worker.pending,
         days=board.DAYS,
         tz=tz,
@@ -331,3 +336,35 @@ async def take_place(request: Request, user: WorkerUser, session: SessionDep) ->
     return _open_page(
         request, session, user, notice=f"You are booked on {view.title} at {view.place_name}. It is in your calendar."
     )
+
+
+@router.post("/swaps")
+async def offer_swap(request: Request, user: WorkerUser, session: SessionDep) -> Response:
+    """Offer one of the worker's accepted shifts or job days to colleagues."""
+    raw = (await posted(request, ("assignment",)))["assignment"]
+    try:
+        swaps.offer(session, user, int(raw) if raw.isdigit() and len(raw) < 10 else 0)
+    except HTTPException as refused:
+        if refused.status_code not in (404, 409):
+            raise
+        session.rollback()
+        return _home(request, session, user, refused.status_code, problem=f"Not offered: {refused.detail}.")
+    return _home(request, session, user, notice="Offered to your colleagues: it stays yours until one takes it over.")
+
+
+@router.post("/swaps/{swap_id}/{move}")
+def answer_swap(request: Request, swap_id: int, move: str, user: WorkerUser, session: SessionDep) -> Response:
+    """Take over a colleague's offered work, or withdraw one's own offer."""
+    if move not in ("take", "withdraw") or not 1 <= swap_id < 2**31:
+        raise HTTPException(404, "no such page")
+    try:
+        (swaps.take if move == "take" else swaps.withdraw)(session, user, swap_id)
+    except HTTPException as refused:
+        if refused.status_code not in (403, 404, 409):
+            raise
+        session.rollback()
+        shown = _open_page if move == "take" else _home
+        return shown(request, session, user, refused.status_code, problem=f"That did not work: {refused.detail}.")
+    if move == "take":
+        return _open_page(request, session, user, notice="You took it over. It is in your calendar.")
+    return _home(request, session, user, notice="You keep it: the offer to colleagues is withdrawn.")
