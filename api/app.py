@@ -23,6 +23,7 @@ from api.routers import (
     auth,
     busy_times,
     calendars,
+    contact,
     fill,
     named,
     open_places,
@@ -95,6 +96,7 @@ def create_app(
     app.include_router(named.skills)
     app.include_router(places.sites)
     app.include_router(places.farms)
+    app.include_router(contact.router)
     app.include_router(workers.router)
     app.include_router(users.router)
     app.include_router(fill.router)  # before /shifts/{ref} routes, which have no /fill

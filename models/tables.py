@@ -120,6 +120,8 @@ class Worker(Owned, table=True):
     hourly_rate: float | None = None
     always_available: bool = False
     pending: bool = False  # registered by the person themself, not yet approved by the coordinator
+    phone: str = Field(default="", max_length=20)  # E.164; seen by the worker, the coordinator and her places
+    channel: str = Field(default="email", max_length=16)  # how she prefers to be reached: email or sms
 
 
 class Qualification(SQLModel, table=True):

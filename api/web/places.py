@@ -29,7 +29,7 @@ LIVE = (AssignmentStatus.proposed, AssignmentStatus.offered, AssignmentStatus.ac
 class Staffing:
     """The people on one shift or one job day, by what they said."""
 
-    accepted: list[tuple[int, str]] = field(default_factory=list)  # (assignment id, worker name)
+    accepted: list[tuple[int, str, str]] = field(default_factory=list)  # (assignment id, name, phone)
     offered: list[str] = field(default_factory=list)  # name, and by when they answer
     proposed: list[str] = field(default_factory=list)
     expired: list[str] = field(default_factory=list)  # offers that ran out unanswered
@@ -58,17 +58,17 @@ def staffing(
         return found
     column = t.Assignment.shift_id if kind.table is t.Shift else t.Assignment.job_id
     query = (
-        select(t.Assignment, t.Worker.name)
+        select(t.Assignment, t.Worker.name, t.Worker.phone)
         .join(t.Worker, col(t.Worker.id) == t.Assignment.worker_id)
         .where(col(column).in_(ids), or_(col(t.Assignment.status).in_(LIVE), col(t.Assignment.expired_at).is_not(None)))
         .order_by(col(t.Worker.name))
     )
     tz = organisation_zone(session, rows[0].organisation_id)
-    for a, name in session.exec(query):
+    for a, name, phone in session.exec(query):
         key = (a.shift_id if a.shift_id is not None else a.job_id, a.day)
         assert key[0] is not None and a.id is not None
         if a.status == AssignmentStatus.accepted:
-            found[key].accepted.append((a.id, name))  # type: ignore[index]
+            found[key].accepted.append((a.id, name, phone))  # type: ignore[index]
         elif a.status == AssignmentStatus.offered:
             due = f" (answers by {a.offer_expires_at.astimezone(tz):%a %H:%M})" if a.offer_expires_at else ""
             found[key].offered.append(name + due)  # type: ignore[index]

@@ -13,9 +13,9 @@ from sqlmodel import Session, select
 
 from api.deps import SessionDep
 from api.routers.swaps import out as swap_out
-from api.services import assignments, board, busy, feeds, my_work, profiles, swaps, week
+from api.services import assignments, board, busy, contact, feeds, my_work, profiles, swaps, week
 from api.web.account import chrome
-from api.web.forms import posted
+from api.web.forms import posted, refusal
 from api.web.render import page
 from api.web.session import guard_forms, page_for
 from models import tables as t
@@ -118,7 +118,25 @@ def new_calendar_link(request: Request, user: WorkerUser, session: SessionDep) -
 
 @router.get("/profile")
 def profile_page(request: Request, user: WorkerUser, session: SessionDep) -> Response:
-    """The worker's profile as the pool keeps it, and each skill's approval state."""
+    return _profile_page(request, session, user)
+
+
+@router.post("/profile/contact")
+async def save_contact(request: Request, user: WorkerUser, session: SessionDep) -> Response:
+    form = await posted(request, ("phone", "channel"))
+    worker = _own_worker(session, user)
+    try:
+        contact.put(session, user, worker.ref, form["phone"], form["channel"] or "email")
+    except HTTPException as refused:
+        code, problems = refusal(refused, session, (422,), {"phone": "Phone number", "channel": "How to be told"})
+        return _profile_page(request, session, user, code, problem="; ".join(problems))
+    return _profile_page(request, session, user, notice="Saved: this is how the pool reaches you.")
+
+
+def _profile_page(
+    request: Request, session: Session, user: t.User, status_code: int = 200, **extra: object
+) -> Response:
+    """The worker's profile as the pool keeps it, how to reach her, and each skill's approval state."""
     row = session.get(t.Worker, user.worker_id) if user.worker_id else None
     if row is None:
         raise HTTPException(404, "this account has no worker profile; ask the pool's coordinator")
@@ -133,11 +151,15 @@ def profile_page(request: Request, user: WorkerUser, session: SessionDep) -> Res
     return page(
         request,
         "worker/profile.html",
+        status_code,
         worker=worker,
+        contact=contact.get(session, user, row.ref),
+        channels=contact.CHANNELS,
         region=region.name if region else "",
         skills=[(names.get(q.skill, q.skill), _state(q.approved, q.valid_until, today)) for q in worker.qualifications],
         zone=tz.key,
         **chrome(user, "/my/profile"),
+        **extra,  # type: ignore[arg-type]
     )
 
 
