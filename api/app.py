@@ -29,6 +29,7 @@ from api.routers import (
     open_places,
     places,
     postings,
+    preferences,
     reports,
     solve_jobs,
     swaps,
@@ -107,6 +108,7 @@ def create_app(
     app.include_router(open_places.router)
     app.include_router(time_off.router)
     app.include_router(swaps.router)
+    app.include_router(preferences.router)
     app.include_router(reports.router)
     app.include_router(calendars.router)
     app.include_router(busy_times.router)

@@ -7,9 +7,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
 
 from api.deps import SessionDep, client_address
-from api.services import accounts
+from api.notifications.outbox import EVENTS
+from api.services import accounts, preferences
+from api.web.forms import posted, refusal
 from api.web.render import page
 from api.web.session import (
     PageUser,
@@ -21,6 +24,7 @@ from api.web.session import (
     set_session,
     signed_in,
 )
+from models import tables as t
 from models.enums import Role
 from models.settings import settings
 
@@ -113,6 +117,38 @@ def sign_out(request: Request, session: SessionDep) -> Response:
     response = RedirectResponse("/sign-in", status_code=303)
     clear_session(response)
     return response
+
+
+def _messages_page(request: Request, session: Session, user: t.User, status_code: int = 200, **extra: Any) -> Response:
+    return page(
+        request,
+        "notifications.html",
+        status_code,
+        prefs=preferences.get(session, user),
+        words=EVENTS,
+        **chrome(user, "/account/notifications"),
+        **extra,
+    )
+
+
+@router.get("/account/notifications")
+def messages_page(request: Request, user: PageUser, session: SessionDep) -> Response:
+    """Which messages this person gets, and the quiet hours in which they wait."""
+    return _messages_page(request, session, user)
+
+
+@router.post("/account/notifications")
+async def save_messages(request: Request, user: PageUser, session: SessionDep) -> Response:
+    form = await posted(request, ("heard", "quiet_from", "quiet_until"), lists=("heard",))
+    heard = set(form["heard"])
+    muted = [e for e in preferences.FOR_ROLE[user.role] if e not in heard]
+    try:
+        quiet = [dt.time.fromisoformat(form[k]) if form[k] else None for k in ("quiet_from", "quiet_until")]
+        preferences.put(session, user, muted, quiet[0], quiet[1])
+    except (ValueError, HTTPException) as error:
+        code, problems = refusal(error, session, (422,), {"quiet_from": "Quiet from", "quiet_until": "Quiet until"})
+        return _messages_page(request, session, user, code, problems=problems)
+    return _messages_page(request, session, user, notice="Saved.")
 
 
 @router.get("/account/password")
