@@ -137,6 +137,28 @@ def accept(session: Session, assignment_id: int) -> t.Assignment:
     return a
 
 
+def kept_overlapping(
+    session: Session, worker_id: int, organisation_id: int, start: dt.datetime, end: dt.datetime
+) -> list[tuple[t.Assignment, Span]]:
+    """The worker's kept work (accepted, or pinned) that overlaps ``[start, end)``, with its span: what
+    neither a change of availability nor time off may take her away from without a person's decision."""
+    tz = organisation_zone(session, organisation_id)
+    rows = session.exec(
+        select(t.Assignment).where(
+            t.Assignment.worker_id == worker_id,
+            col(t.Assignment.status).in_([AssignmentStatus.accepted, AssignmentStatus.proposed]),
+        )
+    )
+    out = []
+    for a in rows:
+        if a.status == AssignmentStatus.proposed and not a.pinned:
+            continue
+        when = span(session, a, tz)
+        if when.start < end and start < when.end:
+            out.append((a, when))
+    return out
+
+
 def open_offer(session: Session, a: t.Assignment, now: dt.datetime) -> None:
     """Make ``a`` an offer that stands for ``offer_hours``, or half the time left before the work when
     that is sooner (a reminder goes out halfway; unanswered, it expires and the place goes on)."""

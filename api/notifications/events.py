@@ -38,6 +38,18 @@ def _work(session: Session, a: t.Assignment, tz: ZoneInfo) -> tuple[str, str, st
     return f"{title} at {place.name if place else ''}", when, place.address if place else ""
 
 
+def _runners(session: Session, a: t.Assignment) -> list[t.User]:
+    """The managers (or farmers) of the place where ``a``'s work is."""
+    if a.shift_id is not None:
+        shift = session.get(t.Shift, a.shift_id)
+        column, place_id = t.PlaceAccess.site_id, shift.site_id if shift else None
+    else:
+        job = session.get(t.Job, a.job_id)
+        column, place_id = t.PlaceAccess.farm_id, job.farm_id if job else None
+    query = select(t.User).join(t.PlaceAccess, col(t.PlaceAccess.user_id) == t.User.id).where(column == place_id)
+    return list(session.exec(query))
+
+
 def _url(path: str) -> str:
     return settings().public_url.rstrip("/") + path
 
@@ -93,19 +105,14 @@ def cancelled(
         )
     if was != AssignmentStatus.accepted:
         return 0
-    column = t.PlaceAccess.site_id if a.shift_id is not None else t.PlaceAccess.farm_id
     if a.shift_id is not None:
         shift = session.get(t.Shift, a.shift_id)
-        place_id, fill = (shift.site_id if shift else None), _url(f"/manage/shifts/{shift.ref if shift else ''}/fill")
+        fill = _url(f"/manage/shifts/{shift.ref if shift else ''}/fill")
     else:
         job = session.get(t.Job, a.job_id)
-        place_id = job.farm_id if job else None
         fill = _url(f"/farm/jobs/{job.ref if job else ''}/days/{a.day}/fill")
-    runners = session.exec(
-        select(t.User).join(t.PlaceAccess, col(t.PlaceAccess.user_id) == t.User.id).where(column == place_id)
-    ).all()
     staged = 0
-    for user in runners:
+    for user in _runners(session, a):
         body = (
             f"Hello {user.name or 'there'},\n\n{name} cannot come (a sick call):\n\n  {what}\n  {when}\n\n"
             f"Fill the gap: {fill}\n"
@@ -226,14 +233,7 @@ def swapped(session: Session, given: t.Assignment, taken: t.Assignment, now: dt.
             )
             is not None
         )
-    column = t.PlaceAccess.site_id if given.shift_id is not None else t.PlaceAccess.farm_id
-    shift = session.get(t.Shift, given.shift_id) if given.shift_id is not None else None
-    job = session.get(t.Job, given.job_id) if given.job_id is not None else None
-    place_id = shift.site_id if shift else job.farm_id if job else None
-    runners = session.exec(
-        select(t.User).join(t.PlaceAccess, col(t.PlaceAccess.user_id) == t.User.id).where(column == place_id)
-    ).all()
-    for runner in runners:
+    for runner in _runners(session, given):
         body = f"Hello {runner.name or 'there'},\n\n{k} takes over from {g} (a swap):\n\n  {what}\n  {when}\n"
         staged += (
             outbox.enqueue(

@@ -21,7 +21,7 @@ from api.services import fill
 from api.services.cascade import target_of
 from models import tables as t
 from models.enums import AssignmentStatus, AvailabilityKind, Role
-from models.revisions import organisation_zone, revise
+from models.revisions import revise
 
 MAX_DAYS = 92  # one request covers at most a quarter; longer leave is the coordinator's to enter
 PENDING, APPROVED, DECLINED = "pending", "approved", "declined"
@@ -35,21 +35,9 @@ def _invalid(field: str, message: str) -> HTTPException:
 
 def _kept_work(session: Session, row: t.TimeOff) -> list[t.Assignment]:
     """Her accepted (or pinned) work that overlaps the time off."""
-    tz = organisation_zone(session, row.organisation_id)
-    rows = session.exec(
-        select(t.Assignment).where(
-            t.Assignment.worker_id == row.worker_id,
-            col(t.Assignment.status).in_([AssignmentStatus.accepted, AssignmentStatus.proposed]),
-        )
-    ).all()
-    out = []
-    for a in rows:
-        if a.status == AssignmentStatus.proposed and not a.pinned:
-            continue
-        span = offers.span(session, a, tz)
-        if span.start < row.end_utc and row.start_utc < span.end:
-            out.append(a)
-    return out
+    return [
+        a for a, _ in offers.kept_overlapping(session, row.worker_id, row.organisation_id, row.start_utc, row.end_utc)
+    ]
 
 
 def _places(session: Session, work: list[t.Assignment]) -> tuple[set[int], set[int]]:

@@ -21,7 +21,7 @@ from sqlmodel import Session, col, delete, select
 
 from api import offers
 from models import tables as t
-from models.enums import AssignmentStatus, AvailabilityKind
+from models.enums import AvailabilityKind
 from models.revisions import organisation_zone
 
 
@@ -57,7 +57,6 @@ STATE_WORDS = {
 }
 FIRST_DAY, LAST_DAY = dt.date(2000, 1, 3), dt.date(2099, 12, 31)  # weeks a roster can be about
 MIXED = "mixed"  # a block holding windows that do not cover it with one kind: left as it is unless changed
-KEPT = {AssignmentStatus.accepted, AssignmentStatus.proposed}  # proposed counts only when pinned
 
 
 @dataclass(frozen=True)
@@ -193,21 +192,6 @@ def _available(rows: list[t.Availability], always: bool, start: dt.datetime, end
     return covered >= end
 
 
-def _kept_work(session: Session, worker: t.Worker, start: dt.datetime, end: dt.datetime) -> list[offers.Span]:
-    query = select(t.Assignment).where(
-        t.Assignment.worker_id == worker.id, col(t.Assignment.status).in_([s.value for s in KEPT])
-    )
-    tz = organisation_zone(session, worker.organisation_id)
-    spans = []
-    for a in session.exec(query):
-        if a.status == AssignmentStatus.proposed and not a.pinned:
-            continue
-        span = offers.span(session, a, tz)
-        if span.start < end and span.end > start:
-            spans.append(span)
-    return spans
-
-
 def save(session: Session, worker: t.Worker, day: dt.date, changes: dict[tuple[dt.date, str], str]) -> Week:
     """Set the blocks in ``changes`` (``(day, block key) -> state``) of the week holding ``day``; blocks not
     named, or set to what they show, stay as they are. 422 naming the block for an unknown block or
@@ -234,7 +218,7 @@ def save(session: Session, worker: t.Worker, day: dt.date, changes: dict[tuple[d
     new += [t.Availability(worker_id=worker.id, kind=k, start_utc=c.start, end_utc=c.end) for c, k in changed if k]
     new = _joined(new)
     ids = [r.id for r in old]
-    for span in _kept_work(session, worker, start, end):
+    for _, span in offers.kept_overlapping(session, worker.id, worker.organisation_id, start, end):
         around = [
             r
             for r in session.exec(
