@@ -17,15 +17,14 @@ from fastapi import HTTPException, status
 from sqlmodel import Session, select
 
 from api import crud, offers
+from api.services import fill
 from models import tables as t
-from models.enums import AssignmentStatus, ItemKind
-from models.store import load_snapshot
-from models.window import window
+from models.enums import AssignmentStatus, ItemKind, Role
+from models.problem import Problem
 from models.work_items import WorkItem, split_item_id
 from solver.fill import Fixed, ruled_out, takeable
 
 DAYS = 14  # how far ahead the board looks
-CONTEXT_DAYS = 8  # fixed work this many days around counts for rest, weekly hours and runs of days
 
 
 @dataclass(frozen=True)
@@ -41,22 +40,20 @@ class OpenPlace:
     pay_per_hour: float
 
 
-def _worker(session: Session, user: t.User) -> t.Worker:
-    worker = session.get(t.Worker, user.worker_id) if user.worker_id else None
+def approved_worker(session: Session, user: t.User) -> t.Worker:
+    """The signed-in worker, approved: what taking open work or a colleague's swap asks for (403 else)."""
+    worker = session.get(t.Worker, user.worker_id) if user.worker_id and user.role == Role.worker else None
     if worker is None:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "only a worker of the pool takes open places")
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "only a worker of the pool takes open work")
     if worker.pending:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "your registration waits for the coordinator's approval")
     return worker
 
 
-def _problem(session: Session, user: t.User, now: dt.datetime):  # type: ignore[no-untyped-def]
-    org = session.get(t.Organisation, user.organisation_id)
-    assert org is not None
-    snapshot = load_snapshot(session, org.ref).problem
+def _problem(session: Session, user: t.User, now: dt.datetime) -> tuple[Problem, dt.date]:
+    snapshot = fill.pool(session, user.organisation_id)
     today = now.astimezone(snapshot.tz).date()
-    around = dt.timedelta(days=CONTEXT_DAYS)
-    return window(snapshot, today - around, today + dt.timedelta(days=DAYS) + around), today
+    return fill.around(snapshot, today, today + dt.timedelta(days=DAYS)), today
 
 
 def _shown(item: WorkItem, places: int, tz) -> OpenPlace:  # type: ignore[no-untyped-def]
@@ -75,7 +72,7 @@ def _shown(item: WorkItem, places: int, tz) -> OpenPlace:  # type: ignore[no-unt
 
 def board(session: Session, user: t.User, now: dt.datetime | None = None) -> list[OpenPlace]:
     """What the worker could take in the coming ``DAYS`` days, soonest first."""
-    worker = _worker(session, user)
+    worker = approved_worker(session, user)
     now = now or dt.datetime.now(dt.UTC)
     problem, today = _problem(session, user, now)
     last = today + dt.timedelta(days=DAYS)
@@ -89,7 +86,7 @@ def board(session: Session, user: t.User, now: dt.datetime | None = None) -> lis
 def take(session: Session, user: t.User, item_id: str, now: dt.datetime | None = None) -> t.Assignment:
     """Book the worker on an open place she may take: 404 for unknown work, 409 saying why when a rule
     rules her out or the place was taken meanwhile. Commits."""
-    worker = _worker(session, user)
+    worker = approved_worker(session, user)
     now = now or dt.datetime.now(dt.UTC)
     try:
         ref, day = split_item_id(item_id)

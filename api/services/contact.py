@@ -12,6 +12,7 @@ from fastapi import HTTPException, status
 from sqlmodel import Session, col, select
 
 from api import crud, offers
+from api.services import assignments
 from models import tables as t
 from models.enums import AssignmentStatus, Role
 from models.revisions import organisation_zone
@@ -39,31 +40,22 @@ def normalised(raw: str) -> str:
     except phonenumbers.NumberParseException:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
-            [{"type": "value_error", "loc": ["body", "phone"], "msg": "is not a valid phone number"}],
-        )
+        raise crud.invalid("phone", "is not a valid phone number")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def _runs_her_work(session: Session, user: t.User, worker: t.Worker) -> bool:
-    """Whether ``user`` runs a place where ``worker`` has offered or accepted work that has not ended."""
-    sites = set(session.exec(select(t.PlaceAccess.site_id).where(t.PlaceAccess.user_id == user.id)))
-    farms = set(session.exec(select(t.PlaceAccess.farm_id).where(t.PlaceAccess.user_id == user.id)))
+    """Whether ``user`` runs a place where ``worker`` has offered or accepted work that has not ended (the
+    assignments a manager or farmer may see, ``assignments.visible``)."""
     rows = session.exec(
         select(t.Assignment).where(
+            assignments.visible(user),
             t.Assignment.worker_id == worker.id,
             col(t.Assignment.status).in_([AssignmentStatus.offered, AssignmentStatus.accepted]),
         )
     )
     tz, now = organisation_zone(session, worker.organisation_id), dt.datetime.now(dt.UTC)
-    for a in rows:
-        shift = session.get(t.Shift, a.shift_id) if a.shift_id is not None else None
-        job = session.get(t.Job, a.job_id) if a.job_id is not None else None
-        here = (shift is not None and shift.site_id in sites) or (job is not None and job.farm_id in farms)
-        if here and offers.span(session, a, tz).end > now:
-            return True
-    return False
+    return any(offers.span(session, a, tz).end > now for a in rows)
 
 
 def _view(session: Session, worker: t.Worker) -> Contact:
@@ -92,22 +84,10 @@ def put(session: Session, user: t.User, ref: str, phone: str, channel: str) -> C
             status.HTTP_403_FORBIDDEN, "only the worker herself (or the coordinator) changes her contact"
         )
     if channel not in CHANNELS:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
-            [{"type": "value_error", "loc": ["body", "channel"], "msg": "must be one of " + ", ".join(CHANNELS)}],
-        )
+        raise crud.invalid("channel", "must be one of " + ", ".join(CHANNELS))
     worker.phone = normalised(phone)
     if channel == "sms" and not worker.phone:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
-            [
-                {
-                    "type": "value_error",
-                    "loc": ["body", "phone"],
-                    "msg": "give a phone number to be reached by text message",
-                }
-            ],
-        )
+        raise crud.invalid("phone", "give a phone number to be reached by text message")
     worker.channel = channel
     session.add(worker)
     session.commit()

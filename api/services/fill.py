@@ -19,6 +19,7 @@ from api.notifications import events
 from api.services.postings import JOBS, SHIFTS, may_post
 from models import tables as t
 from models.enums import AssignmentStatus
+from models.problem import Problem
 from models.store import load_snapshot
 from models.window import window
 from models.work_items import job_item_id
@@ -76,6 +77,21 @@ def job_target(session: Session, user: t.User, ref: str, day: dt.date) -> Target
     return Target(job, job_item_id(ref, day), day)
 
 
+def pool(session: Session, organisation_id: int) -> Problem:
+    """The organisation's snapshot (rows that break a rule left out, as ``load_snapshot`` reports)."""
+    org = session.get(t.Organisation, organisation_id)
+    assert org is not None
+    return load_snapshot(session, org.ref).problem
+
+
+def around(problem: Problem, first: dt.date, last: dt.date) -> Problem:
+    """``problem`` narrowed to the local days ``first`` to ``last`` and ``CONTEXT_DAYS`` on each side:
+    work further away cannot change rest, weekly hours or runs of days, so every rule check sees all it
+    needs."""
+    margin = dt.timedelta(days=CONTEXT_DAYS)
+    return window(problem, first - margin, last + margin)
+
+
 def rank_and_offer(session: Session, organisation_id: int, target: Target, offer: bool) -> FillOut:
     """Rank the candidates for the target's open places; with ``offer``, the chosen get offers (the
     caller has checked that its user may fill this work)."""
@@ -90,8 +106,7 @@ def rank_and_offer(session: Session, organisation_id: int, target: Target, offer
         ]
         raise HTTPException(status.HTTP_409_CONFLICT, f"this work breaks a rule and cannot be filled: {'; '.join(why)}")
     day = start.astimezone(snapshot.tz).date()
-    around = dt.timedelta(days=CONTEXT_DAYS)
-    result = fill(window(snapshot, day - around, day + around), target.item_id)
+    result = fill(around(snapshot, day, day), target.item_id)
     offered = _offer(session, organisation_id, target, result.chosen) if offer and result.chosen else []
     return FillOut(
         item=target.item_id,

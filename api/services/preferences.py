@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from fastapi import HTTPException, status
 from sqlmodel import Session
 
+from api import crud
 from api.notifications.outbox import EVENTS, preference
 from models import tables as t
 from models.enums import Role
@@ -29,12 +29,6 @@ class Preferences:
     quiet_until: dt.time | None
 
 
-def _invalid(field: str, message: str) -> HTTPException:
-    return HTTPException(
-        status.HTTP_422_UNPROCESSABLE_CONTENT, [{"type": "value_error", "loc": ["body", field], "msg": message}]
-    )
-
-
 def get(session: Session, user: t.User) -> Preferences:
     pref = preference(session, user)
     muted = set(pref.muted) if pref else set()
@@ -51,9 +45,9 @@ def put(
     """Set them (422 naming the field for an unknown event, or quiet hours with one end only). Commits."""
     unknown = [e for e in muted if e not in EVENTS]
     if unknown:
-        raise _invalid("muted", f"unknown event(s): {', '.join(sorted(unknown))}; known: {', '.join(EVENTS)}")
+        raise crud.invalid("muted", f"unknown event(s): {', '.join(sorted(unknown))}; known: {', '.join(EVENTS)}")
     if (quiet_from is None) != (quiet_until is None):
-        raise _invalid(
+        raise crud.invalid(
             "quiet_until" if quiet_until is None else "quiet_from", "give both ends of the quiet hours, or neither"
         )
     pref = preference(session, user) or t.NotificationPreference(user_id=user.id)  # type: ignore[arg-type]

@@ -15,16 +15,15 @@ from sqlmodel import Session, col, select
 
 from api import offers
 from api.notifications import events
+from api.services import fill
+from api.services.board import approved_worker
 from models import tables as t
-from models.enums import AssignmentStatus, Role
+from models.enums import AssignmentStatus
 from models.revisions import organisation_zone, revise
-from models.store import load_snapshot
-from models.window import window
 from models.work_items import job_item_id
 from solver.fill import Fixed, ruled_out
 
 OPEN, PENDING, DONE, WITHDRAWN, DECLINED = "open", "pending", "done", "withdrawn", "declined"
-CONTEXT_DAYS = 8
 
 
 def _item_id(session: Session, a: t.Assignment) -> str:
@@ -37,24 +36,10 @@ def _item_id(session: Session, a: t.Assignment) -> str:
     return job_item_id(job.ref, a.day)
 
 
-def _me(session: Session, user: t.User) -> t.Worker:
-    worker = session.get(t.Worker, user.worker_id) if user.worker_id else None
-    if worker is None or user.role != Role.worker or worker.pending:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "only an approved worker of the pool swaps work")
-    return worker
-
-
-def _problem(session: Session, organisation_id: int, day: dt.date):  # type: ignore[no-untyped-def]
-    org = session.get(t.Organisation, organisation_id)
-    assert org is not None
-    around = dt.timedelta(days=CONTEXT_DAYS)
-    return window(load_snapshot(session, org.ref).problem, day - around, day + around)
-
-
 def offer(session: Session, user: t.User, assignment_id: int) -> t.Swap:
     """Offer one of your accepted shifts or job days to colleagues (409 if it is not yours to give, has
     begun, or is offered already). Commits."""
-    me = _me(session, user)
+    me = approved_worker(session, user)
     a = session.get(t.Assignment, assignment_id)
     if a is None or a.worker_id != me.id or a.organisation_id != user.organisation_id:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no assignment {assignment_id}")
@@ -91,7 +76,8 @@ def get(session: Session, user: t.User, swap_id: int) -> t.Swap:
 def _fits(session: Session, me: t.Worker, a: t.Assignment) -> str | None:
     """Why ``me`` may not take over ``a``'s work by the hard rules (in words), or None."""
     tz = organisation_zone(session, a.organisation_id)
-    problem = _problem(session, a.organisation_id, offers.span(session, a, tz).start.astimezone(tz).date())
+    day = offers.span(session, a, tz).start.astimezone(tz).date()
+    problem = fill.around(fill.pool(session, a.organisation_id), day, day)
     fixed = Fixed.of(problem)
     item = fixed.items.get(_item_id(session, a))
     worker = next((w for w in problem.workers if w.id == me.ref), None)
@@ -102,7 +88,7 @@ def _fits(session: Session, me: t.Worker, a: t.Assignment) -> str | None:
 
 def takeable(session: Session, user: t.User) -> list[t.Swap]:
     """Colleagues' open swaps that you could take over by every hard rule."""
-    me = _me(session, user)
+    me = approved_worker(session, user)
     now = dt.datetime.now(dt.UTC)
     out = []
     rows = session.exec(
@@ -133,7 +119,7 @@ def mine(session: Session, user: t.User) -> list[t.Swap]:
 def take(session: Session, user: t.User, swap_id: int) -> t.Swap:
     """Take over a colleague's offered work: 409 saying why when a rule rules you out, or when someone
     else took it first. The giver's booking becomes yours in one transaction. Commits."""
-    me = _me(session, user)
+    me = approved_worker(session, user)
     row = get(session, user, swap_id)
     if row.giver_id == me.id:
         raise HTTPException(status.HTTP_409_CONFLICT, "this is your own work")

@@ -15,7 +15,7 @@ from fastapi import HTTPException, status
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
-from api import offers
+from api import crud, offers
 from api.notifications import events
 from api.services import fill
 from api.services.cascade import target_of
@@ -25,12 +25,6 @@ from models.revisions import revise
 
 MAX_DAYS = 92  # one request covers at most a quarter; longer leave is the coordinator's to enter
 PENDING, APPROVED, DECLINED = "pending", "approved", "declined"
-
-
-def _invalid(field: str, message: str) -> HTTPException:
-    return HTTPException(
-        status.HTTP_422_UNPROCESSABLE_CONTENT, [{"type": "value_error", "loc": ["body", field], "msg": message}]
-    )
 
 
 def _kept_work(session: Session, row: t.TimeOff) -> list[t.Assignment]:
@@ -90,11 +84,13 @@ def ask(session: Session, user: t.User, start: dt.datetime, end: dt.datetime, re
         raise HTTPException(status.HTTP_403_FORBIDDEN, "only a worker of the pool asks for time off")
     now = dt.datetime.now(dt.UTC)
     if end <= start:
-        raise _invalid("end", "must be after the start")
+        raise crud.invalid("end", "must be after the start")
     if end <= now:
-        raise _invalid("end", "lies in the past")
+        raise crud.invalid("end", "lies in the past")
     if end - start > dt.timedelta(days=MAX_DAYS):
-        raise _invalid("end", f"time off asked at once may be at most {MAX_DAYS} days; ask the coordinator for more")
+        raise crud.invalid(
+            "end", f"time off asked at once may be at most {MAX_DAYS} days; ask the coordinator for more"
+        )
     offers.lock_in_order(session, workers=[worker.id])  # type: ignore[list-item]
     row = t.TimeOff(
         organisation_id=user.organisation_id,
@@ -143,7 +139,7 @@ def decide(session: Session, user: t.User, row_id: int, approve: bool, note: str
     if user.id not in {d.id for d in deciders(session, row)}:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "only the coordinator or the manager of that work decides")
     if not approve and not note.strip():
-        raise _invalid("note", "say why the time off is declined")
+        raise crud.invalid("note", "say why the time off is declined")
     offers.lock_in_order(session, workers=[row.worker_id])
     session.refresh(row)
     if row.state != PENDING:

@@ -19,10 +19,12 @@ from zoneinfo import ZoneInfo
 from fastapi import HTTPException, status
 from sqlmodel import Session, col, delete, select
 
-from api import offers
+from api import crud, offers
+from models import problem as p
 from models import tables as t
 from models.enums import AvailabilityKind
 from models.revisions import organisation_zone
+from solver.eligibility import Calendar
 
 
 @dataclass(frozen=True)
@@ -148,12 +150,6 @@ def week(session: Session, worker: t.Worker, day: dt.date) -> Week:
     return Week(monday, tz, worker.always_available, cells)
 
 
-def _refuse(field: str, message: str) -> HTTPException:
-    return HTTPException(
-        status.HTTP_422_UNPROCESSABLE_CONTENT, [{"type": "value_error", "loc": ["body", field], "msg": message}]
-    )
-
-
 def _cut(rows: list[t.Availability], holes: list[tuple[dt.datetime, dt.datetime]]) -> list[t.Availability]:
     """The windows with the changed blocks cut out of them (a window may fall into several pieces)."""
     out = []
@@ -180,16 +176,22 @@ def _joined(rows: list[t.Availability]) -> list[t.Availability]:
     return out
 
 
-def _available(rows: list[t.Availability], always: bool, start: dt.datetime, end: dt.datetime) -> bool:
-    if any(r.kind == AvailabilityKind.unavailable and r.start_utc < end and start < r.end_utc for r in rows):
-        return False
-    if always:
-        return True
-    covered = start
-    for r in sorted((r for r in rows if r.kind != AvailabilityKind.unavailable), key=lambda r: r.start_utc):
-        if r.start_utc <= covered < r.end_utc:
-            covered = r.end_utc
-    return covered >= end
+def _available(rows: list[t.Availability], worker: t.Worker, start: dt.datetime, end: dt.datetime) -> bool:
+    """The solver's own availability rule (``solver.eligibility.Calendar``) on these windows."""
+    windows = [
+        p.Availability.model_construct(kind=r.kind, start=r.start_utc, end=r.end_utc, weight=r.weight) for r in rows
+    ]
+    snapshot = p.Worker.model_construct(  # what the Calendar reads: the windows and always_available
+        id=worker.ref,
+        name=worker.name,
+        kind=worker.kind,
+        home_lat=worker.home_lat,
+        home_lon=worker.home_lon,
+        region_id="",
+        availability=windows,
+        always_available=worker.always_available,
+    )
+    return Calendar(snapshot).is_available(start, end)
 
 
 def save(session: Session, worker: t.Worker, day: dt.date, changes: dict[tuple[dt.date, str], str]) -> Week:
@@ -204,11 +206,11 @@ def save(session: Session, worker: t.Worker, day: dt.date, changes: dict[tuple[d
         field = f"{d.isoformat()}/{block}"
         cell = by_key.get((d, block))
         if cell is None:
-            raise _refuse(field, f"not a block of the week of {current.monday:%d %b %Y}")
+            raise crud.invalid(field, f"not a block of the week of {current.monday:%d %b %Y}")
         if state == cell.state:
             continue
         if state not in STATES:
-            raise _refuse(field, "must be one of " + ", ".join(repr(s) for s in STATES))
+            raise crud.invalid(field, "must be one of " + ", ".join(repr(s) for s in STATES))
         changed.append((cell, STATES[state]))
     if not changed:
         return current
@@ -229,11 +231,11 @@ def save(session: Session, worker: t.Worker, day: dt.date, changes: dict[tuple[d
                 )
             )
         ]
-        before = _available(around, worker.always_available, span.start, span.end)
+        before = _available(around, worker, span.start, span.end)
         after = [r for r in around if r.id not in ids] + new
-        if before and not _available(after, worker.always_available, span.start, span.end):
+        if before and not _available(after, worker, span.start, span.end):
             when = f"{span.start.astimezone(current.zone):%a %d %b %H:%M}–{span.end.astimezone(current.zone):%H:%M}"
-            raise _refuse(
+            raise crud.invalid(
                 "cells",
                 f"you have accepted work on {when}; this change would leave it outside the times you are free."
                 " Ask for time off instead: the coordinator or the place's manager decides",
