@@ -106,6 +106,7 @@ def create_app(
     app.include_router(solve_jobs.router)
     app.include_router(assignments.router)
     app.include_router(open_places.router)
+    app.include_router(open_places.asks)
     app.include_router(time_off.router)
     app.include_router(swaps.router)
     app.include_router(preferences.router)

@@ -75,3 +75,11 @@ class Registration(BaseModel):
 class RegistrationOut(BaseModel):
     status: str = Field(description="pending: the coordinator approves new members before they get work")
     message: str
+
+
+class DecisionIn(BaseModel):
+    """A person's answer to what waits for them: time off, an ask to take work, a swap."""
+
+    model_config = ConfigDict(extra="forbid")
+    approve: bool
+    note: str = Field("", max_length=500, description="Why: required when declining")

@@ -81,6 +81,9 @@ class Place(Schema):
     lon: Longitude
     region_id: Ref
     contact: Line = Field("", description="Who to call on arrival (shown to assigned workers)")
+    confirm_takes: bool = Field(
+        False, description="Takes from the open board and swaps here wait for a manager's (or farmer's) confirmation"
+    )
 
 
 class Site(Place):

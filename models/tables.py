@@ -74,6 +74,7 @@ class Place(Owned):
     lat: float
     lon: float
     region_id: int = Field(foreign_key="region.id", index=True)
+    confirm_takes: bool = False  # takes from the open board and swaps here wait for a manager's yes
 
 
 class Skill(Owned, table=True):
@@ -215,24 +216,34 @@ class JobSkill(SQLModel, table=True):
     position: int = 0
 
 
-class Assignment(Revised, table=True):
-    """A worker on a shift, or on one day of a job. Exactly one of the two targets is set."""
+class OnWork(SQLModel):
+    """A worker and a shift, or a worker and one day of a job: exactly one of the two targets is set
+    (each table adds ``one_target``)."""
 
-    __table_args__ = (
-        UniqueConstraint("worker_id", "shift_id"),
-        UniqueConstraint("worker_id", "job_id", "day"),
-        CheckConstraint(
-            "(shift_id IS NOT NULL AND job_id IS NULL AND day IS NULL)"
-            " OR (shift_id IS NULL AND job_id IS NOT NULL AND day IS NOT NULL)",
-            name="assignment_one_target",
-        ),
-    )
     id: int | None = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     worker_id: int = Field(foreign_key="worker.id", index=True, ondelete="CASCADE")
     shift_id: int | None = Field(default=None, foreign_key="shift.id", index=True, ondelete="CASCADE")
     job_id: int | None = Field(default=None, foreign_key="job.id", index=True, ondelete="CASCADE")
     day: dt.date | None = None
+
+
+def one_target(name: str) -> CheckConstraint:
+    return CheckConstraint(
+        "(shift_id IS NOT NULL AND job_id IS NULL AND day IS NULL)"
+        " OR (shift_id IS NULL AND job_id IS NOT NULL AND day IS NOT NULL)",
+        name=name,
+    )
+
+
+class Assignment(Revised, OnWork, table=True):
+    """A worker on a shift, or on one day of a job. Exactly one of the two targets is set."""
+
+    __table_args__ = (
+        UniqueConstraint("worker_id", "shift_id"),
+        UniqueConstraint("worker_id", "job_id", "day"),
+        one_target("assignment_one_target"),
+    )
     status: AssignmentStatus = AssignmentStatus.proposed
     pinned: bool = False
     offered_at: dt.datetime | None = None
@@ -456,7 +467,9 @@ class TimeOff(SQLModel, table=True):
 
 class Swap(SQLModel, table=True):
     """A worker's accepted work offered to colleagues (``open``) until one takes it over (``done``: the
-    giver's booking is cancelled and the taker's accepted in one transaction) or she withdraws it."""
+    giver's booking is cancelled and the taker's accepted in one transaction) or she withdraws it. Where
+    the place confirms takes, a taken swap is ``pending`` until its manager approves (``done``) or
+    declines it (``declined``, the giver keeps her work)."""
 
     id: int | None = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
@@ -466,3 +479,19 @@ class Swap(SQLModel, table=True):
     state: str = Field(default="open", max_length=16, index=True)
     created_at: dt.datetime = Field(default_factory=utcnow)
     taken_at: dt.datetime | None = None
+    decided_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    decided_at: dt.datetime | None = None
+    note: str = Field(default="", max_length=500)  # the decider's words, required when declining
+
+
+class TakeRequest(OnWork, table=True):
+    """A worker's ask to take an open place at a place that confirms takes: ``pending`` until a manager
+    (or farmer, or the coordinator) confirms it (she is booked, the rules checked again then) or
+    declines it; ``withdrawn`` by her, or declined on its own once the place is filled."""
+
+    __table_args__ = (one_target("take_request_one_target"),)
+    state: str = Field(default="pending", max_length=16, index=True)  # pending, confirmed, declined, withdrawn
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    decided_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    decided_at: dt.datetime | None = None
+    note: str = Field(default="", max_length=500)

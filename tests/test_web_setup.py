@@ -76,11 +76,14 @@ def test_set_up_is_edited_and_what_nothing_uses_is_removed(coordinator: TestClie
         "address": "Liavegen 3",
         "lat": "63.43",
         "lon": "10.39",
+        "confirm_takes": "on",
     }
+    assert 'name="confirm_takes" type="checkbox">' in r.text  # not checked yet
     r = coordinator.post("/pool/setup/sites/lia", data={**edited, "lat": "91"})
     assert r.status_code == 422 and "Latitude:" in r.text and 'value="Liavegen 3"' in r.text  # the form as sent
     r = coordinator.post("/pool/setup/sites/lia", data=edited)
     assert r.status_code == 200 and "Lia bo- og behandlingssenter is saved." in r.text
+    assert 'name="confirm_takes" type="checkbox" checked>' in coordinator.get("/pool/setup/sites/lia").text
     r = coordinator.post("/pool/setup/sites/lia/remove", data={"csrf": token})
     assert r.status_code == 409 and "still has shifts" in r.text
     r = coordinator.post("/pool/setup/sites/sentrum/remove", data={"csrf": token})
@@ -93,7 +96,7 @@ def test_set_up_is_edited_and_what_nothing_uses_is_removed(coordinator: TestClie
     assert coordinator.post("/pool/setup/farms/berg/remove").status_code == 403  # no form token
     with Session(sqlite_engine) as session:
         lia = session.exec(select(t.Site).where(t.Site.ref == "lia")).one()
-        assert (lia.name, lia.address) == ("Lia bo- og behandlingssenter", "Liavegen 3")
+        assert (lia.name, lia.address, lia.confirm_takes) == ("Lia bo- og behandlingssenter", "Liavegen 3", True)
         assert session.exec(select(t.Site).where(t.Site.ref == "sentrum")).first() is None
         assert session.exec(select(t.Region).where(t.Region.ref == "centre")).one().name == "Sentrum"
         assert session.exec(select(t.Farm).where(t.Farm.ref == "berg")).one() is not None

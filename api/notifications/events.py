@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from api import offers
 from api.notifications import links, outbox
+from api.services.deciders import place_of
 from models import tables as t
 from models.enums import AssignmentStatus, Role
 from models.revisions import organisation_zone
@@ -40,12 +41,9 @@ def _work(session: Session, a: t.Assignment, tz: ZoneInfo) -> tuple[str, str, st
 
 def _runners(session: Session, a: t.Assignment) -> list[t.User]:
     """The managers (or farmers) of the place where ``a``'s work is."""
-    if a.shift_id is not None:
-        shift = session.get(t.Shift, a.shift_id)
-        column, place_id = t.PlaceAccess.site_id, shift.site_id if shift else None
-    else:
-        job = session.get(t.Job, a.job_id)
-        column, place_id = t.PlaceAccess.farm_id, job.farm_id if job else None
+    place = place_of(session, a)
+    column = t.PlaceAccess.site_id if isinstance(place, t.Site) else t.PlaceAccess.farm_id
+    place_id = place.id if place is not None else None
     query = select(t.User).join(t.PlaceAccess, col(t.PlaceAccess.user_id) == t.User.id).where(column == place_id)
     return list(session.exec(query))
 
@@ -173,7 +171,7 @@ def time_off_asked(session: Session, row: t.TimeOff, worker: t.Worker, deciders:
             f"Hello {user.name or 'there'},\n\n{worker.name} asks for time off {when}, over work already"
             f" accepted.\n"
             + (f"Reason given: {row.reason}\n" if row.reason else "")
-            + f"\nApprove or decline it: {_url('/decide/time-off')}\n"
+            + f"\nApprove or decline it: {_url('/decide')}\n"
         )
         key = f"timeoff:{row.id}"
         staged += (
@@ -248,3 +246,89 @@ def swapped(session: Session, given: t.Assignment, taken: t.Assignment, now: dt.
             is not None
         )
     return staged
+
+
+def _tell(
+    session: Session, user: t.User | None, event: str, key: str, subject: str, body: str, now: dt.datetime
+) -> int:
+    if user is None:
+        return 0
+    text = f"Hello {user.name or 'there'},\n\n{body}"
+    return int(outbox.enqueue(session, user, event, key, subject, text, now) is not None)
+
+
+def asked_of(row: t.TakeRequest) -> t.Assignment:
+    """The work an ask is about, as an (unsaved) assignment, to put in words."""
+    return t.Assignment(
+        organisation_id=row.organisation_id,
+        worker_id=row.worker_id,
+        shift_id=row.shift_id,
+        job_id=row.job_id,
+        day=row.day,
+    )
+
+
+def take_asked(session: Session, row: t.TakeRequest, worker: t.Worker, deciders: list[t.User], now: dt.datetime) -> int:
+    """A worker asks to take open work at a place that confirms takes: those who may confirm hear."""
+    what, when, _ = _work(session, asked_of(row), organisation_zone(session, row.organisation_id))
+    body = (
+        f"{worker.name} asks to take open work:\n\n  {what}\n  {when}\n\nThe rules are checked: "
+        f"{worker.name} may work it. Confirm or decline: {_url('/decide')}\n"
+    )
+    subject = f"Asks to take: {worker.name}, {what}, {when}"
+    return sum(_tell(session, u, "request", f"take:{row.id}", subject, body, now) for u in deciders)
+
+
+def take_decided(session: Session, row: t.TakeRequest, now: dt.datetime) -> int:
+    """The worker hears whether her ask is confirmed (she is booked) or declined, and why."""
+    what, when, _ = _work(session, asked_of(row), organisation_zone(session, row.organisation_id))
+    if row.state == "confirmed":
+        subject, body = (
+            f"Confirmed: {what}, {when}",
+            f"You are booked on the work you asked for:\n\n  {what}\n  {when}\n",
+        )
+    else:
+        subject = f"Not confirmed: {what}, {when}"
+        body = f"Your ask to take this work is declined: {row.note}\n\n  {what}\n  {when}\n"
+    body += f"\nYour work: {_url('/my')}\n"
+    return _tell(session, _account(session, row.worker_id), "decision", f"take-decided:{row.id}", subject, body, now)
+
+
+def swap_asked(session: Session, swap: t.Swap, given: t.Assignment, deciders: list[t.User], now: dt.datetime) -> int:
+    """A colleague would take over work at a place that approves swaps: those who may approve hear."""
+    what, when, _ = _work(session, given, organisation_zone(session, given.organisation_id))
+    giver, taker = session.get(t.Worker, swap.giver_id), session.get(t.Worker, swap.taker_id)
+    g, k = (giver.name if giver else "A worker"), (taker.name if taker else "a colleague")
+    body = (
+        f"{k} would take over from {g} (a swap):\n\n  {what}\n  {when}\n\nThe rules are checked: {k} may work it."
+        f" Approve or decline: {_url('/decide')}\n"
+    )
+    subject = f"Swap to approve: {k} for {g}, {what}, {when}"
+    return sum(_tell(session, u, "request", f"swap:{swap.id}", subject, body, now) for u in deciders)
+
+
+def swap_called_off(session: Session, swap: t.Swap, given: t.Assignment, why: str, now: dt.datetime) -> int:
+    """A swap waiting for approval ends without one (declined, or withdrawn by the giver): the taker
+    hears why, and so does the giver unless she withdrew it herself."""
+    what, when, _ = _work(session, given, organisation_zone(session, given.organisation_id))
+    subject = f"Swap called off: {what}, {when}"
+    body = f"The swap of this work is called off: {why}\n\n  {what}\n  {when}\n\n"
+    key = f"swap-off:{swap.id}"
+    staged = 0
+    if swap.state != "withdrawn":
+        giver = body + f"It stays yours. Your work: {_url('/my')}\n"
+        staged += _tell(session, _account(session, swap.giver_id), "decision", key, subject, giver, now)
+    if swap.taker_id is not None:
+        taker = body + f"Your work: {_url('/my')}\n"
+        staged += _tell(session, _account(session, swap.taker_id), "decision", key, subject, taker, now)
+    return staged
+
+
+def swap_approved(session: Session, taken: t.Assignment, now: dt.datetime) -> int:
+    """The taker hears the swap is approved: the work is hers now."""
+    what, when, _ = _work(session, taken, organisation_zone(session, taken.organisation_id))
+    body = f"The swap is approved; this work is yours now:\n\n  {what}\n  {when}\n\nYour work: {_url('/my')}\n"
+    key = f"swap-approved:{taken.id}:{taken.sequence}"
+    return _tell(
+        session, _account(session, taken.worker_id), "decision", key, f"Swap approved: {what}, {when}", body, now
+    )

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
 from api.deps import CurrentUser, SessionDep
+from api.schemas import DecisionIn
 from api.services import time_off as service
 from models import tables as t
 from models.problem import Moment, to_utc
@@ -36,12 +37,6 @@ class TimeOffOut(BaseModel):
     state: str = Field(description="approved (granted, or decided), pending (waits for a decision) or declined")
     note: str = Field(description="The decider's words")
     decided_at: dt.datetime | None
-
-
-class DecisionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    approve: bool
-    note: str = Field("", max_length=500, description="Why: required when declining")
 
 
 def out(session: Session, row: t.TimeOff) -> TimeOffOut:

@@ -25,10 +25,9 @@ from models.revisions import organisation_zone
 from models.work_items import job_item_id
 
 
-class AssignmentOut(BaseModel):
-    id: int
-    worker: str
-    worker_name: str
+class Work(BaseModel):
+    """The work a row is about, as people read it: local times, the place's id and name."""
+
     item: str = Field(description="Shift id, or <job id>@<day> for a day of a farm job")
     kind: ItemKind
     place: str
@@ -36,6 +35,12 @@ class AssignmentOut(BaseModel):
     title: str
     start: dt.datetime
     end: dt.datetime
+
+
+class AssignmentOut(Work):
+    id: int
+    worker: str
+    worker_name: str
     status: AssignmentStatus
     pinned: bool
     updated_at: dt.datetime
@@ -45,11 +50,9 @@ class AssignmentOut(BaseModel):
     expired: bool = Field(False, description="The offer ran out unanswered (its status is declined)")
 
 
-def view(session: Session, a: t.Assignment) -> AssignmentOut:
-    org = session.get(t.Organisation, a.organisation_id)
-    worker = session.get(t.Worker, a.worker_id)
-    assert org is not None and worker is not None
-    tz = ZoneInfo(org.timezone)
+def work(session: Session, a: t.Assignment) -> Work:
+    """What ``a`` (saved or not) is on, and when in the organisation's local time."""
+    tz = organisation_zone(session, a.organisation_id)
     when = offers.span(session, a, tz)
     place: Any
     if a.shift_id is not None:
@@ -65,11 +68,8 @@ def view(session: Session, a: t.Assignment) -> AssignmentOut:
             job.title,
             ItemKind.job,
         )
-    assert a.id is not None and place is not None
-    return AssignmentOut(
-        id=a.id,
-        worker=worker.ref,
-        worker_name=worker.name,
+    assert place is not None
+    return Work(
         item=item,
         kind=kind,
         place=place.ref,
@@ -77,6 +77,18 @@ def view(session: Session, a: t.Assignment) -> AssignmentOut:
         title=title,
         start=when.start.astimezone(tz),
         end=when.end.astimezone(tz),
+    )
+
+
+def view(session: Session, a: t.Assignment) -> AssignmentOut:
+    worker = session.get(t.Worker, a.worker_id)
+    assert worker is not None and a.id is not None
+    tz = organisation_zone(session, a.organisation_id)
+    return AssignmentOut(
+        **work(session, a).model_dump(),
+        id=a.id,
+        worker=worker.ref,
+        worker_name=worker.name,
         status=a.status,
         pinned=a.pinned,
         updated_at=a.updated_at.astimezone(tz),

@@ -1,7 +1,8 @@
 """The open places board: the open shifts and job days a worker could take by every hard rule (the
 same checks as gap filling: qualification, availability, travel, rest, hours, runs of days), and
 taking one, through the same race-safe accept as an offer (the loser of a race for the last place
-gets 409, and nothing of theirs is written).
+gets 409, and nothing of theirs is written). Where the place confirms takes, taking is an ask that
+waits for its manager (``takes``).
 
 The worker's row and the work's are locked (in the one lock order) before her own work is read for
 the check and before anything is written: two takes by one person cannot each pass the rest or hours
@@ -18,6 +19,7 @@ from sqlmodel import Session, select
 
 from api import crud, offers
 from api.services import fill
+from api.services.cascade import target_of
 from models import tables as t
 from models.enums import AssignmentStatus, ItemKind, Role
 from models.problem import Problem
@@ -38,6 +40,8 @@ class OpenPlace:
     end: dt.datetime
     open_places: int
     pay_per_hour: float
+    needs_confirmation: bool  # the place's manager confirms a take before she is booked
+    asked: bool  # she asked to take it already, and waits for that confirmation
 
 
 def approved_worker(session: Session, user: t.User) -> t.Worker:
@@ -50,13 +54,13 @@ def approved_worker(session: Session, user: t.User) -> t.Worker:
     return worker
 
 
-def _problem(session: Session, user: t.User, now: dt.datetime) -> tuple[Problem, dt.date]:
-    snapshot = fill.pool(session, user.organisation_id)
+def _problem(session: Session, organisation_id: int, now: dt.datetime) -> tuple[Problem, dt.date]:
+    snapshot = fill.pool(session, organisation_id)
     today = now.astimezone(snapshot.tz).date()
     return fill.around(snapshot, today, today + dt.timedelta(days=DAYS)), today
 
 
-def _shown(item: WorkItem, places: int, tz) -> OpenPlace:  # type: ignore[no-untyped-def]
+def _shown(item: WorkItem, places: int, tz, confirm: bool, asked: bool) -> OpenPlace:  # type: ignore[no-untyped-def]
     return OpenPlace(
         item.id,
         item.kind,
@@ -67,65 +71,88 @@ def _shown(item: WorkItem, places: int, tz) -> OpenPlace:  # type: ignore[no-unt
         item.end.astimezone(tz),
         places,
         item.pay_per_hour,
+        confirm,
+        asked,
     )
+
+
+def asked_for(session: Session, worker: t.Worker) -> set[str]:
+    """The items the worker asked to take and waits on a manager's confirmation for."""
+    rows = session.exec(
+        select(t.TakeRequest).where(t.TakeRequest.worker_id == worker.id, t.TakeRequest.state == "pending")
+    )
+    return {target.item_id for target in (target_of(session, row) for row in rows) if target is not None}
 
 
 def board(session: Session, user: t.User, now: dt.datetime | None = None) -> list[OpenPlace]:
     """What the worker could take in the coming ``DAYS`` days, soonest first."""
     worker = approved_worker(session, user)
     now = now or dt.datetime.now(dt.UTC)
-    problem, today = _problem(session, user, now)
+    problem, today = _problem(session, user.organisation_id, now)
     last = today + dt.timedelta(days=DAYS)
+    confirm = {(ItemKind.shift, s.id) for s in problem.sites if s.confirm_takes}
+    confirm |= {(ItemKind.job, f.id) for f in problem.farms if f.confirm_takes}
+    asked = asked_for(session, worker)
     return [
-        _shown(item, places, problem.tz)
+        _shown(item, places, problem.tz, (item.kind, item.place_id) in confirm, item.id in asked)
         for item, places in takeable(problem, worker.ref)
         if item.start > now and item.local_day <= last
     ]
 
 
-def take(session: Session, user: t.User, item_id: str, now: dt.datetime | None = None) -> t.Assignment:
-    """Book the worker on an open place she may take: 404 for unknown work, 409 saying why when a rule
-    rules her out or the place was taken meanwhile. Commits."""
-    worker = approved_worker(session, user)
-    now = now or dt.datetime.now(dt.UTC)
+def work_of_item(session: Session, organisation_id: int, item_id: str) -> tuple[t.Shift | t.Job, dt.date | None]:
+    """The shift, or the job and its day, that an item id names (404 if there is none)."""
     try:
         ref, day = split_item_id(item_id)
     except ValueError:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no work {item_id!r}") from None
-    work = (
-        crud.get(session, t.Job, user.organisation_id, ref, "job")
-        if day
-        else crud.get(session, t.Shift, user.organisation_id, ref, "shift")
-    )
-    offers.lock_in_order(  # the one lock order, before any row is written: no deadlock with a rival take
+    if day:
+        return crud.get(session, t.Job, organisation_id, ref, "job"), day
+    return crud.get(session, t.Shift, organisation_id, ref, "shift"), None
+
+
+def check(
+    session: Session, worker: t.Worker, work: t.Shift | t.Job, item_id: str, now: dt.datetime, who: str = "you"
+) -> int:
+    """Lock the worker and the work (the one lock order, before any row is written: no deadlock with a
+    rival take), then check she may take a place on it by every hard rule: 409 saying why, else the
+    number of places still open."""
+    offers.lock_in_order(
         session,
         workers=[worker.id],  # type: ignore[list-item]
         shifts=[work.id] if isinstance(work, t.Shift) else [],  # type: ignore[list-item]
         jobs=[work.id] if isinstance(work, t.Job) else [],  # type: ignore[list-item]
     )
-    problem, _ = _problem(session, user, now)
+    problem, _ = _problem(session, worker.organisation_id, now)
     fixed = Fixed.of(problem)
     item = fixed.items.get(item_id)
     me = next((w for w in problem.workers if w.id == worker.ref), None)
     if item is None or me is None or item.start <= now:
         raise HTTPException(status.HTTP_409_CONFLICT, "this work is not open to take (it has begun or is not planned)")
-    if not fixed.open_places(item):
+    places = fixed.open_places(item)
+    if not places:
         raise HTTPException(status.HTTP_409_CONFLICT, "every place on this work is taken already")
     why = ruled_out(problem, fixed, me, item)
     if why is not None:
-        raise HTTPException(status.HTTP_409_CONFLICT, f"you cannot take this work: {why}")
+        raise HTTPException(status.HTTP_409_CONFLICT, f"{who} cannot take this work: {why}")
+    return places
+
+
+def book(session: Session, worker: t.Worker, work: t.Shift | t.Job, day: dt.date | None) -> t.Assignment:
+    """Book the worker on the work through the race-safe accept (the caller holds the locks). Commits."""
+    on_shift = isinstance(work, t.Shift)
     same = (
         (t.Assignment.shift_id == work.id)
-        if day is None
+        if on_shift
         else ((t.Assignment.job_id == work.id) & (t.Assignment.day == day))
     )
     a = session.exec(select(t.Assignment).where(same, t.Assignment.worker_id == worker.id)).first()
     if a is None:
         a = t.Assignment(
-            organisation_id=user.organisation_id,
+            organisation_id=worker.organisation_id,
             worker_id=worker.id,  # type: ignore[arg-type]
-            shift_id=work.id if day is None else None,
-            job_id=work.id if day is not None else None,
+            shift_id=work.id if on_shift else None,
+            job_id=None if on_shift else work.id,
             day=day,
         )
     a.status = AssignmentStatus.offered  # taken from the board: an offer she answers at once

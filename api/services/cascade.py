@@ -22,7 +22,7 @@ from models.revisions import organisation_zone, revise
 from models.work_items import job_item_id
 
 
-def target_of(session: Session, a: t.Assignment) -> fill.Target | None:
+def target_of(session: Session, a: t.Assignment | t.TakeRequest) -> fill.Target | None:
     """The shift, or the job's day, that ``a`` is on: what gap filling fills."""
     if a.shift_id is not None:
         shift = session.get(t.Shift, a.shift_id)

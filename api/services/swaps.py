@@ -13,27 +13,18 @@ import datetime as dt
 from fastapi import HTTPException, status
 from sqlmodel import Session, col, select
 
-from api import offers
+from api import crud, offers
 from api.notifications import events
 from api.services import fill
 from api.services.board import approved_worker
+from api.services.cascade import target_of
+from api.services.deciders import confirms, may_decide, of_work
 from models import tables as t
 from models.enums import AssignmentStatus
 from models.revisions import organisation_zone, revise
-from models.work_items import job_item_id
 from solver.fill import Fixed, ruled_out
 
 OPEN, PENDING, DONE, WITHDRAWN, DECLINED = "open", "pending", "done", "withdrawn", "declined"
-
-
-def _item_id(session: Session, a: t.Assignment) -> str:
-    if a.shift_id is not None:
-        shift = session.get(t.Shift, a.shift_id)
-        assert shift is not None
-        return shift.ref
-    job = session.get(t.Job, a.job_id)
-    assert job is not None and a.day is not None
-    return job_item_id(job.ref, a.day)
 
 
 def offer(session: Session, user: t.User, assignment_id: int) -> t.Swap:
@@ -46,7 +37,8 @@ def offer(session: Session, user: t.User, assignment_id: int) -> t.Swap:
     tz = organisation_zone(session, a.organisation_id)
     if a.status != AssignmentStatus.accepted or offers.span(session, a, tz).start <= dt.datetime.now(dt.UTC):
         raise HTTPException(status.HTTP_409_CONFLICT, "only accepted work that has not begun can be offered to others")
-    if session.exec(select(t.Swap).where(t.Swap.assignment_id == a.id, t.Swap.state == OPEN)).first():
+    offered = select(t.Swap).where(t.Swap.assignment_id == a.id, col(t.Swap.state).in_([OPEN, PENDING]))
+    if session.exec(offered).first():
         raise HTTPException(status.HTTP_409_CONFLICT, "this work is offered to colleagues already")
     row = t.Swap(organisation_id=a.organisation_id, assignment_id=a.id, giver_id=me.id)  # type: ignore[arg-type]
     session.add(row)
@@ -55,13 +47,20 @@ def offer(session: Session, user: t.User, assignment_id: int) -> t.Swap:
 
 
 def withdraw(session: Session, user: t.User, swap_id: int) -> t.Swap:
+    """The giver keeps her work after all: while the swap is open or waits for approval. Commits."""
     row = get(session, user, swap_id)
     if row.giver_id != user.worker_id:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "only the worker who offered it withdraws it")
-    if row.state != OPEN:
+    offers.lock_in_order(session, workers=[row.giver_id])
+    session.refresh(row)
+    if row.state not in (OPEN, PENDING):
         raise HTTPException(status.HTTP_409_CONFLICT, f"this swap is {row.state} already")
+    waiting = row.state == PENDING
     row.state = WITHDRAWN
     session.add(row)
+    given = session.get(t.Assignment, row.assignment_id)
+    if waiting and given is not None:
+        events.swap_called_off(session, row, given, "the colleague keeps the work after all", dt.datetime.now(dt.UTC))
     session.commit()
     return row
 
@@ -79,7 +78,8 @@ def _fits(session: Session, me: t.Worker, a: t.Assignment) -> str | None:
     day = offers.span(session, a, tz).start.astimezone(tz).date()
     problem = fill.around(fill.pool(session, a.organisation_id), day, day)
     fixed = Fixed.of(problem)
-    item = fixed.items.get(_item_id(session, a))
+    target = target_of(session, a)
+    item = fixed.items.get(target.item_id) if target is not None else None
     worker = next((w for w in problem.workers if w.id == me.ref), None)
     if item is None or worker is None:
         return "this work is not planned any more"
@@ -111,29 +111,37 @@ def takeable(session: Session, user: t.User) -> list[t.Swap]:
 def mine(session: Session, user: t.User) -> list[t.Swap]:
     return list(
         session.exec(
-            select(t.Swap).where(t.Swap.giver_id == user.worker_id, t.Swap.state == OPEN).order_by(col(t.Swap.id))
+            select(t.Swap)
+            .where(t.Swap.giver_id == user.worker_id, col(t.Swap.state).in_([OPEN, PENDING]))
+            .order_by(col(t.Swap.id))
         )
     )
 
 
-def take(session: Session, user: t.User, swap_id: int) -> t.Swap:
-    """Take over a colleague's offered work: 409 saying why when a rule rules you out, or when someone
-    else took it first. The giver's booking becomes yours in one transaction. Commits."""
-    me = approved_worker(session, user)
-    row = get(session, user, swap_id)
-    if row.giver_id == me.id:
-        raise HTTPException(status.HTTP_409_CONFLICT, "this is your own work")
-    given = session.get(t.Assignment, row.assignment_id)
-    assert given is not None and me.id is not None
+def _lock(session: Session, row: t.Swap, given: t.Assignment, taker_id: int) -> None:
+    """Both workers', the work's and the booking's locks, in the one order; then the swap as it stands."""
     offers.lock_in_order(
         session,
-        workers=sorted({row.giver_id, me.id}),
+        workers=sorted({row.giver_id, taker_id}),
         shifts=[given.shift_id] if given.shift_id is not None else [],
         jobs=[given.job_id] if given.job_id is not None else [],
         assignments=[given.id] if given.id is not None else [],
     )
     session.refresh(row)
     session.refresh(given)
+
+
+def take(session: Session, user: t.User, swap_id: int) -> t.Swap:
+    """Take over a colleague's offered work: 409 saying why when a rule rules you out, or when someone
+    else took it first. The giver's booking becomes yours in one transaction, or, where the place
+    approves swaps, the swap waits for its manager. Commits."""
+    me = approved_worker(session, user)
+    row = get(session, user, swap_id)
+    if row.giver_id == me.id:
+        raise HTTPException(status.HTTP_409_CONFLICT, "this is your own work")
+    given = session.get(t.Assignment, row.assignment_id)
+    assert given is not None and me.id is not None
+    _lock(session, row, given, me.id)
     if row.state != OPEN or given.status != AssignmentStatus.accepted:
         raise HTTPException(
             status.HTTP_409_CONFLICT, "this work is no longer offered: someone took it, or it was withdrawn"
@@ -142,16 +150,31 @@ def take(session: Session, user: t.User, swap_id: int) -> t.Swap:
     if why is not None:
         raise HTTPException(status.HTTP_409_CONFLICT, f"you cannot take this work: {why}")
     now = dt.datetime.now(dt.UTC)
+    row.taker_id, row.taken_at = me.id, now
+    if confirms(session, given):
+        row.state = PENDING
+        session.add(row)
+        events.swap_asked(session, row, given, of_work(session, row.organisation_id, [given]), now)
+        session.commit()
+        return row
+    taken = _move(session, row, given, me.id, now)
+    events.swapped(session, given, taken, now)
+    session.commit()
+    return row
+
+
+def _move(session: Session, row: t.Swap, given: t.Assignment, taker_id: int, now: dt.datetime) -> t.Assignment:
+    """The giver's booking becomes the taker's (the caller holds the locks and commits)."""
     same = (
         (t.Assignment.shift_id == given.shift_id)
         if given.shift_id is not None
         else ((t.Assignment.job_id == given.job_id) & (t.Assignment.day == given.day))
     )
-    taken = session.exec(select(t.Assignment).where(same, t.Assignment.worker_id == me.id)).first()
+    taken = session.exec(select(t.Assignment).where(same, t.Assignment.worker_id == taker_id)).first()
     if taken is None:
         taken = t.Assignment(
             organisation_id=given.organisation_id,
-            worker_id=me.id,
+            worker_id=taker_id,
             shift_id=given.shift_id,
             job_id=given.job_id,
             day=given.day,
@@ -162,8 +185,59 @@ def take(session: Session, user: t.User, swap_id: int) -> t.Swap:
     session.add(taken)
     session.flush()
     revise(session, taken, now)
-    row.state, row.taker_id, row.taken_at = DONE, me.id, now
+    row.state, row.taker_id = DONE, taker_id
     session.add(row)
+    return taken
+
+
+def to_decide(session: Session, user: t.User) -> list[t.Swap]:
+    """Swaps waiting for this person's approval (the coordinator, or a manager or farmer of the place)."""
+    rows = session.exec(
+        select(t.Swap)
+        .where(t.Swap.organisation_id == user.organisation_id, t.Swap.state == PENDING)
+        .order_by(col(t.Swap.taken_at), col(t.Swap.id))
+    )
+    out = []
+    for row in rows:
+        given = session.get(t.Assignment, row.assignment_id)
+        if given is not None and may_decide(session, user, row.organisation_id, [given]):
+            out.append(row)
+    return out
+
+
+def decide(session: Session, user: t.User, swap_id: int, approve: bool, note: str) -> t.Swap:
+    """Approve (the booking moves, the taker's rules checked again now) or decline (``note`` says why;
+    the giver keeps her work). 403 for who may not decide, 409 once decided or when the taker can no
+    longer work it. Commits."""
+    row = get(session, user, swap_id)
+    given = session.get(t.Assignment, row.assignment_id)
+    assert given is not None
+    if row.state != PENDING or row.taker_id is None:
+        raise HTTPException(status.HTTP_409_CONFLICT, f"this swap is {row.state}, not waiting for a decision")
+    if not may_decide(session, user, row.organisation_id, [given]):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "only the coordinator or the manager of that work decides")
+    if not approve and not note.strip():
+        raise crud.invalid("note", "say why the swap is declined")
+    _lock(session, row, given, row.taker_id)
+    if row.state != PENDING or row.taker_id is None:
+        raise HTTPException(status.HTTP_409_CONFLICT, f"this swap is {row.state}, not waiting for a decision")
+    now = dt.datetime.now(dt.UTC)
+    row.decided_by, row.decided_at, row.note = user.id, now, note.strip()[:500]
+    if not approve:
+        row.state = DECLINED
+        session.add(row)
+        events.swap_called_off(session, row, given, f"declined by {user.name or 'the manager'}: {row.note}", now)
+        session.commit()
+        return row
+    taker = session.get(t.Worker, row.taker_id)
+    assert taker is not None
+    if given.status != AssignmentStatus.accepted:
+        raise HTTPException(status.HTTP_409_CONFLICT, "the giver's booking is gone: nothing is left to swap")
+    why = _fits(session, taker, given)
+    if why is not None:
+        raise HTTPException(status.HTTP_409_CONFLICT, f"{taker.name} cannot take this work now: {why}")
+    taken = _move(session, row, given, row.taker_id, now)
     events.swapped(session, given, taken, now)
+    events.swap_approved(session, taken, now)
     session.commit()
     return row

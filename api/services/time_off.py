@@ -12,13 +12,13 @@ from __future__ import annotations
 import datetime as dt
 
 from fastapi import HTTPException, status
-from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from api import crud, offers
 from api.notifications import events
 from api.services import fill
 from api.services.cascade import target_of
+from api.services.deciders import of_work
 from models import tables as t
 from models.enums import AssignmentStatus, AvailabilityKind, Role
 from models.revisions import revise
@@ -34,35 +34,9 @@ def _kept_work(session: Session, row: t.TimeOff) -> list[t.Assignment]:
     ]
 
 
-def _places(session: Session, work: list[t.Assignment]) -> tuple[set[int], set[int]]:
-    sites, farms = set(), set()
-    for a in work:
-        if a.shift_id is not None:
-            shift = session.get(t.Shift, a.shift_id)
-            if shift is not None:
-                sites.add(shift.site_id)
-        else:
-            job = session.get(t.Job, a.job_id)
-            if job is not None:
-                farms.add(job.farm_id)
-    return sites, farms
-
-
 def deciders(session: Session, row: t.TimeOff) -> list[t.User]:
     """Who may decide: the coordinators, and the managers and farmers of the overlapping work's places."""
-    sites, farms = _places(session, _kept_work(session, row))
-    runners = select(t.PlaceAccess.user_id).where(
-        or_(col(t.PlaceAccess.site_id).in_(sites), col(t.PlaceAccess.farm_id).in_(farms))
-    )
-    return list(
-        session.exec(
-            select(t.User).where(
-                t.User.organisation_id == row.organisation_id,
-                col(t.User.active),
-                or_(col(t.User.role) == Role.coordinator, col(t.User.id).in_(runners)),
-            )
-        )
-    )
+    return of_work(session, row.organisation_id, _kept_work(session, row))
 
 
 def _unavailable(session: Session, row: t.TimeOff) -> None:

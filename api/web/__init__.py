@@ -12,7 +12,20 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 
 from api.errors import invalid_json
-from api.web import account, answers, assets, coordinator, farmer, join, manager, roster, setup, time_off, worker
+from api.web import (
+    account,
+    answers,
+    assets,
+    coordinator,
+    decide,
+    farmer,
+    join,
+    manager,
+    roster,
+    setup,
+    time_off,
+    worker,
+)
 from api.web.render import page
 from api.web.session import SignInFirst, sign_in_url
 
@@ -25,6 +38,7 @@ def install(app: FastAPI) -> None:
     app.include_router(join.router)
     app.include_router(answers.router)
     app.include_router(time_off.router)  # before /my/{...} pages
+    app.include_router(decide.router)
     app.include_router(worker.router)
     app.include_router(roster.router)  # before /pool/{...} pages
     app.include_router(setup.router)

@@ -49,10 +49,10 @@ NAV = {
         ("/pool/setup", "Set-up"),
         ("/manage", "Shifts"),
         ("/farm", "Jobs"),
-        ("/decide/time-off", "Time off"),
+        ("/decide", "To decide"),
     ],
-    Role.manager: [("/manage", "Shifts"), ("/manage/shifts/new", "Post a shift"), ("/decide/time-off", "Time off")],
-    Role.farmer: [("/farm", "Jobs"), ("/farm/jobs/new", "Post a job"), ("/decide/time-off", "Time off")],
+    Role.manager: [("/manage", "Shifts"), ("/manage/shifts/new", "Post a shift"), ("/decide", "To decide")],
+    Role.farmer: [("/farm", "Jobs"), ("/farm/jobs/new", "Post a job"), ("/decide", "To decide")],
 }
 
 

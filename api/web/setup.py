@@ -31,7 +31,7 @@ PLACES: dict[str, tuple[Any, type[p.Place], str]] = {
     "sites": (t.Site, p.Site, "site"),
     "farms": (t.Farm, p.Farm, "farm"),
 }
-PLACE_FIELDS = ("id", "name", "kind", "address", "contact", "lat", "lon", "region_id")
+PLACE_FIELDS = ("id", "name", "kind", "address", "contact", "lat", "lon", "region_id", "confirm_takes")
 USER_FIELDS = ("email", "name", "role", "password", "worker", "sites", "farms")
 
 

@@ -1,5 +1,5 @@
 """Time off in the browser: the worker asks and follows her requests (``/my/time-off``); the coordinator
-and the managers and farmers of the work concerned decide (``/decide/time-off``)."""
+and the managers and farmers of the work concerned decide on ``/decide`` (``api.web.decide``)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,6 @@ from models.revisions import organisation_zone
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(guard_forms)])
 WorkerUser = Annotated[t.User, Depends(page_for(Role.worker))]
-Decider = Annotated[t.User, Depends(page_for(Role.coordinator, Role.manager, Role.farmer))]
 LABELS = {"start": "From", "end": "Until", "note": "Why"}
 
 
@@ -65,38 +64,3 @@ async def ask(request: Request, user: WorkerUser, session: SessionDep) -> Respon
         else "It overlaps work you accepted, so it is sent to the coordinator and the manager to decide."
     )
     return _mine(request, session, user, notice=notice)
-
-
-def _decide_page(request: Request, session: Session, user: t.User, status_code: int = 200, **extra: Any) -> Response:
-    tz = organisation_zone(session, user.organisation_id)
-    pending = [out(session, r) for r in service.visible(session, user) if r.state == service.PENDING]
-    return page(
-        request,
-        "time_off_decide.html",
-        status_code,
-        rows=pending,
-        tz=tz,
-        zone=tz.key,
-        **chrome(user, "/decide/time-off"),
-        **extra,
-    )
-
-
-@router.get("/decide/time-off")
-def to_decide(request: Request, user: Decider, session: SessionDep) -> Response:
-    """Time off over accepted work that waits for this person's decision."""
-    return _decide_page(request, session, user)
-
-
-@router.post("/decide/time-off/{row_id}")
-async def decide(request: Request, row_id: int, user: Decider, session: SessionDep) -> Response:
-    if not 1 <= row_id < 2**31:
-        raise HTTPException(404, f"no time off {row_id}")
-    form = await posted(request, ("answer", "note"))
-    try:
-        row = service.decide(session, user, row_id, form["answer"] == "approve", form["note"])
-    except HTTPException as error:
-        code, problems = refusal(error, session, (403, 404, 409, 422), LABELS)
-        return _decide_page(request, session, user, code, problems=problems)
-    done = "approved: the work is released and offered on" if row.state == service.APPROVED else "declined"
-    return _decide_page(request, session, user, notice=f"The time off is {done}.")

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from api.deps import SessionDep
 from api.routers.swaps import out as swap_out
-from api.services import assignments, board, busy, contact, feeds, my_work, profiles, swaps, week
+from api.services import assignments, board, busy, contact, feeds, my_work, profiles, swaps, takes, week
 from api.web.account import chrome
 from api.web.forms import posted, refusal
 from api.web.render import page
@@ -46,7 +46,7 @@ def _home(request: Request, session: Session, user: t.User, status_code: int = 2
         offers=my_work.offers(session, user, now),
         upcoming=my_work.upcoming(session, user, now),
         month=my_work.month(session, user, now, tz),
-        offered_to_others={s.assignment_id: s.id for s in swaps.mine(session, user)},
+        offered_to_others={s.assignment_id: swap_out(session, s) for s in swaps.mine(session, user)},
         **chrome(user, "/my"),
         **extra,  # type: ignore[arg-type]
     )
@@ -323,12 +323,14 @@ def _open_page(request: Request, session: Session, user: t.User, status_code: in
     ready = worker is not None and not worker.pending
     places = board.board(session, user) if ready else []
     offered = [swap_out(session, s) for s in swaps.takeable(session, user)] if ready else []
+    asked = [takes.view(session, r) for r in takes.visible(session, user) if r.state == takes.PENDING]
     return page(
         request,
         "worker/open.html",
         status_code,
         places=places,
         swaps=offered,
+        asked=asked,
         pending=worker is not None and worker.pending,
         days=board.DAYS,
         tz=tz,
@@ -348,16 +350,35 @@ def open_places(request: Request, user: WorkerUser, session: SessionDep) -> Resp
 async def take_place(request: Request, user: WorkerUser, session: SessionDep) -> Response:
     item = (await posted(request, ("item",)))["item"][:100]
     try:
-        taken = board.take(session, user, item)
+        taken = takes.take(session, user, item)
     except HTTPException as refused:
         if refused.status_code not in (404, 409):
             raise
         session.rollback()
         return _open_page(request, session, user, refused.status_code, problem=f"Not booked: {refused.detail}.")
+    if isinstance(taken, t.TakeRequest):
+        ask = takes.view(session, taken)
+        notice = f"Asked for {ask.title} at {ask.place}: its manager confirms takes, and you hear the answer."
+        return _open_page(request, session, user, notice=notice)
     view = assignments.view(session, taken)
     return _open_page(
         request, session, user, notice=f"You are booked on {view.title} at {view.place_name}. It is in your calendar."
     )
+
+
+@router.post("/asks/{ask_id}/withdraw")
+def withdraw_ask(request: Request, ask_id: int, user: WorkerUser, session: SessionDep) -> Response:
+    """She no longer asks for open work at a place that confirms takes."""
+    if not 1 <= ask_id < 2**31:
+        raise HTTPException(404, "no such page")
+    try:
+        takes.withdraw(session, user, ask_id)
+    except HTTPException as refused:
+        if refused.status_code not in (403, 404, 409):
+            raise
+        session.rollback()
+        return _open_page(request, session, user, refused.status_code, problem=f"That did not work: {refused.detail}.")
+    return _open_page(request, session, user, notice="Your ask is withdrawn.")
 
 
 @router.post("/swaps")
@@ -380,13 +401,16 @@ def answer_swap(request: Request, swap_id: int, move: str, user: WorkerUser, ses
     if move not in ("take", "withdraw") or not 1 <= swap_id < 2**31:
         raise HTTPException(404, "no such page")
     try:
-        (swaps.take if move == "take" else swaps.withdraw)(session, user, swap_id)
+        row = (swaps.take if move == "take" else swaps.withdraw)(session, user, swap_id)
     except HTTPException as refused:
         if refused.status_code not in (403, 404, 409):
             raise
         session.rollback()
         shown = _open_page if move == "take" else _home
         return shown(request, session, user, refused.status_code, problem=f"That did not work: {refused.detail}.")
+    if move == "take" and row.state == swaps.PENDING:
+        notice = "The manager approves swaps there: you hear when it is decided."
+        return _open_page(request, session, user, notice=notice)
     if move == "take":
         return _open_page(request, session, user, notice="You took it over. It is in your calendar.")
     return _home(request, session, user, notice="You keep it: the offer to colleagues is withdrawn.")
