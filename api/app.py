@@ -17,7 +17,7 @@ from api.calendar_refresh import CalendarRefresher
 from api.guard import Guard
 from api.jobs import JobRunner
 from api.notifications.sender import Sender
-from api.offer_deadlines import OfferDeadlines
+from api.offer_deadlines import Deadlines
 from api.routers import (
     assignments,
     auth,
@@ -59,7 +59,7 @@ def create_app(
     jobs = runner or JobRunner(engine)
     calendars_refresher = CalendarRefresher(engine)
     notifier = sender or Sender(engine)
-    deadlines = OfferDeadlines(engine)
+    deadlines = Deadlines(engine)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -1,5 +1,6 @@
-"""The background pass of the offer cascade (``api.services.cascade``): every minute, reminders for
-offers past half their time, and offers whose time is up expire and go to the next candidate."""
+"""The background passes over time: every minute, the offer cascade (``api.services.cascade``:
+reminders for offers past half their time, and offers whose time is up expire and go to the next
+candidate) and the daily digests of pending approvals that have come due (``api.services.digest``)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ import logging
 from sqlalchemy.engine import Engine
 
 from api.background import Periodic
-from api.services.cascade import run_due
+from api.services import cascade, digest
 
 
-class OfferDeadlines(Periodic):
-    name = "bemanna-offers"
+class Deadlines(Periodic):
+    name = "bemanna-deadlines"
     log = logging.getLogger("bemanna.offers")
 
     def __init__(self, engine: Engine, check_seconds: float = 60.0) -> None:
@@ -20,4 +21,4 @@ class OfferDeadlines(Periodic):
         self.engine = engine
 
     def run_once(self) -> object:
-        return run_due(self.engine)
+        return cascade.run_due(self.engine), digest.run_due(self.engine)

@@ -76,12 +76,21 @@ class Settings(BaseSettings):
     smtp_password: SecretStr = Field(SecretStr(""), description="SMTP password (never logged)")
     smtp_from: str = Field("Bemanna <bemanna@localhost>", description="The From address of messages")
     smtp_timeout_seconds: float = Field(10.0, gt=0, le=120, description="Longest wait for the SMTP server")
+    sms_provider: str = Field(
+        "",
+        description="A deployment's SMS channel as 'module:factory' (called with these settings, it returns a"
+        " Channel); empty: no SMS is sent, and people who prefer SMS get e-mail",
+        pattern=r"^$|^[A-Za-z_][\w.]*:[A-Za-z_]\w*$",
+    )
     notify_check_seconds: float = Field(30.0, gt=0, le=3600, description="How often the sender looks for due messages")
     notify_max_attempts: int = Field(8, ge=1, le=50, description="Tries before a message is given up")
     offer_hours: float = Field(
         24.0, gt=0, le=24 * 14, description="How long an offer stands (sooner work: half the time left before it)"
     )
     action_link_hours: float = Field(48.0, gt=0, le=24 * 30, description="How long a one-click answer link works")
+    digest_hour: int = Field(
+        7, ge=0, le=23, description="Local hour from which the daily digest of pending approvals is sent"
+    )
 
 
 def settings() -> Settings:

@@ -89,7 +89,7 @@ def test_a_worker_asks_for_time_off_and_the_manager_approves_it(browsers) -> Non
     assert serious_violations(phone) == []
 
     sign_in(desk, ACCOUNTS["manager"])
-    desk.get_by_role("link", name="Time off").click()
+    desk.get_by_role("link", name="To decide").click()
     request = desk.get_by_role("article").filter(has_text="Ada Lund")
     expect(request).to_contain_text("Reason given: Ill child")
     assert serious_violations(desk) == []
@@ -124,3 +124,33 @@ def test_a_worker_offers_her_shift_and_a_colleague_takes_it_over(browser: Browse
     expect(ada.get_by_role("region", name="Coming up")).to_contain_text("Nothing booked yet.")  # given away
     ada.context.close()
     colleague.context.close()
+
+
+def test_at_a_place_that_confirms_takes_a_worker_asks_and_the_manager_confirms(browsers, live) -> None:
+    phone, desk = browsers
+    server, seeded = live
+    with Session(server.engine) as session:
+        lia = session.exec(select(t.Site).where(t.Site.ref == "lia")).one()
+        lia.confirm_takes = True
+        session.add(lia)
+        bo_id = session.exec(select(t.Worker).where(t.Worker.ref == "bo")).one().id
+        session.commit()
+    add_user(server.engine, seeded["org"], "bo@oslo.no", Role.worker, worker_id=bo_id)
+    sign_in(phone, "bo@oslo.no")
+    phone.get_by_role("link", name="Open work").click()
+    place = phone.get_by_role("article").filter(has_text="the manager confirms takes").first
+    place.get_by_role("button", name=re.compile(r"^Ask for Day shift at Lia sykehjem")).click()
+    expect(phone.get_by_role("status")).to_contain_text("its manager confirms takes")
+    expect(phone.get_by_role("heading", name="Waiting for a manager")).to_be_visible()
+    expect(phone.get_by_role("button", name="Withdraw your ask for Day shift at Lia sykehjem")).to_be_visible()
+    assert serious_violations(phone) == []
+
+    sign_in(desk, ACCOUNTS["manager"])
+    desk.get_by_role("link", name="To decide").click()
+    ask = desk.get_by_role("region", name=re.compile(r"^Asks to take open work")).get_by_role("article")
+    expect(ask).to_contain_text("Bo Berg: Day shift at Lia sykehjem")
+    assert serious_violations(desk) == []
+    ask.get_by_role("button", name="Confirm Bo Berg").click()
+    expect(desk.get_by_role("status")).to_have_text("Confirmed: the worker is booked and told.")
+    phone.goto("/my")
+    expect(phone.get_by_role("region", name="Coming up")).to_contain_text("Day shift at Lia sykehjem")

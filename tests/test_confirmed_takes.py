@@ -1,15 +1,19 @@
 """A place that confirms takes: taking open work there is an ask that waits for its manager, and a
 swap there waits for the manager's approval. Over HTTP and in the page: the rules are checked when the
 worker asks and again when the manager says yes; the last place confirmed answers the other asks for
-it; two yeses for the last place race to one booking; a decline says why; everyone hears by e-mail."""
+it; two yeses for the last place race to one booking; a decline says why; everyone hears by e-mail;
+and once a day those who decide get a digest of what waits for them."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from api.notifications import channels
 from api.notifications.sender import Sender
+from api.services import digest
 from models import tables as t
 from models.enums import Role
 from models.settings import settings
@@ -18,7 +22,7 @@ from tests.smtp_fixture import Inbox
 from tests.test_open_places import _shift
 from tests.test_swaps import _day2, _pool
 from tests.test_web_pages import csrf, page_sign_in
-from tests.web_fixture import ACCOUNTS, pages_client
+from tests.web_fixture import ACCOUNTS, OSLO, pages_client
 
 
 def _confirming(engine: Engine) -> None:
@@ -202,3 +206,29 @@ def test_a_place_is_set_to_confirm_takes_over_the_api(engine: Engine) -> None:
         org = session.exec(select(t.Site).where(t.Site.ref == "lia")).one().organisation_id
     add_user(engine, org, "x@oslo.no", Role.worker)  # a sign-in without a worker profile
     assert client.post("/open-places/day1/take", headers=sign_in(client, "x@oslo.no")).status_code == 403
+
+
+def test_the_daily_digest_lists_what_waits_once_a_day_for_those_who_decide(engine: Engine, smtp: Inbox) -> None:
+    _confirming(engine)
+    client = client_for(engine)
+    bo = sign_in(client, "bo@oslo.no")
+    assert client.post("/open-places/open4/take", headers=bo).status_code == 202
+    with Session(engine) as session:
+        cy = session.exec(select(t.Worker).where(t.Worker.ref == "cy")).one()
+        cy.pending = True  # as if cy had just registered himself
+        session.add(cy)
+        session.commit()
+    morning = dt.datetime.now(OSLO).replace(hour=6, minute=30).astimezone(dt.UTC)
+    assert digest.run_due(engine, morning) == 0  # before the digest hour
+    assert digest.run_due(engine, morning + dt.timedelta(hours=1)) == 2  # the coordinator and lia's manager
+    assert digest.run_due(engine, morning + dt.timedelta(hours=5)) == 0  # once a day
+    _send(engine)
+    [coord] = [m for m in smtp.to("coord@oslo.no") if m["Subject"].startswith("Waiting for your decision")]
+    text = coord.get_content()
+    assert "1 registration(s) to approve: Cy Dahl" in text and "https://testserver/pool/approvals" in text
+    assert "1 ask(s) to take open work" in text and "https://testserver/decide" in text
+    [manager] = [m for m in smtp.to("manager@oslo.no") if m["Subject"].startswith("Waiting for your decision")]
+    assert manager["Subject"] == "Waiting for your decision: 1 ask(s) to take open work"
+    assert "registration" not in manager.get_content()
+    assert smtp.to("farmer@oslo.no") == []  # nothing waits at the farm
+    assert digest.run_due(engine, morning + dt.timedelta(days=1, hours=1)) == 2  # still waiting the next day

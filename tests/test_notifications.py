@@ -9,6 +9,7 @@ import datetime as dt
 import re
 import threading
 
+import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -17,6 +18,7 @@ from api.notifications.sender import LEASE, Sender, backoff
 from models import tables as t
 from models.enums import AssignmentStatus
 from models.settings import settings
+from tests import sms_double
 from tests.api_helpers import client_for, sign_in
 from tests.smtp_fixture import Inbox
 from tests.test_web_pages import csrf
@@ -222,3 +224,54 @@ def test_a_sick_call_reaches_the_manager_and_a_cancellation_the_worker(engine: E
     subjects = [m["Subject"] for m in smtp.to("ada@oslo.no")]
     assert len(subjects) == 2 and subjects[0].startswith("Offer: ") and subjects[1].startswith("Withdrawn: Late shift")
     assert smtp.to("farmer@oslo.no") == [] and smtp.to("coord@oslo.no") == []  # nobody else hears of it
+
+
+def test_an_edit_of_booked_work_tells_the_worker_what_changed_and_a_removal_that_it_is_off(
+    engine: Engine, smtp: Inbox
+) -> None:
+    seed_web_pool(engine)  # ada: offered day1, accepted day2
+    client = client_for(engine)
+    manager = sign_in(client, ACCOUNTS["manager"])
+    day2 = client.get("/shifts/day2", headers=manager).json()
+    later = {**day2, "start": local(2, 9), "end": local(2, 16.5)}
+    assert client.put("/shifts/day2", json=later, headers=manager).status_code == 200
+    assert client.put("/shifts/day2", json={**later, "priority": "critical"}, headers=manager).status_code == 200
+    _sender(engine).run_once()
+    [changed] = smtp.to("ada@oslo.no")  # the second edit does not show in her words: no message
+    body = changed.get_content().replace("\r\n", "\n")
+    assert changed["Subject"].startswith("Changed: Day shift at Lia sykehjem")
+    assert re.search(r"Now: Day shift at Lia sykehjem\n\s+\w{3} \d\d \w{3} \d{4}, 09:00–16:30", body)
+    assert re.search(r"Was: Day shift at Lia sykehjem\n\s+\w{3} \d\d \w{3} \d{4}, 08:00–15:30", body)
+    assert client.delete("/shifts/day1", headers=manager).status_code == 204
+    _sender(engine).run_once()
+    assert smtp.to("ada@oslo.no")[-1]["Subject"].startswith("Withdrawn: Day shift at Lia sykehjem")
+    assert len(smtp.to("ada@oslo.no")) == 2 and smtp.to("bo@oslo.no") == []
+
+
+def test_a_worker_who_prefers_sms_gets_it_through_the_deployment_s_provider(
+    engine: Engine, smtp: Inbox, monkeypatch
+) -> None:
+    seed_web_pool(engine)
+    with Session(engine) as session:
+        ada = session.exec(select(t.Worker).where(t.Worker.ref == "ada")).one()
+        ada.phone, ada.channel = "+4791234567", "sms"
+        session.add(ada)
+        session.commit()
+    _offer(engine, _proposal(engine, days=4))  # no provider yet: she is not left unreached
+    monkeypatch.setenv("BEMANNA_SMS_PROVIDER", "tests.sms_double:provider")
+    sms_double.SENT.sent.clear()
+    _offer(engine, _proposal(engine, days=5))
+    assert [n.channel for n in session_rows(engine)] == ["email", "sms"]
+    assert _sender(engine).run_once() == 2
+    [mail] = smtp.to("ada@oslo.no")
+    [text] = sms_double.SENT.sent
+    assert text.to == "+4791234567" and text.subject.startswith("Offer: Late shift at Lia sykehjem")
+    assert mail["Subject"] != text.subject  # the two offers, one each way
+    monkeypatch.setenv("BEMANNA_SMS_PROVIDER", "tests.nowhere:provider")
+    with pytest.raises(RuntimeError, match="cannot be loaded"):  # a clear error at start-up
+        channels.configured(settings())
+
+
+def session_rows(engine: Engine) -> list[t.Notification]:
+    with Session(engine) as session:
+        return list(session.exec(select(t.Notification).order_by(col(t.Notification.id))))

@@ -1,11 +1,14 @@
 """How a message leaves the server. E-mail goes over SMTP (``Email``); SMS and web push are the same
 ``Channel`` interface, for a deployment to plug its provider into (none is reachable from here, so none
-ships). ``Recorded`` is the test double every channel can be replaced by."""
+ships: a deployment names its own with ``BEMANNA_SMS_PROVIDER``). ``Recorded`` is the test double
+every channel can be replaced by."""
 
 from __future__ import annotations
 
+import importlib
 import smtplib
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -86,5 +89,21 @@ def message_id(uid: int, domain: str) -> str:
 
 
 def configured(settings: Settings) -> dict[str, Channel]:
-    """The channels this deployment can send through: e-mail once an SMTP host is set."""
-    return {"email": Email(settings)} if settings.smtp_host else {}
+    """The channels this deployment can send through: e-mail once an SMTP host is set, SMS once a
+    provider is named (``sms_provider``, ``module:factory``; the factory gets the settings)."""
+    found: dict[str, Channel] = {"email": Email(settings)} if settings.smtp_host else {}
+    if settings.sms_provider:
+        found["sms"] = provider(settings.sms_provider)(settings)
+    return found
+
+
+def provider(name: str) -> Callable[[Settings], Channel]:
+    """The factory ``module:factory`` names; a clear error at start-up when it is not there."""
+    module, _, attribute = name.partition(":")
+    try:
+        factory = getattr(importlib.import_module(module), attribute)
+    except (ImportError, AttributeError) as error:
+        raise RuntimeError(f"BEMANNA_SMS_PROVIDER names {name!r}, which cannot be loaded: {error}") from None
+    if not callable(factory):
+        raise RuntimeError(f"BEMANNA_SMS_PROVIDER names {name!r}, which is not a factory")
+    return factory  # type: ignore[no-any-return]

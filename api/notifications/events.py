@@ -23,7 +23,7 @@ def _account(session: Session, worker_id: int) -> t.User | None:
     ).first()
 
 
-def _work(session: Session, a: t.Assignment, tz: ZoneInfo) -> tuple[str, str, str]:
+def words(session: Session, a: t.Assignment, tz: ZoneInfo) -> tuple[str, str, str]:
     """The work in words: what and where, when (local, zone named), and the address."""
     span = offers.span(session, a, tz)
     if a.shift_id is not None:
@@ -61,7 +61,7 @@ def offered(session: Session, rows: list[t.Assignment], now: dt.datetime | None 
         if user is None or a.id is None:
             continue
         tz = organisation_zone(session, a.organisation_id)
-        what, when, address = _work(session, a, tz)
+        what, when, address = words(session, a, tz)
         accept = links.make(session, user, a, "accept", now)
         decline = links.make(session, user, a, "decline", now)
         until = (now + dt.timedelta(hours=settings().action_link_hours)).astimezone(tz)
@@ -84,7 +84,7 @@ def cancelled(
     farmers of the place hear of it, with the link to fill the gap."""
     now = now or dt.datetime.now(dt.UTC)
     tz = organisation_zone(session, a.organisation_id)
-    what, when, _ = _work(session, a, tz)
+    what, when, _ = words(session, a, tz)
     worker = session.get(t.Worker, a.worker_id)
     name = worker.name if worker else "A worker"
     key = f"cancelled:{a.id}:{a.sequence}"
@@ -121,13 +121,32 @@ def cancelled(
     return staged
 
 
+def work_edited(session: Session, a: t.Assignment, before: tuple[str, str, str], version: int, now: dt.datetime) -> int:
+    """Posted work changed under someone offered or booked on it (times, place, title): she hears what
+    it is now and what it was. Nothing is sent where the change does not show in her words."""
+    tz = organisation_zone(session, a.organisation_id)
+    after = words(session, a, tz)
+    user = _account(session, a.worker_id)
+    if user is None or after == before:
+        return 0
+    what, when, address = after
+    noun = "offer" if a.status == AssignmentStatus.offered else "work"
+    body = (
+        f"Your {noun} has changed:\n\n  Now: {what}\n       {when}\n"
+        + (f"       {address}\n" if address else "")
+        + f"  Was: {before[0]}\n       {before[1]}\n\nYour work: {_url('/my')}\n"
+    )
+    key = f"edited:{a.id}:{version}"
+    return _tell(session, user, "work_changed", key, f"Changed: {what}, {when}", body, now)
+
+
 def reminded(session: Session, a: t.Assignment, now: dt.datetime) -> int:
     """Half an offer's time is gone and it is not answered: a reminder, with when it runs out."""
     user = _account(session, a.worker_id)
     if user is None or a.offer_expires_at is None:
         return 0
     tz = organisation_zone(session, a.organisation_id)
-    what, when, _ = _work(session, a, tz)
+    what, when, _ = words(session, a, tz)
     until = a.offer_expires_at.astimezone(tz)
     body = (
         f"Hello {user.name or 'there'},\n\nYou have not answered this offer yet:\n\n  {what}\n  {when}\n\n"
@@ -146,7 +165,7 @@ def expired(session: Session, a: t.Assignment, now: dt.datetime) -> int:
     if user is None:
         return 0
     tz = organisation_zone(session, a.organisation_id)
-    what, when, _ = _work(session, a, tz)
+    what, when, _ = words(session, a, tz)
     body = (
         f"Hello {user.name or 'there'},\n\nThis offer was not answered in time and has gone to someone else:"
         f"\n\n  {what}\n  {when}\n\nYour work: {_url('/my')}\n"
@@ -188,7 +207,7 @@ def time_off_decided(session: Session, row: t.TimeOff, released: list[t.Assignme
         return 0
     tz = organisation_zone(session, row.organisation_id)
     when = _span(row, tz)
-    freed = "".join(f"  {what}, {when_}\n" for what, when_, _ in (_work(session, a, tz) for a in released))
+    freed = "".join(f"  {what}, {when_}\n" for what, when_, _ in (words(session, a, tz) for a in released))
     if row.state == "approved":
         body = f"Hello {user.name or 'there'},\n\nYour time off {when} is approved.\n" + (
             f"You are released from:\n{freed}" if freed else ""
@@ -209,7 +228,7 @@ def time_off_decided(session: Session, row: t.TimeOff, released: list[t.Assignme
 def swapped(session: Session, given: t.Assignment, taken: t.Assignment, now: dt.datetime) -> int:
     """A colleague took over offered work: the giver hears who, and so do the place's managers."""
     tz = organisation_zone(session, given.organisation_id)
-    what, when, _ = _work(session, given, tz)
+    what, when, _ = words(session, given, tz)
     giver, taker = session.get(t.Worker, given.worker_id), session.get(t.Worker, taken.worker_id)
     g, k = (giver.name if giver else "A worker"), (taker.name if taker else "a colleague")
     staged = 0
@@ -270,7 +289,7 @@ def asked_of(row: t.TakeRequest) -> t.Assignment:
 
 def take_asked(session: Session, row: t.TakeRequest, worker: t.Worker, deciders: list[t.User], now: dt.datetime) -> int:
     """A worker asks to take open work at a place that confirms takes: those who may confirm hear."""
-    what, when, _ = _work(session, asked_of(row), organisation_zone(session, row.organisation_id))
+    what, when, _ = words(session, asked_of(row), organisation_zone(session, row.organisation_id))
     body = (
         f"{worker.name} asks to take open work:\n\n  {what}\n  {when}\n\nThe rules are checked: "
         f"{worker.name} may work it. Confirm or decline: {_url('/decide')}\n"
@@ -281,7 +300,7 @@ def take_asked(session: Session, row: t.TakeRequest, worker: t.Worker, deciders:
 
 def take_decided(session: Session, row: t.TakeRequest, now: dt.datetime) -> int:
     """The worker hears whether her ask is confirmed (she is booked) or declined, and why."""
-    what, when, _ = _work(session, asked_of(row), organisation_zone(session, row.organisation_id))
+    what, when, _ = words(session, asked_of(row), organisation_zone(session, row.organisation_id))
     if row.state == "confirmed":
         subject, body = (
             f"Confirmed: {what}, {when}",
@@ -296,7 +315,7 @@ def take_decided(session: Session, row: t.TakeRequest, now: dt.datetime) -> int:
 
 def swap_asked(session: Session, swap: t.Swap, given: t.Assignment, deciders: list[t.User], now: dt.datetime) -> int:
     """A colleague would take over work at a place that approves swaps: those who may approve hear."""
-    what, when, _ = _work(session, given, organisation_zone(session, given.organisation_id))
+    what, when, _ = words(session, given, organisation_zone(session, given.organisation_id))
     giver, taker = session.get(t.Worker, swap.giver_id), session.get(t.Worker, swap.taker_id)
     g, k = (giver.name if giver else "A worker"), (taker.name if taker else "a colleague")
     body = (
@@ -310,7 +329,7 @@ def swap_asked(session: Session, swap: t.Swap, given: t.Assignment, deciders: li
 def swap_called_off(session: Session, swap: t.Swap, given: t.Assignment, why: str, now: dt.datetime) -> int:
     """A swap waiting for approval ends without one (declined, or withdrawn by the giver): the taker
     hears why, and so does the giver unless she withdrew it herself."""
-    what, when, _ = _work(session, given, organisation_zone(session, given.organisation_id))
+    what, when, _ = words(session, given, organisation_zone(session, given.organisation_id))
     subject = f"Swap called off: {what}, {when}"
     body = f"The swap of this work is called off: {why}\n\n  {what}\n  {when}\n\n"
     key = f"swap-off:{swap.id}"
@@ -326,7 +345,7 @@ def swap_called_off(session: Session, swap: t.Swap, given: t.Assignment, why: st
 
 def swap_approved(session: Session, taken: t.Assignment, now: dt.datetime) -> int:
     """The taker hears the swap is approved: the work is hers now."""
-    what, when, _ = _work(session, taken, organisation_zone(session, taken.organisation_id))
+    what, when, _ = words(session, taken, organisation_zone(session, taken.organisation_id))
     body = f"The swap is approved; this work is yours now:\n\n  {what}\n  {when}\n\nYour work: {_url('/my')}\n"
     key = f"swap-approved:{taken.id}:{taken.sequence}"
     return _tell(

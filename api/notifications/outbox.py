@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from models import tables as t
 from models.revisions import organisation_zone
+from models.settings import settings
 
 EVENTS = {
     "offer": "Offers of work",
@@ -25,6 +26,21 @@ EVENTS = {
     "digest": "The coordinator's digest of pending approvals",
 }
 """The events people can choose to hear about (all of them by default), in the words of the settings page."""
+
+
+def phone_of(session: Session, user: t.User) -> str:
+    """The phone number of the worker a sign-in belongs to ("" for none)."""
+    worker = session.get(t.Worker, user.worker_id) if user.worker_id else None
+    return worker.phone if worker is not None else ""
+
+
+def channel_for(session: Session, user: t.User) -> str:
+    """SMS for a worker who prefers it and has a number, where the deployment has an SMS provider;
+    e-mail otherwise (so nobody goes unreached for want of a provider)."""
+    worker = session.get(t.Worker, user.worker_id) if user.worker_id else None
+    if worker is not None and worker.channel == "sms" and worker.phone and settings().sms_provider:
+        return "sms"
+    return "email"
 
 
 def preference(session: Session, user: t.User) -> t.NotificationPreference | None:
@@ -56,7 +72,8 @@ def enqueue(
     """Stage a message to ``user`` (the caller commits it with its change); None if they muted the event,
     have no way to be reached, or it is queued already."""
     assert event in EVENTS, event
-    if not user.active or not user.email:
+    channel = channel_for(session, user)
+    if not user.active or (channel == "email" and not user.email):
         return None
     pref = preference(session, user)
     if pref is not None and event in pref.muted:
@@ -72,6 +89,7 @@ def enqueue(
         key=key[:200],
         subject=subject[:300],
         body=body,
+        channel=channel,
         created_at=now,
         due_at=after_quiet(now, pref, organisation_zone(session, user.organisation_id)),
     )

@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 
 from api.background import Periodic
 from api.notifications.channels import Channel, Message, configured, message_id
+from api.notifications.outbox import phone_of
 from models import tables as t
 from models.settings import settings
 
@@ -95,7 +96,8 @@ class Sender(Periodic):
             user = session.get(t.User, row.user_id) if row is not None else None
             if row is None or user is None:
                 return False
-            message = Message(user.email, row.subject, row.body, message_id(row_id, self.domain), row.created_at)
+            to = phone_of(session, user) if row.channel == "sms" else user.email
+            message = Message(to, row.subject, row.body, message_id(row_id, self.domain), row.created_at)
             try:
                 self.channels[row.channel].send(message)
             except Exception as error:

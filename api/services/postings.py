@@ -16,9 +16,10 @@ from fastapi import HTTPException, status
 from sqlmodel import Session, col, delete, select
 
 from api import crud, offers
+from api.notifications import events
 from models import problem as p
 from models import tables as t
-from models.enums import Role
+from models.enums import AssignmentStatus, Role
 from models.revisions import bury_job_days, bury_shift, job_days, organisation_zone, revise
 from models.store import job_data, job_row, shift_data, shift_row, skill_links
 
@@ -158,14 +159,23 @@ def replace(session: Session, user: t.User, kind: Kind, ref: str, given: p.Shift
     if body.id != ref:
         raise _error(["id"], f"{body.id!r} differs from the path's {ref!r}")
     fresh = kind.row(body, user.organisation_id, place_id, types)
+    tz = organisation_zone(session, user.organisation_id)
     booked = offers.lock_work(session, row)  # no accept can slip in between the check and the write
-    offers.ensure_bookings_fit(session, row.id, fresh, booked, organisation_zone(session, user.organisation_id))
-    if isinstance(row, t.Job):  # days leaving the job's range: their events go CANCELLED
-        keep = set(job_days(fresh))
+    offers.ensure_bookings_fit(session, row.id, fresh, booked, tz)
+    told = _told(session, row, tz)  # how the people on it know it now
+    now = dt.datetime.now(dt.UTC)
+    keep = set(job_days(fresh)) if isinstance(row, t.Job) else set()
+    if isinstance(row, t.Job):  # days leaving the job's range: their events go CANCELLED (and are told)
+        for a, _ in told:
+            if a.day not in keep:
+                events.cancelled(session, a, user, a.status, now)
         bury_job_days(session, row, [d for d in job_days(row) if d not in keep])
     for field, value in fresh.model_dump(exclude={"id", "organisation_id", "ref", *REVISION}).items():
         setattr(row, field, value)
     revise(session, row)
+    for a, before in told:
+        if isinstance(row, t.Shift) or a.day in keep:
+            events.work_edited(session, a, before, row.sequence, now)
     owner = getattr(kind.link, kind.owner)
     session.execute(delete(kind.link).where(col(owner) == row.id))
     session.add_all(skill_links(kind.link, row.id, body.required_skills, skills))
@@ -173,11 +183,21 @@ def replace(session: Session, user: t.User, kind: Kind, ref: str, given: p.Shift
     return views(session, kind, [row], user.organisation_id)[0]
 
 
+def _told(session: Session, work: t.Shift | t.Job, tz: ZoneInfo) -> list[tuple[t.Assignment, tuple[str, str, str]]]:
+    """Who is offered or booked on the work, each with the work in the words she was told."""
+    on = col(t.Assignment.shift_id) == work.id if isinstance(work, t.Shift) else col(t.Assignment.job_id) == work.id
+    live = col(t.Assignment.status).in_([AssignmentStatus.offered, AssignmentStatus.accepted])
+    return [(a, events.words(session, a, tz)) for a in session.exec(select(t.Assignment).where(on, live))]
+
+
 def remove(session: Session, user: t.User, kind: Kind, ref: str) -> None:
     """Delete posted work; bookings on it are cancelled with it (their calendar events too)."""
     row = crud.get(session, kind.table, user.organisation_id, ref, kind.what)
     may_post(session, user, kind, getattr(row, kind.place_field))
     offers.lock_work(session, row)  # accepted work on it is cancelled with it, not accepted meanwhile
+    now = dt.datetime.now(dt.UTC)
+    for a, _ in _told(session, row, organisation_zone(session, user.organisation_id)):
+        events.cancelled(session, a, user, a.status, now)
     if isinstance(row, t.Shift):
         bury_shift(session, row)
     else:

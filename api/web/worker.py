@@ -20,6 +20,7 @@ from api.web.render import page
 from api.web.session import guard_forms, page_for
 from models import tables as t
 from models.enums import FeedKind, Role
+from models.settings import settings
 
 router = APIRouter(prefix="/my", include_in_schema=False, dependencies=[Depends(guard_forms)])
 
@@ -155,6 +156,7 @@ def _profile_page(
         worker=worker,
         contact=contact.get(session, user, row.ref),
         channels=contact.CHANNELS,
+        sms_ready=bool(settings().sms_provider),
         region=region.name if region else "",
         skills=[(names.get(q.skill, q.skill), _state(q.approved, q.valid_until, today)) for q in worker.qualifications],
         zone=tz.key,
