@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime as dt
 
 from fastapi import HTTPException, status
+from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
 from api import crud, offers
 from api.notifications import events
-from api.services import fill
+from api.services import assignments, fill
 from api.services.board import approved_worker
 from api.services.cascade import target_of
 from api.services.deciders import confirms, may_decide, of_work
@@ -25,6 +26,44 @@ from models.revisions import organisation_zone, revise
 from solver.fill import Fixed, ruled_out
 
 OPEN, PENDING, DONE, WITHDRAWN, DECLINED = "open", "pending", "done", "withdrawn", "declined"
+
+
+class SwapOut(BaseModel):
+    id: int
+    state: str = Field(
+        description="open, pending (taken, waiting for the manager's yes), done (taken over), declined or withdrawn"
+    )
+    giver: str
+    giver_name: str
+    item: str
+    title: str
+    place: str
+    start: dt.datetime
+    end: dt.datetime
+    taker: str | None
+    taker_name: str | None
+    note: str = Field(description="The decider's words (why it is declined)")
+
+
+def view(session: Session, row: t.Swap) -> SwapOut:
+    a = session.get(t.Assignment, row.assignment_id)
+    giver, taker = session.get(t.Worker, row.giver_id), session.get(t.Worker, row.taker_id) if row.taker_id else None
+    assert a is not None and giver is not None and row.id is not None
+    view = assignments.view(session, a)
+    return SwapOut(
+        id=row.id,
+        state=row.state,
+        giver=giver.ref,
+        giver_name=giver.name,
+        item=view.item,
+        title=view.title,
+        place=view.place_name,
+        start=view.start,
+        end=view.end,
+        taker=taker.ref if taker else None,
+        taker_name=taker.name if taker else None,
+        note=row.note,
+    )
 
 
 def offer(session: Session, user: t.User, assignment_id: int) -> t.Swap:

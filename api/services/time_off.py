@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from fastapi import HTTPException, status
+from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
 from api import crud, offers
@@ -21,10 +22,39 @@ from api.services.cascade import target_of
 from api.services.deciders import of_work
 from models import tables as t
 from models.enums import AssignmentStatus, AvailabilityKind, Role
-from models.revisions import revise
+from models.revisions import organisation_zone, revise
 
 MAX_DAYS = 92  # one request covers at most a quarter; longer leave is the coordinator's to enter
 PENDING, APPROVED, DECLINED = "pending", "approved", "declined"
+
+
+class TimeOffOut(BaseModel):
+    id: int
+    worker: str
+    worker_name: str
+    start: dt.datetime
+    end: dt.datetime
+    reason: str
+    state: str = Field(description="approved (granted, or decided), pending (waits for a decision) or declined")
+    note: str = Field(description="The decider's words")
+    decided_at: dt.datetime | None
+
+
+def view(session: Session, row: t.TimeOff) -> TimeOffOut:
+    tz = organisation_zone(session, row.organisation_id)
+    worker = session.get(t.Worker, row.worker_id)
+    assert row.id is not None and worker is not None
+    return TimeOffOut(
+        id=row.id,
+        worker=worker.ref,
+        worker_name=worker.name,
+        start=row.start_utc.astimezone(tz),
+        end=row.end_utc.astimezone(tz),
+        reason=row.reason,
+        state=row.state,
+        note=row.note,
+        decided_at=row.decided_at and row.decided_at.astimezone(tz),
+    )
 
 
 def _kept_work(session: Session, row: t.TimeOff) -> list[t.Assignment]:

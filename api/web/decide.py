@@ -13,8 +13,6 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from api.deps import SessionDep
-from api.routers.swaps import out as swap_out
-from api.routers.time_off import out as time_off_out
 from api.services import swaps, takes, time_off
 from api.web.account import chrome
 from api.web.forms import posted, refusal
@@ -35,9 +33,9 @@ def _page(request: Request, session: Session, user: t.User, status_code: int = 2
         request,
         "decide.html",
         status_code,
-        time_off=[time_off_out(session, r) for r in time_off.visible(session, user) if r.state == time_off.PENDING],
+        time_off=[time_off.view(session, r) for r in time_off.visible(session, user) if r.state == time_off.PENDING],
         asks=[takes.view(session, r) for r in takes.visible(session, user) if r.state == takes.PENDING],
-        swaps=[swap_out(session, r) for r in swaps.to_decide(session, user)],
+        swaps=[swaps.view(session, r) for r in swaps.to_decide(session, user)],
         tz=tz,
         zone=tz.key,
         **chrome(user, "/decide"),

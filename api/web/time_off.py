@@ -11,7 +11,6 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from api.deps import SessionDep
-from api.routers.time_off import out
 from api.services import time_off as service
 from api.web.account import chrome
 from api.web.forms import posted, refusal
@@ -29,7 +28,7 @@ LABELS = {"start": "From", "end": "Until", "note": "Why"}
 
 def _mine(request: Request, session: Session, user: t.User, status_code: int = 200, **extra: Any) -> Response:
     tz = organisation_zone(session, user.organisation_id)
-    rows = [out(session, r) for r in service.visible(session, user)]
+    rows = [service.view(session, r) for r in service.visible(session, user)]
     return page(
         request,
         "worker/time_off.html",

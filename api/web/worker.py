@@ -12,7 +12,6 @@ from fastapi.responses import Response
 from sqlmodel import Session, select
 
 from api.deps import SessionDep
-from api.routers.swaps import out as swap_out
 from api.services import assignments, board, busy, contact, feeds, my_work, profiles, swaps, takes, week
 from api.web.account import chrome
 from api.web.forms import posted, refusal
@@ -47,7 +46,7 @@ def _home(request: Request, session: Session, user: t.User, status_code: int = 2
         offers=my_work.offers(session, user, now),
         upcoming=my_work.upcoming(session, user, now),
         month=my_work.month(session, user, now, tz),
-        offered_to_others={s.assignment_id: swap_out(session, s) for s in swaps.mine(session, user)},
+        offered_to_others={s.assignment_id: swaps.view(session, s) for s in swaps.mine(session, user)},
         **chrome(user, "/my"),
         **extra,  # type: ignore[arg-type]
     )
@@ -324,7 +323,7 @@ def _open_page(request: Request, session: Session, user: t.User, status_code: in
     worker = session.get(t.Worker, user.worker_id) if user.worker_id else None
     ready = worker is not None and not worker.pending
     places = board.board(session, user) if ready else []
-    offered = [swap_out(session, s) for s in swaps.takeable(session, user)] if ready else []
+    offered = [swaps.view(session, s) for s in swaps.takeable(session, user)] if ready else []
     asked = [takes.view(session, r) for r in takes.visible(session, user) if r.state == takes.PENDING]
     return page(
         request,
