@@ -64,6 +64,7 @@ format: $(STAMP)
 
 schema: $(STAMP)
 	$(BIN)/bemanna schema --out-dir docs
+	$(BIN)/python -m solver.catalogue
 
 bench-demo: $(STAMP)
 	$(BIN)/python -m benchmarks.demo_solve

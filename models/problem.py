@@ -249,7 +249,7 @@ class TravelEntry(Schema):
 
 
 class Weights(Schema):
-    """Soft-goal weights per unit of each term; units: see ``solver.score.TERMS``."""
+    """Soft-goal weights per unit of each term; units: see ``solver.catalogue.GOALS``."""
 
     unfilled_critical: int = Field(1_000_000, ge=0, le=MAX_WEIGHT, description="per unfilled place on a critical item")
     unfilled_normal: int = Field(100_000, ge=0, le=MAX_WEIGHT, description="per unfilled place on a normal item")

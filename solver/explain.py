@@ -13,22 +13,12 @@ from collections.abc import Iterable
 from models.enums import AssignmentStatus
 from models.problem import Problem, Worker
 from models.work_items import WorkItem, horizon
+from solver import catalogue
 from solver.eligibility import Calendar, is_qualified
 from solver.travel import travel_for
 from solver.validator import schedule_violations
 
-BUSY_WORDS = {
-    "overlap": "busy with overlapping work",
-    "rest": "would get under {rest:g} h rest",
-    "weekly_hours": "at their limit of hours in 7 days",
-    "consecutive_days": "at their limit of consecutive working days",
-    "forbidden_succession": "would work a forbidden shift type the day after another",
-    "shift_type_limit": "at their limit of shifts of this type",
-    "max_hours": "at their limit of hours in the planning period",
-    "weekends": "at their limit of working weekends",
-    "min_consecutive_days": "would work a run of days shorter than their minimum",
-    "min_days_off": "would get fewer days off in a row than their minimum",
-}
+BUSY_WORDS = catalogue.BUSY_WORDS
 
 
 def skills_text(skills: Iterable[str]) -> str:

@@ -18,17 +18,13 @@ from models.enums import AssignmentStatus
 from models.problem import Problem, Worker
 from models.solution import Term
 from models.work_items import WorkItem, horizon, work_items
-from solver.explain import BUSY_WORDS, skills_text
+from solver import catalogue
+from solver.explain import skills_text
 from solver.score import score, total
 from solver.travel import Travel, travel_for
 from solver.validator import LOWER_BOUND_RULES, item_violations, schedule_violations
 
-RULED_OUT_WORDS = {
-    "qualification": "lacks an approved, valid {skills}",
-    "availability": "not available then",
-    "travel_radius": "lives {km:.0f} km away, beyond their {radius:g} km radius",
-    **BUSY_WORDS,
-}
+RULED_OUT_WORDS = catalogue.RULED_OUT_WORDS
 
 
 @dataclass(frozen=True)

@@ -13,22 +13,12 @@ from models.enums import ItemKind, Priority, RequestKind
 from models.problem import Problem
 from models.solution import Term
 from models.work_items import work_items
+from solver import catalogue
 from solver.eligibility import Calendar
 from solver.instance import pay_nok
 from solver.travel import travel_for
 
-UNITS = {
-    "unfilled_critical": "open places on critical items",
-    "unfilled_normal": "open places on normal items",
-    "unfilled_low": "open places on low-priority items",
-    "preference": "undesired minus preferred window weight",
-    "fairness": "minutes above each fairness step, summed over workers",
-    "travel": "km from home, one way, per assignment",
-    "cost": "NOK paid at hourly rates",
-    "continuity": "workers beyond headcount on multi-day jobs",
-    "cover": "penalty points of items' own under- and over-cover weights",
-    "requests": "weight of shift requests not honoured",
-}
+UNITS = catalogue.UNITS
 
 
 def score(problem: Problem, assignments: Iterable[tuple[str, str]]) -> dict[str, Term]:

@@ -18,32 +18,13 @@ from models.enums import AssignmentStatus, AvailabilityKind
 from models.problem import Problem, Worker
 from models.solution import Solution
 from models.work_items import WorkItem, horizon, work_items
+from solver import catalogue
 from solver.travel import Travel, travel_for
 
-RULES = {
-    "unknown_reference": "the worker or work item does not exist in the problem",
-    "duplicate_assignment": "a worker is listed twice on the same item",
-    "headcount": "an item has no more workers than its capacity (max_headcount, else headcount)",
-    "qualification": "each worker holds every required skill, approved and unexpired",
-    "availability": "inside the worker's available windows, outside unavailable ones",
-    "travel_radius": "the site or farm is within the worker's travel radius",
-    "declined_offer": "a worker is not put back on an item they declined or were cancelled from",
-    "overlap": "a worker's items do not overlap",
-    "rest": "minimum rest between the end of one item and the start of the next",
-    "weekly_hours": "max hours in any rolling 7 days",
-    "consecutive_days": "max consecutive working days",
-    "forbidden_succession": "no shift of a forbidden type on the day after a shift of a given type",
-    "shift_type_limit": "max shifts of each shift type per worker",
-    "min_hours": "min hours worked over the horizon",
-    "max_hours": "max hours worked over the horizon",
-    "min_consecutive_days": "a run of working days is at least the worker's minimum long (edge runs exempt)",
-    "min_days_off": "a run of days off is at least the worker's minimum long (edge runs exempt)",
-    "weekends": "max weekends worked (Saturday or Sunday or both)",
-    "kept_assignment": "pinned and accepted assignments are kept",
-}
+RULES = {r.id: r.meaning for r in catalogue.RULES}
+"""Every hard rule this module checks (``solver.catalogue``), by id."""
 
-
-LOWER_BOUND_RULES = frozenset({"min_hours", "min_consecutive_days", "min_days_off"})
+LOWER_BOUND_RULES = catalogue.LOWER_BOUND
 """Rules a partial roster may break and a fuller one mend; judged only on complete rosters."""
 
 

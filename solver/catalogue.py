@@ -1,0 +1,237 @@
+"""The one table of Bemanna's hard rules and soft goals, each defined once.
+
+A rule's id is a contract (it names violations in ``bemanna validate`` and in the API). Beside it stand
+the words a manager reads: its name, what it asks (``meaning``), where its numbers come from
+(``source``, the fields that set them), and why it rules someone out of a place (``ruled_out``, with
+``{rest}``, ``{skills}``, ``{km}``, ``{radius}`` filled in by the caller). The validator's rule list,
+the rules that only complete rosters are judged on, the explainer's and gap filling's words, the CLI's
+rule count and the README's rule table are all read from here (``python -m solver.catalogue`` writes
+the table into the README; a test checks it is current).
+
+The model form of each rule lives in ``solver/rules.py`` (and the pruning in ``solver/instance.py``),
+its independent check in ``solver/validator.py``; the two stay apart in code, tied by the id.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    meaning: str  # one line: what the rule asks
+    source: str  # where its numbers come from (a worker's contract, the organisation, the posting, ...)
+    params: tuple[str, ...] = ()  # the fields that set it
+    ruled_out: str = ""  # why it keeps a worker from a place, for the explainer and gap filling
+    busy: bool = False  # it rules someone out through the other work she has (said after the fixed reasons)
+    lower_bound: bool = False  # a partial roster may break it and a fuller one mend it: judged on complete rosters
+
+
+@dataclass(frozen=True)
+class Goal:
+    id: str  # the key of ``Solution.terms``
+    name: str
+    unit: str
+    phase: str  # "coverage" (phase 1 of a solve) or "quality" (phase 2, coverage held)
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "unknown_reference",
+        "Known worker and work",
+        "the worker or work item does not exist in the problem",
+        "the data",
+    ),
+    Rule("duplicate_assignment", "Once per item", "a worker is listed twice on the same item", "the data"),
+    Rule(
+        "headcount",
+        "Places",
+        "an item has no more workers than its capacity (max_headcount, else headcount)",
+        "the posting",
+        ("headcount", "max_headcount"),
+    ),
+    Rule(
+        "qualification",
+        "Approved skills",
+        "each worker holds every required skill, approved and unexpired",
+        "the organisation's approval of each skill and licence",
+        ("required_skills", "qualifications"),
+        ruled_out="lacks an approved, valid {skills}",
+    ),
+    Rule(
+        "availability",
+        "Availability",
+        "inside the worker's available windows, outside unavailable ones",
+        "the worker's stated times and approved time off",
+        ("availability", "always_available"),
+        ruled_out="not available then",
+    ),
+    Rule(
+        "travel_radius",
+        "Travel radius",
+        "the site or farm is within the worker's travel radius",
+        "the worker's profile",
+        ("max_travel_km",),
+        ruled_out="lives {km:.0f} km away, beyond their {radius:g} km radius",
+    ),
+    Rule(
+        "declined_offer",
+        "Declined offers",
+        "a worker is not put back on an item they declined or were cancelled from",
+        "the worker's answer",
+    ),
+    Rule(
+        "overlap",
+        "No overlap",
+        "a worker's items do not overlap",
+        "one person, one place",
+        ruled_out="busy with overlapping work",
+        busy=True,
+    ),
+    Rule(
+        "rest",
+        "Rest between work",
+        "minimum rest between the end of one item and the start of the next",
+        "the organisation's settings",
+        ("min_rest_hours",),
+        ruled_out="would get under {rest:g} h rest",
+        busy=True,
+    ),
+    Rule(
+        "weekly_hours",
+        "Hours in 7 days",
+        "max hours in any rolling 7 days",
+        "the worker's contract",
+        ("max_hours_per_7_days",),
+        ruled_out="at their limit of hours in 7 days",
+        busy=True,
+    ),
+    Rule(
+        "consecutive_days",
+        "Days in a row",
+        "max consecutive working days",
+        "the worker's contract",
+        ("max_consecutive_days",),
+        ruled_out="at their limit of consecutive working days",
+        busy=True,
+    ),
+    Rule(
+        "forbidden_succession",
+        "Shift order",
+        "no shift of a forbidden type on the day after a shift of a given type",
+        "the organisation's shift types",
+        ("forbidden_next",),
+        ruled_out="would work a forbidden shift type the day after another",
+        busy=True,
+    ),
+    Rule(
+        "shift_type_limit",
+        "Shifts of a type",
+        "max shifts of each shift type per worker",
+        "the worker's contract",
+        ("max_shifts_per_type",),
+        ruled_out="at their limit of shifts of this type",
+        busy=True,
+    ),
+    Rule(
+        "max_hours",
+        "Most hours in the period",
+        "max hours worked over the horizon",
+        "the worker's contract",
+        ("max_hours",),
+        ruled_out="at their limit of hours in the planning period",
+        busy=True,
+    ),
+    Rule(
+        "weekends",
+        "Weekends",
+        "max weekends worked (Saturday or Sunday or both)",
+        "the worker's contract",
+        ("max_weekends",),
+        ruled_out="at their limit of working weekends",
+        busy=True,
+    ),
+    Rule(
+        "min_consecutive_days",
+        "Shortest run of work",
+        "a run of working days is at least the worker's minimum long (edge runs exempt)",
+        "the worker's contract",
+        ("min_consecutive_days",),
+        ruled_out="would work a run of days shorter than their minimum",
+        busy=True,
+        lower_bound=True,
+    ),
+    Rule(
+        "min_days_off",
+        "Shortest time off",
+        "a run of days off is at least the worker's minimum long (edge runs exempt)",
+        "the worker's contract",
+        ("min_consecutive_days_off",),
+        ruled_out="would get fewer days off in a row than their minimum",
+        busy=True,
+        lower_bound=True,
+    ),
+    Rule(
+        "min_hours",
+        "Fewest hours in the period",
+        "min hours worked over the horizon",
+        "the worker's contract",
+        ("min_hours",),
+        lower_bound=True,
+    ),
+    Rule(
+        "kept_assignment",
+        "Kept work",
+        "pinned and accepted assignments are kept",
+        "the worker's yes, or a person's pin",
+    ),
+)
+"""In the order the explainer tries them: the most concrete reason first."""
+
+GOALS: tuple[Goal, ...] = (
+    Goal("unfilled_critical", "Open critical places", "open places on critical items", "coverage"),
+    Goal("unfilled_normal", "Open places", "open places on normal items", "coverage"),
+    Goal("unfilled_low", "Open low-priority places", "open places on low-priority items", "coverage"),
+    Goal("preference", "Wishes", "undesired minus preferred window weight", "quality"),
+    Goal("fairness", "Fairness", "minutes above each fairness step, summed over workers", "quality"),
+    Goal("travel", "Travel", "km from home, one way, per assignment", "quality"),
+    Goal("cost", "Cost", "NOK paid at hourly rates", "quality"),
+    Goal("continuity", "Continuity", "workers beyond headcount on multi-day jobs", "quality"),
+    Goal("cover", "Cover", "penalty points of items' own under- and over-cover weights", "coverage"),
+    Goal("requests", "Shift requests", "weight of shift requests not honoured", "quality"),
+)
+
+BY_ID = {r.id: r for r in RULES}
+LOWER_BOUND = frozenset(r.id for r in RULES if r.lower_bound)
+RULED_OUT_WORDS = {r.id: r.ruled_out for r in RULES if r.ruled_out}
+"""Why a rule keeps someone from a place, in the order the explainer tries them."""
+BUSY_WORDS = {r.id: r.ruled_out for r in RULES if r.busy}
+"""The reasons that come from the other work someone has."""
+UNITS = {g.id: g.unit for g in GOALS}
+"""Each soft goal's unit, in the order ``Solution.terms`` lists them."""
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+TABLE = re.compile(r"(<!-- rules: start -->\n).*?(<!-- rules: end -->)", re.S)
+
+
+def rule_table() -> str:
+    """The README's table of hard rules, one row per rule."""
+    rows = ["| rule | name | meaning | set by |", "|---|---|---|---|"]
+    for r in RULES:
+        by = r.source + (f" ({', '.join(f'`{p}`' for p in r.params)})" if r.params else "")
+        rows.append(f"| `{r.id}` | {r.name} | {r.meaning} | {by} |")
+    return "\n".join(rows) + "\n"
+
+
+def readme_with_table(text: str) -> str:
+    return TABLE.sub(lambda m: m.group(1) + rule_table() + m.group(2), text)
+
+
+if __name__ == "__main__":
+    README.write_text(readme_with_table(README.read_text()))
+    print(f"wrote the rule table into {README}", file=sys.stderr)

@@ -1,0 +1,29 @@
+"""The rules' fingerprints (``tests.identity``) as recorded before the rule catalogue's refactor: the
+same model sizes, the same best objectives for a fixed seed and deterministic time, the same greedy
+roster and the same validator words on it and on the stored Curtois rosters. A change meant to alter
+the model records them again (``python -m tests.identity``) and says so in its commit."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests import identity
+
+RECORDED = json.loads(identity.RECORD.read_text())
+
+
+@pytest.mark.parametrize("name", sorted(RECORDED["problems"]))
+def test_each_reference_problem_keeps_its_fingerprint(name: str) -> None:
+    problems = identity.problems()
+    if name not in problems:
+        pytest.skip(f"{name}: its instance file is not here ({identity.CURTOIS})")
+    assert identity.fingerprint(problems[name]) == RECORDED["problems"][name]
+
+
+def test_the_stored_curtois_rosters_get_the_same_verdict() -> None:
+    found = identity.stored_rosters()
+    if not found:
+        pytest.skip(f"no Curtois instance files in {identity.CURTOIS}")
+    assert found == {k: v for k, v in RECORDED["rosters"].items() if k in found}
