@@ -35,8 +35,9 @@ class Rule:
 @dataclass(frozen=True)
 class Goal:
     id: str  # the key of ``Solution.terms``
-    name: str
-    unit: str
+    name: str  # what a manager reads
+    unit: str  # the score's raw unit (``Term.unit``)
+    counted_in: str  # the amount's unit in the solve result, as a person counts it
     phase: str  # "coverage" (phase 1 of a solve) or "quality" (phase 2, coverage held)
 
 
@@ -194,19 +195,50 @@ RULES: tuple[Rule, ...] = (
 """In the order the explainer tries them: the most concrete reason first."""
 
 GOALS: tuple[Goal, ...] = (
-    Goal("unfilled_critical", "Open critical places", "open places on critical items", "coverage"),
-    Goal("unfilled_normal", "Open places", "open places on normal items", "coverage"),
-    Goal("unfilled_low", "Open low-priority places", "open places on low-priority items", "coverage"),
-    Goal("preference", "Wishes", "undesired minus preferred window weight", "quality"),
-    Goal("fairness", "Fairness", "minutes above each fairness step, summed over workers", "quality"),
-    Goal("travel", "Travel", "km from home, one way, per assignment", "quality"),
-    Goal("cost", "Cost", "NOK paid at hourly rates", "quality"),
-    Goal("continuity", "Continuity", "workers beyond headcount on multi-day jobs", "quality"),
-    Goal("cover", "Cover", "penalty points of items' own under- and over-cover weights", "coverage"),
-    Goal("requests", "Shift requests", "weight of shift requests not honoured", "quality"),
+    Goal("unfilled_critical", "Open places on critical work", "open places on critical items", "places", "coverage"),
+    Goal("unfilled_normal", "Open places on normal work", "open places on normal items", "places", "coverage"),
+    Goal("unfilled_low", "Open places on low-priority work", "open places on low-priority items", "places", "coverage"),
+    Goal(
+        "preference",
+        "Work at times people would rather not work (minus times they prefer)",
+        "undesired minus preferred window weight",
+        "wishes, by their weight",
+        "quality",
+    ),
+    Goal(
+        "fairness",
+        "Uneven spread of hours between people",
+        "minutes above each fairness step, summed over workers",
+        "minutes above the fair-share steps",
+        "quality",
+    ),
+    Goal("travel", "Travel from home", "km from home, one way, per assignment", "km, one way", "quality"),
+    Goal("cost", "Pay at hourly rates", "NOK paid at hourly rates", "NOK", "quality"),
+    Goal(
+        "continuity",
+        "Extra people on multi-day jobs (changes of crew)",
+        "workers beyond headcount on multi-day jobs",
+        "people",
+        "quality",
+    ),
+    Goal(
+        "cover",
+        "Places under or over the staffing a place asked for",
+        "penalty points of items' own under- and over-cover weights",
+        "places, times each place's own weight",
+        "coverage",
+    ),
+    Goal(
+        "requests",
+        "Requests to work or not to work a shift that are not met",
+        "weight of shift requests not honoured",
+        "requests, times their weight",
+        "quality",
+    ),
 )
 
 BY_ID = {r.id: r for r in RULES}
+GOAL_BY_ID = {g.id: g for g in GOALS}
 LOWER_BOUND = frozenset(r.id for r in RULES if r.lower_bound)
 RULED_OUT_WORDS = {r.id: r.ruled_out for r in RULES if r.ruled_out}
 """Why a rule keeps someone from a place, in the order the explainer tries them."""

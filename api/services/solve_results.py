@@ -19,32 +19,9 @@ from pydantic import BaseModel, Field
 from models.problem import Problem
 from models.solution import Solution, SolveStatus
 from models.work_items import work_items
+from solver import catalogue
 
 SHOWN = 500  # filled and open items kept per job; the counts cover all
-UNITS = {  # each goal's amount, in a unit a person counts in
-    "unfilled_critical": "places",
-    "unfilled_normal": "places",
-    "unfilled_low": "places",
-    "cover": "places, times each place's own weight",
-    "requests": "requests, times their weight",
-    "preference": "wishes, by their weight",
-    "fairness": "minutes above the fair-share steps",
-    "travel": "km, one way",
-    "cost": "NOK",
-    "continuity": "people",
-}
-GOALS = {
-    "unfilled_critical": "Open places on critical work",
-    "unfilled_normal": "Open places on normal work",
-    "unfilled_low": "Open places on low-priority work",
-    "cover": "Places under or over the staffing a place asked for",
-    "requests": "Requests to work or not to work a shift that are not met",
-    "preference": "Work at times people would rather not work (minus times they prefer)",
-    "fairness": "Uneven spread of hours between people",
-    "travel": "Travel from home",
-    "cost": "Pay at hourly rates",
-    "continuity": "Extra people on multi-day jobs (changes of crew)",
-}
 
 
 class Goal(BaseModel):
@@ -200,13 +177,14 @@ def summarise(problem: Problem, solution: Solution) -> dict[str, Any]:
     goals = [
         Goal(
             goal=k,
-            name=GOALS.get(k, k),
+            name=goal.name if goal else k,
             amount=t.raw,
-            unit=UNITS.get(k, t.unit),
+            unit=goal.counted_in if goal else t.unit,
             share_percent=round(100 * max(0, t.weighted) / weighted, 1),
         )
         for k, t in solution.terms.items()
         if t.raw
+        for goal in [catalogue.GOAL_BY_ID.get(k)]
     ]
     decisions = [
         Decision(
