@@ -126,7 +126,7 @@ def test_a_worker_offers_her_shift_and_a_colleague_takes_it_over(browser: Browse
     colleague.context.close()
 
 
-def test_at_a_place_that_confirms_takes_a_worker_asks_and_the_manager_confirms(browsers, live) -> None:
+def test_at_a_place_that_confirms_takes_a_worker_asks_and_the_manager_confirms(browsers, live, tmp_path: Path) -> None:
     phone, desk = browsers
     server, seeded = live
     with Session(server.engine) as session:
@@ -144,12 +144,14 @@ def test_at_a_place_that_confirms_takes_a_worker_asks_and_the_manager_confirms(b
     expect(phone.get_by_role("heading", name="Waiting for a manager")).to_be_visible()
     expect(phone.get_by_role("button", name="Withdraw your ask for Day shift at Lia sykehjem")).to_be_visible()
     assert serious_violations(phone) == []
+    screenshot(phone, "worker-asked", tmp_path)
 
     sign_in(desk, ACCOUNTS["manager"])
     desk.get_by_role("link", name="To decide").click()
     ask = desk.get_by_role("region", name=re.compile(r"^Asks to take open work")).get_by_role("article")
     expect(ask).to_contain_text("Bo Berg: Day shift at Lia sykehjem")
     assert serious_violations(desk) == []
+    screenshot(desk, "manager-decide", tmp_path)
     ask.get_by_role("button", name="Confirm Bo Berg").click()
     expect(desk.get_by_role("status")).to_have_text("Confirmed: the worker is booked and told.")
     phone.goto("/my")
