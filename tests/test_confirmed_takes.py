@@ -232,3 +232,26 @@ def test_the_daily_digest_lists_what_waits_once_a_day_for_those_who_decide(engin
     assert "registration" not in manager.get_content()
     assert smtp.to("farmer@oslo.no") == []  # nothing waits at the farm
     assert digest.run_due(engine, morning + dt.timedelta(days=1, hours=1)) == 2  # still waiting the next day
+
+
+def test_an_ask_is_answered_when_the_place_is_filled_another_way(engine: Engine, smtp: Inbox) -> None:
+    _confirming(engine)
+    client = client_for(engine)
+    bo, cy = sign_in(client, "bo@oslo.no"), sign_in(client, "cy@oslo.no")
+    coord = sign_in(client, ACCOUNTS["coordinator"])
+    bo_ask = client.post("/open-places/open4/take", headers=bo).json()["id"]
+    cy_ask = client.post("/open-places/open4/take", headers=cy).json()["id"]
+    with Session(engine) as session:  # the coordinator's plan proposed cy on it
+        shift = session.exec(select(t.Shift).where(t.Shift.ref == "open4")).one()
+        cy_row = session.exec(select(t.Worker).where(t.Worker.ref == "cy")).one()
+        proposal = t.Assignment(organisation_id=shift.organisation_id, worker_id=cy_row.id, shift_id=shift.id)  # type: ignore[arg-type]
+        session.add(proposal)
+        session.commit()
+        proposal_id = proposal.id
+    assert client.post("/assignments/offer", json={"ids": [proposal_id]}, headers=coord).status_code == 200
+    assert client.post(f"/assignments/{proposal_id}/accept", headers=cy).status_code == 200  # the last place
+    states = {a["id"]: (a["state"], a["note"]) for a in client.get("/take-requests", headers=coord).json()}
+    assert states == {bo_ask: ("declined", "every place on this work is taken now"), cy_ask: ("confirmed", "")}
+    _send(engine)
+    assert smtp.to("bo@oslo.no")[-1]["Subject"].startswith("Not confirmed: Open4 at Lia sykehjem")
+    assert not any(m["Subject"].startswith("Not confirmed") for m in smtp.to("cy@oslo.no"))

@@ -25,7 +25,6 @@ from models.enums import Role
 from models.revisions import organisation_zone
 
 PENDING, CONFIRMED, DECLINED, WITHDRAWN = "pending", "confirmed", "declined", "withdrawn"
-FILLED = "every place on this work is taken now"
 
 
 class TakeOut(BaseModel):
@@ -141,7 +140,7 @@ def decide(session: Session, user: t.User, row_id: int, confirm: bool, note: str
     target = target_of(session, row)
     assert target is not None
     if confirm:  # the locks first (the same as a booking's), then the ask as it stands under them
-        places = board.check(session, worker, work, target.item_id, now, who=worker.name)
+        board.check(session, worker, work, target.item_id, now, who=worker.name)
     else:
         offers.lock_in_order(session, workers=[row.worker_id])
     session.refresh(row)
@@ -153,15 +152,7 @@ def decide(session: Session, user: t.User, row_id: int, confirm: bool, note: str
     if not confirm:
         session.commit()
         return row
-    if places == 1:  # this fills the last place: the other asks for it are answered
-        others = select(t.TakeRequest).where(
-            _same_work(work, row.day), t.TakeRequest.state == PENDING, col(t.TakeRequest.id) != row.id
-        )
-        for other in session.exec(others):
-            other.state, other.decided_at, other.note = DECLINED, now, FILLED
-            session.add(other)
-            events.take_decided(session, other, now)
-    board.book(session, worker, work, row.day)  # commits the ask's answer with the booking
+    board.book(session, worker, work, row.day)  # commits the answer with the booking
     return row
 
 
