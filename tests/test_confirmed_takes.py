@@ -218,7 +218,8 @@ def test_the_daily_digest_lists_what_waits_once_a_day_for_those_who_decide(engin
         cy.pending = True  # as if cy had just registered himself
         session.add(cy)
         session.commit()
-    morning = dt.datetime.now(OSLO).replace(hour=6, minute=30).astimezone(dt.UTC)
+    yesterday = dt.datetime.now(OSLO) - dt.timedelta(days=1)  # its morning has passed at any hour of today
+    morning = yesterday.replace(hour=6, minute=30).astimezone(dt.UTC)
     assert digest.run_due(engine, morning) == 0  # before the digest hour
     assert digest.run_due(engine, morning + dt.timedelta(hours=1)) == 2  # the coordinator and lia's manager
     assert digest.run_due(engine, morning + dt.timedelta(hours=5)) == 0  # once a day
