@@ -142,17 +142,20 @@ def accept(session: Session, assignment_id: int) -> t.Assignment:
 FILLED = "every place on this work is taken now"
 
 
+def asks_on(shift_id: int | None, job_id: int | None, day: dt.date | None) -> Any:
+    """The condition for asks to take the shift, or the job's day."""
+    if shift_id is not None:
+        return col(t.TakeRequest.shift_id) == shift_id
+    return (col(t.TakeRequest.job_id) == job_id) & (col(t.TakeRequest.day) == day)
+
+
 def _answer_asks(session: Session, a: t.Assignment) -> None:
     """The last place is booked: asks to take this work (at places that confirm takes) are answered,
     hers as confirmed, everyone else's declined and told so, whichever way the place was filled."""
     from api.notifications import events  # events put work in words with this module's spans
 
     now = dt.datetime.now(dt.UTC)
-    same = (
-        (col(t.TakeRequest.shift_id) == a.shift_id)
-        if a.shift_id is not None
-        else ((col(t.TakeRequest.job_id) == a.job_id) & (col(t.TakeRequest.day) == a.day))
-    )
+    same = asks_on(a.shift_id, a.job_id, a.day)
     for ask in session.exec(select(t.TakeRequest).where(same, t.TakeRequest.state == "pending")):
         mine = ask.worker_id == a.worker_id
         ask.state, ask.decided_at, ask.note = ("confirmed" if mine else "declined"), now, "" if mine else FILLED

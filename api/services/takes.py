@@ -61,12 +61,6 @@ def view(session: Session, row: t.TakeRequest) -> TakeOut:
     )
 
 
-def _same_work(work: t.Shift | t.Job, day: dt.date | None):  # type: ignore[no-untyped-def]
-    if isinstance(work, t.Shift):
-        return col(t.TakeRequest.shift_id) == work.id
-    return (col(t.TakeRequest.job_id) == work.id) & (col(t.TakeRequest.day) == day)
-
-
 def take(session: Session, user: t.User, item_id: str, now: dt.datetime | None = None) -> t.Assignment | t.TakeRequest:
     """Take an open place: booked at once, or an ask that waits for the place's manager. 404 for
     unknown work, 409 saying why when a rule rules her out or the place was taken meanwhile. Commits."""
@@ -77,7 +71,11 @@ def take(session: Session, user: t.User, item_id: str, now: dt.datetime | None =
     if not confirms(session, work):
         return board.book(session, worker, work, day)
     asked = select(t.TakeRequest).where(
-        _same_work(work, day), t.TakeRequest.worker_id == worker.id, t.TakeRequest.state == PENDING
+        offers.asks_on(
+            work.id if isinstance(work, t.Shift) else None, work.id if isinstance(work, t.Job) else None, day
+        ),
+        t.TakeRequest.worker_id == worker.id,
+        t.TakeRequest.state == PENDING,
     )
     if session.exec(asked).first() is not None:
         raise HTTPException(status.HTTP_409_CONFLICT, "you asked for this work already; it waits for the manager")
