@@ -8,8 +8,9 @@ the rules that only complete rosters are judged on, the explainer's and gap fill
 rule count and the README's rule table are all read from here (``python -m solver.catalogue`` writes
 the table into the README; a test checks it is current).
 
-The model form of each rule lives in ``solver/rules.py`` (and the pruning in ``solver/instance.py``),
-its independent check in ``solver/validator.py``; the two stay apart in code, tied by the id.
+Each rule's model form and its independent check live side by side in its family's module of
+``solver.rules`` (``Rule.family``), apart in code; model building (``solver.rules.add_hard_rules``) and
+the validator (``solver.validator``) loop over the families in this order.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 @dataclass(frozen=True)
 class Rule:
     id: str
+    family: str  # the module of ``solver.rules`` that holds its model form and its independent check
     name: str
     meaning: str  # one line: what the rule asks
     source: str  # where its numbers come from (a worker's contract, the organisation, the posting, ...)
@@ -44,12 +46,14 @@ class Goal:
 RULES: tuple[Rule, ...] = (
     Rule(
         "unknown_reference",
+        "data",
         "Known worker and work",
         "the worker or work item does not exist in the problem",
         "the data",
     ),
-    Rule("duplicate_assignment", "Once per item", "a worker is listed twice on the same item", "the data"),
+    Rule("duplicate_assignment", "data", "Once per item", "a worker is listed twice on the same item", "the data"),
     Rule(
+        "headcount",
         "headcount",
         "Places",
         "an item has no more workers than its capacity (max_headcount, else headcount)",
@@ -58,6 +62,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "qualification",
+        "placement",
         "Approved skills",
         "each worker holds every required skill, approved and unexpired",
         "the organisation's approval of each skill and licence",
@@ -66,6 +71,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "availability",
+        "placement",
         "Availability",
         "inside the worker's available windows, outside unavailable ones",
         "the worker's stated times and approved time off",
@@ -74,6 +80,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "travel_radius",
+        "placement",
         "Travel radius",
         "the site or farm is within the worker's travel radius",
         "the worker's profile",
@@ -82,12 +89,14 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "declined_offer",
+        "placement",
         "Declined offers",
         "a worker is not put back on an item they declined or were cancelled from",
         "the worker's answer",
     ),
     Rule(
         "overlap",
+        "rest",
         "No overlap",
         "a worker's items do not overlap",
         "one person, one place",
@@ -95,6 +104,7 @@ RULES: tuple[Rule, ...] = (
         busy=True,
     ),
     Rule(
+        "rest",
         "rest",
         "Rest between work",
         "minimum rest between the end of one item and the start of the next",
@@ -105,6 +115,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "weekly_hours",
+        "rolling_hours",
         "Hours in 7 days",
         "max hours in any rolling 7 days",
         "the worker's contract",
@@ -114,6 +125,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "consecutive_days",
+        "day_runs",
         "Days in a row",
         "max consecutive working days",
         "the worker's contract",
@@ -123,6 +135,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "forbidden_succession",
+        "succession",
         "Shift order",
         "no shift of a forbidden type on the day after a shift of a given type",
         "the organisation's shift types",
@@ -132,6 +145,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "shift_type_limit",
+        "shift_types",
         "Shifts of a type",
         "max shifts of each shift type per worker",
         "the worker's contract",
@@ -141,6 +155,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "max_hours",
+        "period_hours",
         "Most hours in the period",
         "max hours worked over the horizon",
         "the worker's contract",
@@ -149,6 +164,7 @@ RULES: tuple[Rule, ...] = (
         busy=True,
     ),
     Rule(
+        "weekends",
         "weekends",
         "Weekends",
         "max weekends worked (Saturday or Sunday or both)",
@@ -159,6 +175,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "min_consecutive_days",
+        "day_runs",
         "Shortest run of work",
         "a run of working days is at least the worker's minimum long (edge runs exempt)",
         "the worker's contract",
@@ -169,6 +186,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "min_days_off",
+        "day_runs",
         "Shortest time off",
         "a run of days off is at least the worker's minimum long (edge runs exempt)",
         "the worker's contract",
@@ -179,6 +197,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "min_hours",
+        "period_hours",
         "Fewest hours in the period",
         "min hours worked over the horizon",
         "the worker's contract",
@@ -187,6 +206,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "kept_assignment",
+        "kept",
         "Kept work",
         "pinned and accepted assignments are kept",
         "the worker's yes, or a person's pin",

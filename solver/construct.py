@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from models.enums import RequestKind
 from models.problem import Worker
 from solver.instance import Instance
-from solver.rules import WEEK_MINUTES
+from solver.variables import WEEK_MINUTES
 
 
 @dataclass

@@ -39,8 +39,8 @@ from ortools.sat.python import cp_model
 
 from models.enums import RequestKind
 from solver.instance import Instance
-from solver.rules import Vars
 from solver.submodel import Extractor
+from solver.variables import Vars
 
 SUB_SECONDS = 1.5  # time limit of one neighbourhood's solve
 FAST_SECONDS = 0.5  # an optimal neighbourhood solved faster than this grows the next one of its kind

@@ -9,7 +9,8 @@ from ortools.sat.python import cp_model
 
 from solver.instance import Instance
 from solver.objective import coverage_objective, quality_objective
-from solver.rules import Vars, add_hard_rules, new_vars
+from solver.rules import add_hard_rules
+from solver.variables import Vars, new_vars
 
 
 @dataclass

@@ -13,7 +13,7 @@ from ortools.sat.python import cp_model
 
 from models.enums import ItemKind, Priority, RequestKind
 from solver.instance import Instance
-from solver.rules import WEEK_MINUTES, Vars
+from solver.variables import WEEK_MINUTES, Vars
 
 LinearExpr = Any  # cp_model's stubs reject int + LinearExpr sums that work at run time
 

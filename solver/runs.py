@@ -1,6 +1,6 @@
 """Runs of working days and days off as paths through a small automaton: one layered network per worker.
 
-The clause form of the run rules (``solver.rules``: min and max consecutive working days, min days off)
+The clause form of the run rules (``solver.rules.day_runs``: min and max consecutive working days, min days off)
 propagates well, but its LP relaxation is weak: fractional rosters meet every clause while no whole
 roster comes close, so CP-SAT's bound stays far below the optimum and cannot steer the search. Here a
 worker's days are a path through run states (working for k days, or off for k days, and whether the run
@@ -25,7 +25,7 @@ from ortools.sat.python import cp_model
 from solver.instance import Instance
 
 if TYPE_CHECKING:
-    from solver.rules import Vars
+    from solver.variables import Vars
 
 Literal = cp_model.IntVar
 
@@ -63,8 +63,8 @@ def uses_network(inst: Instance, w: int, v: Vars) -> bool:
 def rule_run_network(inst: Instance, period: list[dt.date], v: Vars, w: int) -> None:
     """Min and max consecutive working days and min consecutive days off for worker ``w``, as a network.
 
-    Same rules and edge convention as ``rules.rule_max_consecutive_days``, ``rule_min_consecutive_days`` and
-    ``rule_min_days_off``: a run touching the horizon's first or last day is exempt from the minimums.
+    Same rules and edge convention as the clauses of ``solver.rules.day_runs``: a run touching the
+    horizon's first or last day is exempt from the minimums.
     """
     worker, days, m = inst.workers[w], v.works[w], v.model
     min_on, min_off = worker.min_consecutive_days, worker.min_consecutive_days_off

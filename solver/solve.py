@@ -30,9 +30,9 @@ from solver.instance import Instance, build_instance
 from solver.kept import kept_violations, restore, set_aside
 from solver.lns import improve
 from solver.model import build_model
-from solver.rules import Vars, all_values, hint_all
 from solver.score import score, total
 from solver.validator import LOWER_BOUND_RULES, Violation, validate
+from solver.variables import Vars, all_values, hint_all
 
 
 @dataclass(frozen=True)

@@ -27,9 +27,9 @@ from models.problem import Problem
 from solver.construct import greedy
 from solver.instance import build_instance
 from solver.model import build_model
-from solver.rules import all_values, hint_all
 from solver.score import score, total
 from solver.validator import validate
+from solver.variables import all_values, hint_all
 
 ROOT = Path(__file__).resolve().parent.parent
 RECORD = ROOT / "tests" / "data" / "identity.json"

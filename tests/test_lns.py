@@ -15,10 +15,10 @@ from solver import lns
 from solver.instance import Instance, build_instance
 from solver.lns import _Neighbourhoods, improve
 from solver.model import build_model
-from solver.rules import Vars, all_values, new_vars
 from solver.score import score, total
 from solver.submodel import Extractor
 from solver.validator import validate
+from solver.variables import Vars, all_values, new_vars
 from tests.factory import problem, shift, worker
 
 

@@ -1,0 +1,57 @@
+"""No overlap (``overlap``) and rest between work (``rest``): at least the organisation's
+``min_rest_hours`` between the end of one item and the start of the next."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from solver.rules.family import Family
+from solver.variables import Build
+from solver.violations import Schedule, Violation, local
+
+
+def model(b: Build) -> None:
+    """Two items conflict when ``[start, end + rest)`` of one meets the other's: an interval graph, so the
+    maximal cliques found by a sweep over start times give strong at-most-one constraints. The sweep
+    keeps only the items still open, so a year of candidates costs no more per item than a week.
+    """
+    inst, v = b.inst, b.v
+    for pairs in inst.by_worker:
+        if len(pairs) < 2:
+            continue
+        spans = sorted((*inst.spans[inst.pairs[p].i], p) for p in pairs)
+        cliques: list[list[int]] = []
+        active: list[tuple[int, int]] = []  # (end + rest, pair) of the items still open at the sweep's start
+        for start, end, p in spans:
+            active = [(reach, q) for reach, q in active if start < reach]
+            active.append((end + b.rest_minutes, p))
+            clique = [q for _, q in active]
+            if cliques and set(cliques[-1]) <= set(clique):
+                cliques[-1] = clique
+            else:
+                cliques.append(clique)
+        for clique in cliques:
+            if len(clique) > 1:
+                v.model.add_at_most_one(v.x[p] for p in clique)
+
+
+def check(s: Schedule) -> list[Violation]:
+    """Every pair of the worker's items, compared directly."""
+    tz, worker, hours = s.problem.tz, s.worker, s.problem.settings.min_rest_hours
+    rest = dt.timedelta(hours=hours)
+    out: list[Violation] = []
+    for k, a in enumerate(s.items):
+        for b in s.items[k + 1 :]:
+            if b.start < a.end:
+                out.append(Violation("overlap", f"{worker.id}: {a.id} and {b.id} overlap", worker.id, b.id))
+            elif b.start - a.end < rest:
+                gap = (b.start - a.end).total_seconds() / 3600
+                text = (
+                    f"{worker.id}: only {gap:g} h between {a.id} (ends {local(a.end, tz)}) and {b.id}"
+                    f" (starts {local(b.start, tz)}); {hours:g} h required"
+                )
+                out.append(Violation("rest", text, worker.id, b.id))
+    return out
+
+
+FAMILY = Family(model=model, check_schedule=check)

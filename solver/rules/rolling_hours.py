@@ -1,0 +1,85 @@
+"""Hours in a rolling window: at most the contract's ``max_hours_per_7_days`` in any 7 days
+(``weekly_hours``), counting the minutes of each item inside the window."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from models.problem import Worker
+from solver.rules.family import Family
+from solver.variables import WEEK_MINUTES, Build
+from solver.violations import Schedule, Violation, local
+
+WINDOW_BLOCK = 64  # rolling windows computed together
+
+
+def model(b: Build) -> None:
+    _model_window(b, WEEK_MINUTES, lambda w: round(w.max_hours_per_7_days * 60))
+
+
+def _model_window(b: Build, window: int, limit_of: Callable[[Worker], int | None]) -> None:
+    """The worked minutes inside a sliding window peak when the window starts at an item's start or ends
+    at an item's end, so only those windows are needed; windows that cannot exceed the limit are skipped.
+    Windows are taken in blocks, each one array operation over the candidates it can meet (window x
+    candidate overlaps): linear in the candidates, for a week as for a year.
+    """
+    inst, v = b.inst, b.v
+    for w, pairs in enumerate(inst.by_worker):
+        limit = limit_of(inst.workers[w])
+        spans = sorted((*inst.spans[inst.pairs[p].i], p) for p in pairs)
+        if limit is None or sum(e - s for s, e, _ in spans) <= limit:
+            continue
+        starts, ends, ids = (np.array(col, dtype=np.int64) for col in zip(*spans, strict=True))
+        anchors = np.unique(np.concatenate([starts, ends - window]))
+        longest = int((ends - starts).max())
+        xs = [v.x[p] for p in ids.tolist()]
+        seen: set[tuple[tuple[int, ...], tuple[int, ...]]] = set()
+        for first in range(0, len(anchors), WINDOW_BLOCK):  # a block of windows and the items they can meet
+            lo = anchors[first : first + WINDOW_BLOCK]
+            a = int(np.searchsorted(starts, lo[0] - longest, side="right"))
+            z = int(np.searchsorted(starts, lo[-1] + window, side="left"))
+            inside = np.minimum(ends[a:z][None, :], lo[:, None] + window) - np.maximum(
+                starts[a:z][None, :], lo[:, None]
+            )
+            np.clip(inside, 0, None, out=inside)
+            for row in inside[inside.sum(axis=1) > limit]:
+                cols = np.flatnonzero(row)
+                key = (tuple((cols + a).tolist()), tuple(row[cols].tolist()))
+                if key in seen:
+                    continue
+                seen.add(key)
+                v.model.add(cp_model.LinearExpr.weighted_sum([xs[k] for k in key[0]], list(key[1])) <= limit)
+
+
+def _first_over(s: Schedule, span: dt.timedelta, limit: dt.timedelta) -> tuple[dt.timedelta, dt.datetime] | None:
+    """The earliest window of ``span`` holding more than ``limit`` of work, and that work: windows are
+    tried from every item's start and to every item's end, summed item by item."""
+    for lo in sorted({it.start for it in s.items} | {it.end - span for it in s.items}):
+        hi = lo + span
+        worked = sum(
+            (min(it.end, hi) - max(it.start, lo) for it in s.items if it.start < hi and lo < it.end),
+            dt.timedelta(),
+        )
+        if worked > limit:
+            return worked, lo
+    return None
+
+
+def check(s: Schedule) -> list[Violation]:
+    worker, tz = s.worker, s.problem.tz
+    out: list[Violation] = []
+    if over := _first_over(s, dt.timedelta(days=7), dt.timedelta(hours=worker.max_hours_per_7_days)):
+        worked, at = over
+        text = (
+            f"{worker.id}: {worked.total_seconds() / 3600:g} h in the 7 days from {local(at, tz)};"
+            f" limit {worker.max_hours_per_7_days:g} h"
+        )
+        out.append(Violation("weekly_hours", text, worker.id))
+    return out
+
+
+FAMILY = Family(model=model, check_schedule=check)
