@@ -36,6 +36,7 @@ from api.routers import (
     time_off,
     users,
     workers,
+    working_time,
 )
 from api.throttle import Throttle
 from models.migrate import upgrade
@@ -113,5 +114,6 @@ def create_app(
     app.include_router(reports.router)
     app.include_router(calendars.router)
     app.include_router(busy_times.router)
+    app.include_router(working_time.router)
     web.install(app)  # the pages, /docs and the front-end files
     return app

@@ -1,6 +1,6 @@
 """Benchmark: the demo's two-week instance (300 workers), solved as ``bemanna demo`` solves it.
 
-Run: ``.venv/bin/python -m benchmarks.demo_solve [--time-limits 30 60] [--seeds 1 2 3]``.
+Run: ``.venv/bin/python -m benchmarks.demo_solve [--time-limits 30 60] [--seeds 1 2 3] [--profiles no-aml se-atl]``.
 Writes ``benchmarks/results/demo_solve.csv``; the table in ``benchmarks/README.md`` comes from it.
 """
 
@@ -13,6 +13,7 @@ import pandas as pd
 
 from benchmarks.machine import describe, machine
 from models.generator import GeneratorConfig, generate
+from models.law import DEFAULT_PROFILE, PROFILES, Law
 from models.work_items import work_items
 from solver.solve import Progress, SolveOptions, solve
 from solver.validator import validate_solution
@@ -20,8 +21,9 @@ from solver.validator import validate_solution
 OUT = Path(__file__).parent / "results" / "demo_solve.csv"
 
 
-def run(seed: int, time_limit: float, workers: int) -> dict:
+def run(seed: int, time_limit: float, workers: int, profile: str = DEFAULT_PROFILE) -> dict:
     problem = generate(GeneratorConfig(seed=seed))
+    problem.settings.law = Law.model_validate({"profile": profile})
     places = sum(it.headcount for it in work_items(problem))
     coverage_done: list[float] = []
 
@@ -34,6 +36,7 @@ def run(seed: int, time_limit: float, workers: int) -> dict:
     gap = (sol.objective - sol.best_bound) / sol.objective if sol.objective and sol.best_bound else None
     return {
         "seed": seed,
+        "profile": profile,
         "time_limit_s": time_limit,
         "workers": workers,
         "status": sol.status.value,
@@ -60,13 +63,15 @@ def main() -> None:
     ap.add_argument("--time-limits", type=float, nargs="+", default=[30.0, 60.0])
     ap.add_argument("--seeds", type=int, nargs="+", default=[1, 2])  # the seeds benchmarks/README.md publishes
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--profiles", nargs="+", choices=list(PROFILES), default=["no-aml", "se-atl"])
     args = ap.parse_args()
     rows = []
-    for seed in args.seeds:
-        for limit in args.time_limits:
-            print(f"seed {seed}, {limit:g} s ...", flush=True)
-            rows.append(run(seed, limit, args.workers))
-            print("  ", rows[-1], flush=True)
+    for profile in args.profiles:
+        for seed in args.seeds:
+            for limit in args.time_limits:
+                print(f"{profile}, seed {seed}, {limit:g} s ...", flush=True)
+                rows.append(run(seed, limit, args.workers, profile))
+                print("  ", rows[-1], flush=True)
     df = pd.DataFrame(rows)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     df.to_csv(OUT, index=False)

@@ -22,6 +22,7 @@ from cli.bench import app as bench_app
 from cli.render import fail, summary, with_progress
 from models.generator import DEFAULT_START, GeneratorConfig, generate
 from models.io import InputError, read_problem, read_solution, write_json
+from models.law import DEFAULT_PROFILE, PROFILES, Law
 from models.problem import Problem
 from models.solution import Solution, SolveStatus
 from models.store import StoreError, init_db, load_problem, make_engine, save_problem, save_solution
@@ -156,9 +157,15 @@ def demo_cmd(
     seed: Seed = 1,
     time_limit: TimeLimit = 30.0,
     workers: Workers = 2,
+    profile: Annotated[
+        str, typer.Option("--profile", help="Working-time law: no-aml (Norway), se-atl (Sweden) or custom")
+    ] = DEFAULT_PROFILE,
 ) -> None:
     """Generate a municipality's pool into the embedded SQLite file, solve it, store and summarise the roster."""
+    if profile not in PROFILES:
+        raise fail(f"--profile: {profile!r} is not one of {', '.join(PROFILES)}", 2)
     problem = generate(GeneratorConfig(seed=seed))
+    problem.settings.law = Law.model_validate({"profile": profile})
     engine = make_engine(db)
     init_db(engine)
     with Session(engine) as session:
@@ -185,7 +192,8 @@ def demo_cmd(
         raise fail(f"no roster to show: {solution.message}", 1)
     if violations:
         raise fail(f"the roster breaks {len(violations)} hard rule(s): {violations[0]}", 1)
-    console.print(f"[green]✓[/green] independent validator: all {len(RULES)} hard rules hold")
+    law = PROFILES[snapshot.settings.law.profile]
+    console.print(f"[green]✓[/green] independent validator: all {len(RULES)} hard rules hold, under {law.name}")
     console.print(
         f"Snapshot and roster written to {problem_file} and {solution_file}; re-check them with"
         f" `.venv/bin/bemanna validate {problem_file} {solution_file}`"

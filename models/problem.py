@@ -19,6 +19,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from models.enums import AssignmentStatus, AvailabilityKind, Priority, RequestKind, SiteKind, WorkerKind
+from models.law import Law, WorkingTime
 
 DEFAULT_TIMEZONE = "Europe/Oslo"
 
@@ -168,6 +169,9 @@ class Worker(Schema):
         None, ge=0, le=MAX_RATE, description="NOK per hour for paid workers; none = unpaid"
     )
     always_available: bool = Field(False, description="Available outside unavailable windows (contract staff)")
+    working_time: WorkingTime = Field(
+        default_factory=WorkingTime, description="The contract's overrides of the organisation's working-time law"
+    )
     qualifications: list[Qualification] = Field(default_factory=list, max_length=100)
     availability: list[Availability] = Field(default_factory=list, max_length=2000)
 
@@ -280,6 +284,9 @@ class Settings(Schema):
         True, description="Maximise weighted coverage first, then optimise the other goals without losing any"
     )
     weights: Weights = Field(default_factory=Weights)
+    law: Law = Field(
+        default_factory=Law, description="Working-time law: a profile (no-aml, se-atl, custom) and overrides"
+    )
 
 
 class Problem(Schema):

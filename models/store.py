@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, col, create_engine, delete, select
@@ -37,7 +38,9 @@ JOB_FIELDS = _plain_fields(p.Job, t.Job, "farm_id")
 
 
 def _plain(obj: Any, fields: list[str]) -> dict[str, Any]:
-    return {f: getattr(obj, f) for f in fields}
+    """The fields' values, a nested schema (a contract's ``working_time``) as the JSON its column holds."""
+    values = {f: getattr(obj, f) for f in fields}
+    return {f: v.model_dump(exclude_none=True) if isinstance(v, BaseModel) else v for f, v in values.items()}
 
 
 class StoreError(ValueError):

@@ -118,6 +118,9 @@ class Worker(Owned, table=True):
     min_hours: float = 0.0
     max_hours: float | None = None
     max_shifts_per_type: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    working_time: dict[str, float] = Field(  # the contract's overrides of the law (``models.law.WorkingTime``)
+        default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}")
+    )
     hourly_rate: float | None = None
     always_available: bool = False
     pending: bool = False  # registered by the person themself, not yet approved by the coordinator

@@ -6,11 +6,12 @@ the model (24 s at 2,000 workers, none in 180 s for a year). This construction t
 per 100,000 candidate pairs. Items are taken most urgent first (the weight of an open place), and of
 equal urgency those with the fewest spare candidates first; each place goes to the cheapest candidate
 (travel, preferences, requests, pay, hours already given) who can still take it under rest and overlap,
-forbidden successions, hours per 7 days and in all, shifts per type, consecutive working days, days off
-between working days and weekends. Those rules only get harder as work is added, so checking them at
-each step is enough. Minimum hours and minimum runs of working days are not: a roster that misses them
-is still a good hint, and CP-SAT repairs it (``solver.solve``). The model itself is the arbiter: the
-roster counts as a first solution only once CP-SAT completes it with every choice fixed.
+forbidden successions, hours per 24 h, per 7 days and in all, daily and weekly rest, shifts per type,
+consecutive working days, days off between working days and weekends. Those rules only get harder as
+work is added, so checking them at each step is enough. Minimum hours and minimum runs of working days
+are not: a roster that misses them is still a good hint, and CP-SAT repairs it (``solver.solve``). The
+model itself is the arbiter: the roster counts as a first solution only once CP-SAT completes it with
+every choice fixed.
 """
 
 from __future__ import annotations
@@ -21,9 +22,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from models.enums import RequestKind
+from models.law import limits
 from models.problem import Worker
 from solver.instance import Instance
 from solver.variables import WEEK_MINUTES
+
+DAY_MINUTES = 24 * 60
 
 
 @dataclass
@@ -46,6 +50,7 @@ class _Builder:
         self.forbidden = {t.id: set(t.forbidden_next) for t in inst.problem.shift_types if t.forbidden_next}
         self.loads = [_Load() for _ in inst.workers]
         self.day = [it.local_day.toordinal() for it in inst.items]
+        self.law = [limits(settings.law, w.working_time) for w in inst.workers]
 
     def fits(self, w: int, i: int) -> bool:
         """Whether worker ``w`` can take item ``i`` on top of what they have, under every monotone rule."""
@@ -66,7 +71,8 @@ class _Builder:
             return False
         if day not in load.days and not self._days(worker, load, day):
             return False
-        return self._weekly(worker, load, start, end)
+        limit = round(worker.max_hours_per_7_days * 60)
+        return self._rolling(load, start, end, WEEK_MINUTES, limit) and self._law(w, load, start, end)
 
     def _successions(self, load: _Load, day: int, typ: str | None) -> bool:
         before = load.days.get(day - 1, ())
@@ -95,21 +101,53 @@ class _Builder:
                 return False
         return True
 
-    def _weekly(self, worker: Worker, load: _Load, start: int, end: int) -> bool:
-        """Hours in every rolling 7 days that the new item touches (windows start at a start or end at an end)."""
-        limit = round(worker.max_hours_per_7_days * 60)
-        lo = bisect.bisect_left(load.ends, start - WEEK_MINUTES)
-        hi = bisect.bisect_right(load.starts, end + WEEK_MINUTES)
+    def _rolling(self, load: _Load, start: int, end: int, window: int, limit: int) -> bool:
+        """Hours in every rolling window that the new item touches (windows start at a start or end at an end)."""
+        lo = bisect.bisect_left(load.ends, start - window)
+        hi = bisect.bisect_right(load.starts, end + window)
         near = [(load.starts[k], load.ends[k]) for k in range(lo, hi)] + [(start, end)]
         if sum(e - s for s, e in near) <= limit:
             return True
-        for anchor in {s for s, _ in near} | {e - WEEK_MINUTES for _, e in near}:
-            if anchor >= end or anchor + WEEK_MINUTES <= start:
+        for anchor in {s for s, _ in near} | {e - window for _, e in near}:
+            if anchor >= end or anchor + window <= start:
                 continue  # a window without the new item was already within the limit
-            top = anchor + WEEK_MINUTES
+            top = anchor + window
             if sum(max(0, min(e, top) - max(s, anchor)) for s, e in near) > limit:
                 return False
         return True
+
+    def _law(self, w: int, load: _Load, start: int, end: int) -> bool:
+        """The working-time law's rules (``models.law``): hours per 24 h, daily and weekly rest."""
+        rules = self.law[w]
+        if not rules:
+            return True
+        if (per_day := rules.get("max_hours_per_24h")) and not self._rolling(
+            load, start, end, DAY_MINUTES, round(per_day.value * 60)
+        ):
+            return False
+        reach = 8 * DAY_MINUTES
+        lo = bisect.bisect_left(load.ends, start - reach)
+        hi = bisect.bisect_right(load.starts, end + reach)
+        near = sorted([(load.starts[k], load.ends[k]) for k in range(lo, hi)] + [(start, end)])
+        if daily := rules.get("daily_rest_hours"):
+            need = round(daily.value * 60)
+            if any(_free(near, s, s + DAY_MINUTES) < need for s, _ in near if start - DAY_MINUTES < s < end):
+                return False
+        if weekly := rules.get("weekly_rest_hours"):
+            need = round(weekly.value * 60)
+            if any(_free(near, a, b) < need for a, b in self._weeks(start, end)):
+                return False
+        return True
+
+    def _weeks(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The calendar weeks (Monday 00:00 local) an item from ``start`` to ``end`` touches, in minutes."""
+        tz, origin = self.inst.problem.tz, self.inst.origin
+        days = {(origin + dt.timedelta(minutes=t)).astimezone(tz).date() for t in (start, end - 1)}
+        out = []
+        for monday in sorted({d - dt.timedelta(days=d.weekday()) for d in days}):
+            a, b = (dt.datetime.combine(d, dt.time(), tzinfo=tz) for d in (monday, monday + dt.timedelta(days=7)))
+            out.append((self.inst.minute(a), self.inst.minute(b)))
+        return out
 
     def add(self, w: int, i: int) -> None:
         item, load = self.inst.items[i], self.loads[w]
@@ -125,6 +163,17 @@ class _Builder:
         weekday = item.local_day.weekday()
         if weekday >= 5:
             load.weekends.add(day - (weekday - 5))
+
+
+def _free(spans: list[tuple[int, int]], lo: int, hi: int) -> int:
+    """The longest stretch of ``[lo, hi)`` no span (sorted by start) covers."""
+    best, free_from = 0, lo
+    for s, e in spans:
+        if e <= lo or s >= hi:
+            continue
+        best = max(best, s - free_from)
+        free_from = max(free_from, e)
+    return max(best, hi - free_from)
 
 
 def greedy(inst: Instance) -> list[int]:

@@ -23,6 +23,7 @@ from benchmarks.curtois.instance import read
 from benchmarks.curtois.mapping import item_id, to_problem
 from benchmarks.curtois.run import default_data_dir
 from models.generator import GeneratorConfig, generate
+from models.law import Law
 from models.problem import Problem
 from solver.construct import greedy
 from solver.instance import build_instance
@@ -47,6 +48,11 @@ def problems() -> dict[str, Problem]:
         "generated-seed1": generate(GeneratorConfig(seed=1, workers=30, sites=3, farms=2, days=7)),
         "generated-seed7": generate(GeneratorConfig(seed=7, workers=60, sites=4, farms=3, days=14)),
     }
+    for name in list(out):  # with the law profile off: the rules as they were before profiles came
+        p = out[name]
+        out[f"{name}@custom"] = p.model_copy(
+            update={"settings": p.settings.model_copy(update={"law": Law(profile="custom")})}
+        )
     for number in SMALL_CURTOIS:
         path = CURTOIS / f"Instance{number}.txt"
         if path.exists():

@@ -171,7 +171,8 @@ def test_pinned_work_that_breaks_a_rule_is_kept_and_named_for_a_decision(tmp_pat
     assert r.exit_code == 0, r.output
     assert "Needs a person's decision" in r.stdout and "[overlap] a: s1 and s2 overlap" in r.stdout
     saved = json.loads((tmp_path / "s.json").read_text())
-    assert [c["rule"] for c in saved["kept_conflicts"]] == ["overlap"] and saved["set_aside"] == ["a"]
+    assert [c["rule"] for c in saved["kept_conflicts"]] == ["overlap", "hours_per_24h"]  # 16 h in 24 h: AML
+    assert saved["set_aside"] == ["a"]
 
 
 def test_an_item_with_more_pinned_people_than_places_is_a_clear_error(tmp_path: Path) -> None:

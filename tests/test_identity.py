@@ -1,7 +1,9 @@
 """The rules' fingerprints (``tests.identity``) as recorded before the rule catalogue's refactor: the
 same model sizes, the same best objectives for a fixed seed and deterministic time, the same greedy
 roster and the same validator words on it and on the stored Curtois rosters. A change meant to alter
-the model records them again (``python -m tests.identity``) and says so in its commit."""
+the model records them again (``python -m tests.identity``) and says so in its commit. The working-time
+law profiles (issue 24, step 2) were such a change: the generated problems under ``@custom`` (no law
+rule) keep the fingerprints recorded before the catalogue, and so do the Curtois instances."""
 
 from __future__ import annotations
 

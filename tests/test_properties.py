@@ -246,6 +246,50 @@ def test_solver_optimum_equals_brute_force_over_all_valid_rosters(p: Problem) ->
     """The model and the validator describe the same rules: the best valid roster found by trying every
     roster equals the solver's proven optimum, and 'infeasible' means no valid roster exists. Both forms
     of the run rules are checked: networks (small models, the default here) and clauses (large models)."""
+    _agrees_with_brute_force(p)
+
+
+@st.composite
+def law_pools(draw: st.DrawFn) -> Problem:
+    """Tiny pools under a working-time law profile, with the organisation's and the contract's
+    overrides: items of 4 to 14 hours at any hour over a week, so rest in 24 h, rest in the week and
+    hours in 24 h all bind."""
+    overrides = st.fixed_dictionaries(
+        {},
+        optional={
+            "daily_rest_hours": st.sampled_from([0, 8, 11, 16]),
+            "weekly_rest_hours": st.sampled_from([0, 24, 35, 60]),
+            "max_hours_per_24h": st.sampled_from([10, 13, 24]),
+        },
+    )
+    law = {"profile": draw(st.sampled_from(["no-aml", "se-atl", "custom"])), "overrides": draw(overrides)}
+    ws = [
+        worker(f"w{k}", max_consecutive_days=7, working_time=draw(st.one_of(st.just({}), overrides)))
+        for k in range(draw(st.integers(1, 2)))
+    ]
+    shifts = [
+        shift(
+            f"s{k}",
+            draw(st.integers(0, 6)),
+            draw(st.integers(0, 23)),
+            draw(st.integers(4, 14)),
+            headcount=draw(st.sampled_from([1, 1, 2])),
+        )
+        for k in range(draw(st.integers(2, 5)))
+    ]
+    rest = draw(st.sampled_from([0, 0, 11]))
+    return problem(ws, shifts, settings={"min_rest_hours": rest, "coverage_first": False, "law": law})
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(law_pools())
+def test_the_law_s_rules_agree_with_brute_force(p: Problem) -> None:
+    """Daily rest, weekly rest and hours in 24 h: the solver's optimum is the best roster the validator
+    accepts, under every profile and override."""
+    _agrees_with_brute_force(p)
+
+
+def _agrees_with_brute_force(p: Problem) -> None:
     from itertools import combinations
 
     from solver.score import score
@@ -272,7 +316,7 @@ def test_solver_optimum_equals_brute_force_over_all_valid_rosters(p: Problem) ->
 
 
 @PROPERTY
-@given(st.one_of(pools().map(build), contract_pools()))
+@given(st.one_of(pools().map(build), contract_pools(), law_pools()))
 def test_the_greedy_construction_breaks_no_rule_that_adding_work_can_break(p: Problem) -> None:
     """The first roster (solver.construct) keeps every hard rule except the minimums a fuller roster
     mends; when it meets those too, the model accepts it as a complete solution."""

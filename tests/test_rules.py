@@ -93,7 +93,7 @@ def test_adjacent_windows_cover_a_shift_together() -> None:
 
 
 def test_no_overlap() -> None:
-    p = problem([worker("a")], [shift("s1", 1, 7, 8), shift("s2", 1, 12, 8)])
+    p = problem([worker("a")], [shift("s1", 1, 7, 6), shift("s2", 1, 10, 6)])
     assert len(run(p).assignments) == 1
     assert rules(p, [("a", "s1"), ("a", "s2")]) == {"overlap"}
 
@@ -103,7 +103,7 @@ def test_minimum_rest(rest_hours: float, both: bool) -> None:
     p = problem(
         [worker("a")],
         [shift("eve", 1, 15, 8), shift("day", 2, 7, 8)],  # 8 h between 23:00 and 07:00
-        settings={"min_rest_hours": rest_hours},
+        settings={"min_rest_hours": rest_hours, "law": {"profile": "custom"}},  # the law's daily rest: test_rules_law
     )
     assert len(run(p).assignments) == (2 if both else 1)
     assert rules(p, [("a", "eve"), ("a", "day")]) == (set() if both else {"rest"})
@@ -111,7 +111,7 @@ def test_minimum_rest(rest_hours: float, both: bool) -> None:
 
 def test_max_hours_per_rolling_7_days() -> None:
     shifts = [shift(f"d{d}", d, 7, 8) for d in range(7)]
-    p = problem([worker("a", max_hours_per_7_days=40)], shifts)
+    p = problem([worker("a", max_hours_per_7_days=40)], shifts, settings={"law": {"profile": "custom"}})
     assert len(run(p).assignments) == 5
     assert rules(p, [("a", f"d{d}") for d in range(6)]) == {"weekly_hours"}
 

@@ -65,6 +65,7 @@ def test_working_time_rules_shift_types_and_requests_round_trip(engine: Engine) 
                 min_hours=8,
                 max_hours=40,
                 max_shifts_per_type={"N": 0, "D": 3},
+                working_time={"daily_rest_hours": 9, "weekly_rest_hours": 28},
             ),
             worker("b"),
         ],
@@ -77,8 +78,10 @@ def test_working_time_rules_shift_types_and_requests_round_trip(engine: Engine) 
             {"worker_id": "a", "item_id": "s1", "kind": "on", "weight": 3},
             {"worker_id": "b", "item_id": "s2", "kind": "off"},
         ],
+        settings={"law": {"profile": "se-atl", "overrides": {"max_hours_per_24h": 12.5}}},
     )
-    round_trip(engine, p)
+    back = round_trip(engine, p)
+    assert back.workers[0].working_time.daily_rest_hours == 9 and back.settings.law.profile == "se-atl"
 
 
 def test_solution_is_stored_and_kept_assignments_survive(engine: Engine) -> None:

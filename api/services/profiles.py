@@ -34,6 +34,7 @@ ORGANISATION_FIELDS = frozenset(
         "min_hours",
         "max_hours",
         "max_shifts_per_type",
+        "working_time",
     }
 )
 """Worker fields the organisation sets: a worker's own edit keeps them as they were."""

@@ -104,6 +104,7 @@ def to_problem(inst: Instance) -> Mapped:
             "settings": {
                 "min_rest_hours": 0,
                 "coverage_first": False,
+                "law": {"profile": "custom"},  # the instance states every rule it has
                 "weights": {**zero, "travel": 0, "cost": 0, "continuity": 0, "requests": 1},
             },
         }

@@ -16,6 +16,7 @@ from solver.rules import (
     period_hours,
     placement,
     rest,
+    rest_periods,
     rolling_hours,
     shift_types,
     succession,
@@ -36,6 +37,7 @@ MODULES = (
     shift_types,
     day_runs,
     weekends,
+    rest_periods,
 )
 """In the order the model is built (a fixed-seed search depends on the order of constraints)."""
 BY_NAME: dict[str, Family] = {m.__name__.rsplit(".", 1)[1]: m.FAMILY for m in MODULES}

@@ -1,5 +1,6 @@
 """Hours in a rolling window: at most the contract's ``max_hours_per_7_days`` in any 7 days
-(``weekly_hours``), counting the minutes of each item inside the window."""
+(``weekly_hours``) and at most the law's ``max_hours_per_24h`` in any 24 hours (``hours_per_24h``),
+counting the minutes of each item inside the window."""
 
 from __future__ import annotations
 
@@ -9,20 +10,35 @@ from collections.abc import Callable
 import numpy as np
 from ortools.sat.python import cp_model
 
+from models.law import limits
 from models.problem import Worker
 from solver.rules.family import Family
 from solver.variables import WEEK_MINUTES, Build
 from solver.violations import Schedule, Violation, local
 
 WINDOW_BLOCK = 64  # rolling windows computed together
+DAY_MINUTES = 24 * 60
 
 
 def model(b: Build) -> None:
     _model_window(b, WEEK_MINUTES, lambda w: round(w.max_hours_per_7_days * 60))
+    law = b.inst.problem.settings.law
+
+    def per_24h(w: Worker) -> int | None:
+        limit = limits(law, w.working_time).get("max_hours_per_24h")
+        return None if limit is None else round(limit.value * 60)
+
+    _model_window(b, DAY_MINUTES, per_24h, implied_by_rest=True)
 
 
-def _model_window(b: Build, window: int, limit_of: Callable[[Worker], int | None]) -> None:
-    """The worked minutes inside a sliding window peak when the window starts at an item's start or ends
+def _model_window(
+    b: Build, window: int, limit_of: Callable[[Worker], int | None], *, implied_by_rest: bool = False
+) -> None:
+    """With ``implied_by_rest``, a window the organisation's rest between items already keeps within the
+    limit is left out: when ``rest >= window - limit``, two items in one window hold at most
+    ``window - rest`` minutes of work, so only an item longer than the limit on its own can break it.
+
+    The worked minutes inside a sliding window peak when the window starts at an item's start or ends
     at an item's end, so only those windows are needed; windows that cannot exceed the limit are skipped.
     Windows are taken in blocks, each one array operation over the candidates it can meet (window x
     candidate overlaps): linear in the candidates, for a week as for a year.
@@ -30,8 +46,15 @@ def _model_window(b: Build, window: int, limit_of: Callable[[Worker], int | None
     inst, v = b.inst, b.v
     for w, pairs in enumerate(inst.by_worker):
         limit = limit_of(inst.workers[w])
+        if limit is None:
+            continue
         spans = sorted((*inst.spans[inst.pairs[p].i], p) for p in pairs)
-        if limit is None or sum(e - s for s, e, _ in spans) <= limit:
+        if implied_by_rest and b.rest_minutes >= window - limit:
+            for s, e, p in spans:
+                if e - s > limit:
+                    v.model.add(v.x[p] == 0)
+            continue
+        if sum(e - s for s, e, _ in spans) <= limit:
             continue
         starts, ends, ids = (np.array(col, dtype=np.int64) for col in zip(*spans, strict=True))
         anchors = np.unique(np.concatenate([starts, ends - window]))
@@ -72,6 +95,14 @@ def _first_over(s: Schedule, span: dt.timedelta, limit: dt.timedelta) -> tuple[d
 def check(s: Schedule) -> list[Violation]:
     worker, tz = s.worker, s.problem.tz
     out: list[Violation] = []
+    daily = limits(s.problem.settings.law, worker.working_time).get("max_hours_per_24h")
+    if daily is not None and (over := _first_over(s, dt.timedelta(hours=24), dt.timedelta(hours=daily.value))):
+        worked, at = over
+        text = (
+            f"{worker.id}: {worked.total_seconds() / 3600:g} h in the 24 h from {local(at, tz)};"
+            f" limit {daily.value:g} h ({daily.source})"
+        )
+        out.append(Violation("hours_per_24h", text, worker.id))
     if over := _first_over(s, dt.timedelta(days=7), dt.timedelta(hours=worker.max_hours_per_7_days)):
         worked, at = over
         text = (

@@ -1,0 +1,95 @@
+"""The organisation's working-time law over HTTP: anyone in the pool reads it with each rule's section,
+only the coordinator changes it, bad input names its field, a contract's override is the coordinator's,
+and the next snapshot the solver sees follows it."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from models.enums import Role
+from models.store import load_problem
+from tests.api_helpers import two_pools
+
+
+@pytest.fixture
+def api(engine: Engine) -> tuple[TestClient, dict[str, dict[str, str]]]:
+    return two_pools(engine, ("manager@oslo.no", Role.manager), {"/regions": ["centre"], "/skills": ["nurse"]})
+
+
+def test_the_law_is_read_by_all_set_by_the_coordinator_and_reaches_the_snapshot(engine: Engine, api) -> None:
+    client, who = api
+    coord, manager = who["coord@oslo.no"], who["manager@oslo.no"]
+    r = client.get("/organisation/working-time", headers=manager)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["profile"] == "no-aml" and "arbeidsmiljøloven" in body["profile_name"]
+    assert {x["rule"]: (x["hours"], x["source"]) for x in body["rules"]} == {
+        "daily_rest": (11, "AML § 10-8 (1)"),
+        "weekly_rest": (35, "AML § 10-8 (2)"),
+        "hours_per_24h": (13, "AML § 10-6 (8)"),
+    }
+    swedish = {"profile": "se-atl", "overrides": {"daily_rest_hours": 9}}
+    assert client.put("/organisation/working-time", json=swedish, headers=manager).status_code == 403
+    r = client.put("/organisation/working-time", json=swedish, headers=coord)
+    assert r.status_code == 200, r.text
+    assert {x["rule"]: x["source"] for x in r.json()["rules"]} == {
+        "daily_rest": "the organisation's agreement",
+        "weekly_rest": "ATL § 14",
+    }
+    with Session(engine) as session:
+        law = load_problem(session, "oslo").settings.law
+    assert law.profile == "se-atl" and law.overrides.daily_rest_hours == 9
+    bergen = client.get("/organisation/working-time", headers=who["coord@bergen.no"]).json()
+    assert bergen["profile"] == "no-aml"  # the other pool is untouched
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"profile": "dk-al"}, "profile"),
+        ({"overrides": {"daily_rest_hours": -1}}, "daily_rest_hours"),
+        ({"overrides": {"weekly_rest_hours": 1000}}, "weekly_rest_hours"),
+        ({"overrides": {"nightly_rest": 5}}, "nightly_rest"),
+    ],
+)
+def test_bad_law_settings_are_refused_naming_the_field(api, body: dict, field: str) -> None:
+    client, who = api
+    r = client.put("/organisation/working-time", json=body, headers=who["coord@oslo.no"])
+    assert r.status_code == 422 and field in r.text
+    assert client.get("/organisation/working-time", headers=who["coord@oslo.no"]).json()["profile"] == "no-aml"
+
+
+def test_a_contract_s_override_is_set_by_the_coordinator_and_kept_through_the_worker_s_own_edit(
+    engine: Engine, api
+) -> None:
+    from tests.api_helpers import sign_in
+
+    client, who = api
+    coord = who["coord@oslo.no"]
+    ola = {
+        "id": "ola",
+        "name": "Ola",
+        "kind": "health",
+        "home_lat": 63.4,
+        "home_lon": 10.4,
+        "region_id": "centre",
+        "working_time": {"weekly_rest_hours": 28},
+    }
+    r = client.post("/workers", json=ola, headers=coord)
+    assert r.status_code == 201 and r.json()["working_time"]["weekly_rest_hours"] == 28, r.text
+    bad = client.put("/workers/ola", json={**ola, "working_time": {"weekly_rest_hours": -5}}, headers=coord)
+    assert bad.status_code == 422 and "weekly_rest_hours" in bad.text
+    r = client.post(
+        "/users",
+        json={"email": "ola@x.no", "password": "long enough secret", "role": "worker", "worker": "ola"},
+        headers=coord,
+    )
+    assert r.status_code == 201, r.text
+    own = sign_in(client, "ola@x.no", "long enough secret")
+    r = client.put("/workers/ola", json={**ola, "working_time": {}}, headers=own)
+    assert r.status_code == 200 and r.json()["working_time"]["weekly_rest_hours"] == 28, r.text
+    with Session(engine) as session:
+        assert load_problem(session, "oslo").workers[0].working_time.weekly_rest_hours == 28

@@ -1,0 +1,134 @@
+"""Working-time law (``models.law``): profiles, overrides, and each law rule on its own: the solver obeys
+it, the validator names it with its section, and the rule binds only where the profile or an override
+asks for it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from models.law import Law, WorkingTime, limits
+from models.problem import Problem
+from models.solution import Solution, SolveStatus
+from solver.solve import SolveOptions, solve
+from solver.validator import validate, validate_solution
+from tests.factory import problem, shift, worker
+
+
+def run(p: Problem) -> Solution:
+    sol = solve(p, SolveOptions(time_limit=10, workers=1, seed=1))
+    assert sol.status == SolveStatus.optimal, sol.message
+    assert validate_solution(p, sol) == []
+    assert sol.stats.model_objective == sol.objective
+    return sol
+
+
+def law(profile: str = "no-aml", **overrides: float) -> dict[str, Any]:
+    return {"profile": profile, "overrides": overrides}
+
+
+def taken(sol: Solution) -> list[str]:
+    return sorted(a.item_id for a in sol.assignments)
+
+
+def test_profiles_give_the_acts_numbers_and_the_nearest_override_wins() -> None:
+    aml = limits(Law())
+    assert {k: (v.value, v.source) for k, v in aml.items()} == {
+        "daily_rest_hours": (11, "AML § 10-8 (1)"),
+        "weekly_rest_hours": (35, "AML § 10-8 (2)"),
+        "max_hours_per_24h": (13, "AML § 10-6 (8)"),
+    }
+    atl = limits(Law(profile="se-atl"))
+    assert {k: (v.value, v.source) for k, v in atl.items()} == {
+        "daily_rest_hours": (11, "ATL § 13"),
+        "weekly_rest_hours": (36, "ATL § 14"),
+    }
+    assert limits(Law(profile="custom")) == {}
+    agreed = Law(overrides=WorkingTime(daily_rest_hours=8, weekly_rest_hours=0))
+    contract = WorkingTime(daily_rest_hours=9)
+    mine = limits(agreed, contract)
+    assert (mine["daily_rest_hours"].value, mine["daily_rest_hours"].source) == (9, "the worker's contract")
+    assert "weekly_rest_hours" not in mine  # 0 h: the agreement turned it off
+    assert limits(agreed)["daily_rest_hours"].source == "the organisation's agreement"
+
+
+def test_an_unknown_profile_or_parameter_is_refused_naming_it() -> None:
+    with pytest.raises(ValidationError, match="profile"):
+        problem([worker("a")], settings={"law": {"profile": "dk-al"}})
+    with pytest.raises(ValidationError, match="nightly_rest"):
+        problem([worker("a", working_time={"nightly_rest": 5})])
+
+
+# a: 06-14, b: 16-22 the same day, c: 06-14 the next. Rest between items is off (0 h), so only the
+# law keeps a from working b: the 24 h from 06:00 would hold no more than 8 h of rest in a row.
+SPLIT = [shift("a", 0, 6, 8), shift("b", 0, 16, 6), shift("c", 1, 6, 8)]
+
+
+def test_daily_rest_in_the_24_hours_from_the_start_of_each_item() -> None:
+    p = problem([worker("w")], SPLIT, settings={"min_rest_hours": 0, "law": law(max_hours_per_24h=24)})
+    assert taken(run(p)) == ["a", "c"]
+    found = validate(p, [("w", "a"), ("w", "b")])
+    assert [v.rule for v in found] == ["daily_rest"]
+    assert "at most 8 h of continuous rest in the 24 h" in found[0].message
+    assert "11 h required (AML § 10-8 (1))" in found[0].message
+    off = problem([worker("w")], SPLIT, settings={"min_rest_hours": 0, "law": law("custom")})
+    assert taken(run(off)) == ["a", "b", "c"]
+
+
+def test_a_contract_can_shorten_daily_rest() -> None:
+    p = problem(
+        [worker("w", working_time={"daily_rest_hours": 8})],
+        SPLIT,
+        settings={"min_rest_hours": 0, "law": law(max_hours_per_24h=24)},
+    )
+    assert taken(run(p)) == ["a", "b", "c"]
+
+
+def test_hours_in_any_24_hours() -> None:
+    # 08-16 and 17-23: 14 h in 24 h; AML allows 13, ATL has no cap of its own (daily rest off here)
+    shifts = [shift("a", 0, 8, 8), shift("b", 0, 17, 6)]
+    aml = problem([worker("w")], shifts, settings={"min_rest_hours": 0, "law": law(daily_rest_hours=0)})
+    assert len(run(aml).assignments) == 1
+    found = validate(aml, [("w", "a"), ("w", "b")])
+    assert [v.rule for v in found] == ["hours_per_24h"]
+    assert "14 h in the 24 h" in found[0].message and "(AML § 10-6 (8))" in found[0].message
+    atl = problem([worker("w")], shifts, settings={"min_rest_hours": 0, "law": law("se-atl", daily_rest_hours=0)})
+    assert len(run(atl).assignments) == 2
+
+
+def test_weekly_rest_in_each_calendar_week() -> None:
+    # 08-16 on all seven days of a week: the longest rest between is 16 h; one day off mid-week gives 40 h
+    week = [shift(f"d{k}", k, 8, 8) for k in range(7)]
+    p = problem([worker("w")], week)
+    sol = run(p)
+    assert len(sol.assignments) == 6
+    every_day = [("w", f"d{k}") for k in range(7)]
+    found = validate(p, every_day)
+    assert [v.rule for v in found] == ["weekly_rest"]
+    assert "35 h required (AML § 10-8 (2))" in found[0].message
+    sunday_off = every_day[:6]  # Saturday 16:00 to Monday 00:00 is 32 h inside the week: too little
+    assert [v.rule for v in validate(p, sunday_off)] == ["weekly_rest"]
+    wednesday_off = [pair for pair in every_day if pair[1] != "d2"]
+    assert validate(p, wednesday_off) == []
+    atl = problem([worker("w")], week, settings={"law": law("se-atl")})
+    assert "36 h required (ATL § 14)" in validate(atl, every_day)[0].message
+    assert len(run(problem([worker("w")], week, settings={"law": law("custom")})).assignments) == 7
+
+
+def test_the_explainer_and_gap_filling_say_why_the_law_rules_someone_out() -> None:
+    week = [shift(f"d{k}", k, 8, 8) for k in range(7)]
+    p = problem([worker("w")], week)
+    sol = run(p)
+    assert [u.reason for u in sol.unfilled if "too little continuous rest that week" in u.reason]
+
+
+def test_gap_filling_names_the_law_rule_that_keeps_a_worker_off() -> None:
+    from solver.fill import Fixed, ruled_out
+
+    week = [shift(f"d{k}", k, 8, 8) for k in range(7)]
+    kept = [{"worker_id": "w", "item_id": f"d{k}", "status": "accepted"} for k in (0, 1, 3, 4, 5, 6)]
+    p = problem([worker("w")], week, assignments=kept)
+    item = next(it for it in Fixed.of(p).items.values() if it.id == "d2")
+    assert ruled_out(p, Fixed.of(p), p.workers[0], item) == "would get too little continuous rest that week"
