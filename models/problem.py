@@ -244,6 +244,18 @@ class ShiftRequest(Schema):
     weight: int = Field(1, ge=1, le=1_000_000)
 
 
+class OutsideWork(Schema):
+    """Kept work the problem does not plan but the working-time rules count: a worker's accepted or
+    pinned work in the days just before or after the horizon, or at a place outside the regions planned.
+    It feeds rest, hours in 24 h and in 7 days, and runs of working days; totals over the horizon
+    (hours, weekends, shifts of a type) count only the problem's own items."""
+
+    worker_id: Ref
+    label: Name = Field("", description="What it is, for messages (e.g. the shift's id)")
+    start: Moment
+    end: Moment
+
+
 class TravelEntry(Schema):
     """An override of the straight-line distance, e.g. from a road-network travel-time matrix."""
 
@@ -303,6 +315,12 @@ class Problem(Schema):
     assignments: list[Assignment] = Field(default_factory=list, description="Existing assignments")
     requests: list[ShiftRequest] = Field(default_factory=list, description="Workers' shift on/off requests")
     travel: list[TravelEntry] = Field(default_factory=list)
+    outside_work: list[OutsideWork] = Field(
+        default_factory=list,
+        max_length=100_000,
+        description="Kept work outside what is planned (before or after the horizon, or in other regions)"
+        " that rest, rolling hours and runs of days count",
+    )
     settings: Settings = Field(default_factory=Settings)
 
     @property
@@ -322,6 +340,8 @@ class Problem(Schema):
                 a.start, a.end = to_utc(a.start, tz), to_utc(a.end, tz)
         for s in self.shifts:
             s.start, s.end = to_utc(s.start, tz), to_utc(s.end, tz)
+        for o in self.outside_work:
+            o.start, o.end = to_utc(o.start, tz), to_utc(o.end, tz)
         errors.extend(_check(self))
         if errors:
             raise ValidationError.from_exception_data("Problem", errors)
@@ -471,6 +491,10 @@ def _check(p: Problem) -> list[InitErrorDetails]:
         if value not in known:
             errs.append(_error(loc, value, f"unknown {what} {value!r}"))
 
+    for i, o in enumerate(p.outside_work):
+        ref(("outside_work", i, "worker_id"), o.worker_id, workers, "worker")
+        if o.end <= o.start:
+            errs.append(_error(("outside_work", i, "end"), str(o.end), "end must be after start"))
     for i, t in enumerate(p.travel):
         ref(("travel", i, "worker_id"), t.worker_id, workers, "worker")
         ref(("travel", i, "place_id"), t.place_id, places, "site or farm")
@@ -509,16 +533,17 @@ SECTIONS = frozenset(
         "assignments",
         "requests",
         "travel",
+        "outside_work",
     ]
 )
 
 
 def _describe(section: str, record: Any) -> str:
-    what = section[:-1].replace("_", " ")
+    what = section.replace("_", " ") if section == "outside_work" else section[:-1].replace("_", " ")
     if isinstance(record, dict) and "id" in record:
         return f"{what} {record['id']!r}"
     if isinstance(record, dict) and "worker_id" in record:
-        on = record.get("item_id", record.get("place_id", "?"))
+        on = record.get("item_id", record.get("place_id", record.get("label", "?")))
         return f"{what} of {record['worker_id']!r} on {on!r}"
     return what
 

@@ -1,15 +1,20 @@
 """The part of a pool a solve plans: a range of local days and, optionally, some regions.
 
 Every worker stays in the window (people travel between regions); shifts and job days outside it go,
-with the assignments and requests that name them.
+with the assignments and requests that name them. The kept work among them (accepted or pinned) that
+lies within ``AROUND`` of the window, or inside it at another region's places, stays as
+``outside_work``: the working-time rules count it (rest, hours in 24 h and 7 days, runs of days).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from models.problem import Problem
-from models.work_items import item_ids
+from models.problem import OutsideWork, Problem
+from models.work_items import item_ids, work_items
+
+AROUND = dt.timedelta(days=14)
+"""How far outside the window kept work still counts: two rolling weeks, and a run of days as long."""
 
 
 def window(problem: Problem, first: dt.date, last: dt.date, regions: set[str] | None = None) -> Problem:
@@ -29,5 +34,20 @@ def window(problem: Problem, first: dt.date, last: dt.date, regions: set[str] | 
         update={
             "assignments": [a for a in problem.assignments if a.item_id in kept],
             "requests": [r for r in problem.requests if r.item_id in kept],
+            "outside_work": [*problem.outside_work, *_outside(problem, kept, first, last)],
         }
     )
+
+
+def _outside(problem: Problem, planned: set[str], first: dt.date, last: dt.date) -> list[OutsideWork]:
+    """Kept work on the items the window leaves out, within ``AROUND`` of it."""
+    tz = problem.tz
+    lo = dt.datetime.combine(first, dt.time(), tzinfo=tz) - AROUND
+    hi = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=tz) + AROUND
+    kept = {(a.worker_id, a.item_id) for a in problem.assignments if a.kept and a.item_id not in planned}
+    if not kept:
+        return []
+    items = {it.id: it for it in work_items(problem) if it.id not in planned and it.start < hi and lo < it.end}
+    return [
+        OutsideWork(worker_id=w, label=i, start=items[i].start, end=items[i].end) for w, i in sorted(kept) if i in items
+    ]

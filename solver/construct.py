@@ -49,6 +49,16 @@ class _Builder:
         self.rest = round(settings.min_rest_hours * 60)
         self.forbidden = {t.id: set(t.forbidden_next) for t in inst.problem.shift_types if t.forbidden_next}
         self.loads = [_Load() for _ in inst.workers]
+        for w, fixed in enumerate(inst.outside):  # kept work outside the plan: time taken, days worked
+            load = self.loads[w]
+            for start, end in sorted(fixed):  # merged where they overlap, so ends stay in order
+                if load.ends and start < load.ends[-1]:
+                    load.ends[-1] = max(load.ends[-1], end)
+                else:
+                    load.starts.append(start)
+                    load.ends.append(end)
+            for day in inst.outside_days[w]:
+                load.days[day.toordinal()].add(None)
         self.day = [it.local_day.toordinal() for it in inst.items]
         self.law = [limits(settings.law, w.working_time) for w in inst.workers]
 

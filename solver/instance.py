@@ -35,6 +35,8 @@ class Instance:
     by_worker: list[list[int]] = field(default_factory=list)
     by_item: list[list[int]] = field(default_factory=list)
     kept: list[int] = field(default_factory=list)  # pair indices that must be 1
+    outside: list[list[tuple[int, int]]] = field(default_factory=list)  # per worker: kept work not planned
+    outside_days: list[set[dt.date]] = field(default_factory=list)  # per worker: the local days it starts on
 
     @property
     def origin(self) -> dt.datetime:
@@ -114,6 +116,11 @@ def build_instance(problem: Problem) -> Instance:
             pairs.append(Pair(w, i, km, round(km), pay_nok(worker, item), cal.preference(item.start, item.end)))
 
     inst = Instance(problem, items, workers, pairs)
+    inst.outside = [[] for _ in workers]
+    inst.outside_days = [set() for _ in workers]
+    for o in sorted(problem.outside_work, key=lambda o: (o.start, o.end)):
+        inst.outside[w_index[o.worker_id]].append((inst.minute(o.start), inst.minute(o.end)))
+        inst.outside_days[w_index[o.worker_id]].add(o.start.astimezone(tz).date())
     inst.by_worker = [[] for _ in workers]
     inst.by_item = [[] for _ in items]
     for p, pair in enumerate(pairs):

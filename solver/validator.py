@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from models.problem import Problem, Worker
+from models.problem import OutsideWork, Problem, Worker
 from models.solution import Solution
 from models.work_items import WorkItem, horizon, work_items
 from solver import catalogue
@@ -29,12 +29,20 @@ LOWER_BOUND_RULES = catalogue.LOWER_BOUND
 
 
 def schedule_violations(
-    problem: Problem, worker: Worker, items: list[WorkItem], days: list[dt.date] | None = None
+    problem: Problem,
+    worker: Worker,
+    items: list[WorkItem],
+    days: list[dt.date] | None = None,
+    outside: list[OutsideWork] | None = None,
 ) -> list[Violation]:
-    """Working-time rules over one worker's items (``days``: the planning horizon, see ``horizon``)."""
+    """Working-time rules over one worker's items (``days``: the planning horizon, see ``horizon``;
+    ``outside``: her kept work outside the plan, else read from the problem)."""
     if days is None:
         days = horizon(work_items(problem))
-    s = Schedule(problem, worker, sorted(items, key=lambda it: (it.start, it.id)), days)
+    if outside is None:
+        outside = [o for o in problem.outside_work if o.worker_id == worker.id]
+    ordered = sorted(items, key=lambda it: (it.start, it.id))
+    s = Schedule(problem, worker, ordered, days, sorted(outside, key=lambda o: (o.start, o.end)))
     return [v for f in FAMILIES if f.check_schedule is not None for v in f.check_schedule(s)]
 
 
@@ -59,8 +67,11 @@ def validate(problem: Problem, roster: Iterable[tuple[str, str]], *, require_kep
         out += item_violations(problem, workers[w], items[i], travel)
         per_worker[w].append(items[i])
     days = horizon(list(items.values()))
+    outside: dict[str, list[OutsideWork]] = defaultdict(list)
+    for o in problem.outside_work:
+        outside[o.worker_id].append(o)
     for w, worker in workers.items():
-        out += schedule_violations(problem, worker, per_worker.get(w, []), days)
+        out += schedule_violations(problem, worker, per_worker.get(w, []), days, outside.get(w, []))
     return out
 
 

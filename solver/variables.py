@@ -94,7 +94,8 @@ def _needs_days(inst: Instance, w: int) -> bool:
         worker.min_consecutive_days > 1
         or worker.min_consecutive_days_off > 1
         or worker.max_weekends is not None
-        or len({inst.items[inst.pairs[p].i].local_day for p in inst.by_worker[w]}) > worker.max_consecutive_days
+        or len({inst.items[inst.pairs[p].i].local_day for p in inst.by_worker[w]} | inst.outside_days[w])
+        > worker.max_consecutive_days
     )
 
 

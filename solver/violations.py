@@ -6,10 +6,10 @@ Check-side only: nothing here knows the CP-SAT model (``tests/test_catalogue.py`
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from models.problem import Problem, Worker
+from models.problem import OutsideWork, Problem, Worker
 from models.work_items import WorkItem
 from solver.travel import Travel
 
@@ -55,9 +55,11 @@ class Placement:
 
 @dataclass(frozen=True)
 class Schedule:
-    """One worker's items in time order, over the planning horizon's local days."""
+    """One worker's items in time order, over the planning horizon's local days, and her kept work
+    outside what is planned (``Problem.outside_work``), in time order."""
 
     problem: Problem
     worker: Worker
     items: list[WorkItem]
     days: list[dt.date]
+    outside: list[OutsideWork] = field(default_factory=list)

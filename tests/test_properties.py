@@ -253,7 +253,8 @@ def test_solver_optimum_equals_brute_force_over_all_valid_rosters(p: Problem) ->
 def law_pools(draw: st.DrawFn) -> Problem:
     """Tiny pools under a working-time law profile, with the organisation's and the contract's
     overrides: items of 4 to 14 hours at any hour over a week, so rest in 24 h, rest in the week and
-    hours in 24 h all bind."""
+    hours in 24 h all bind; kept work outside the plan around it, which rest, rolling hours and runs of
+    days count."""
     overrides = st.fixed_dictionaries(
         {},
         optional={
@@ -264,8 +265,25 @@ def law_pools(draw: st.DrawFn) -> Problem:
     )
     law = {"profile": draw(st.sampled_from(["no-aml", "se-atl", "custom"])), "overrides": draw(overrides)}
     ws = [
-        worker(f"w{k}", max_consecutive_days=7, working_time=draw(st.one_of(st.just({}), overrides)))
+        worker(
+            f"w{k}",
+            max_consecutive_days=draw(st.sampled_from([2, 3, 7])),
+            max_hours_per_7_days=draw(st.sampled_from([20, 40, 60])),
+            working_time=draw(st.one_of(st.just({}), overrides)),
+        )
         for k in range(draw(st.integers(1, 2)))
+    ]
+    outside = [  # kept work just before or after the week, or beside it elsewhere
+        {"worker_id": w["id"], "label": f"o{j}", "start": at(day, hour), "end": at(day, hour + hours)}
+        for w in ws
+        for j, (day, hour, hours) in enumerate(
+            draw(
+                st.lists(
+                    st.tuples(st.sampled_from([-2, -1, -1, 0, 3, 7, 7, 8]), st.integers(0, 23), st.integers(2, 12)),
+                    max_size=2,
+                )
+            )
+        )
     ]
     shifts = [
         shift(
@@ -278,14 +296,16 @@ def law_pools(draw: st.DrawFn) -> Problem:
         for k in range(draw(st.integers(2, 5)))
     ]
     rest = draw(st.sampled_from([0, 0, 11]))
-    return problem(ws, shifts, settings={"min_rest_hours": rest, "coverage_first": False, "law": law})
+    return problem(
+        ws, shifts, outside_work=outside, settings={"min_rest_hours": rest, "coverage_first": False, "law": law}
+    )
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(law_pools())
 def test_the_law_s_rules_agree_with_brute_force(p: Problem) -> None:
-    """Daily rest, weekly rest and hours in 24 h: the solver's optimum is the best roster the validator
-    accepts, under every profile and override."""
+    """Daily rest, weekly rest and hours in 24 h, and the rules kept work outside the plan feeds: the
+    solver's optimum is the best roster the validator accepts, under every profile and override."""
     _agrees_with_brute_force(p)
 
 

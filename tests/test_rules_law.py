@@ -132,3 +132,57 @@ def test_gap_filling_names_the_law_rule_that_keeps_a_worker_off() -> None:
     p = problem([worker("w")], week, assignments=kept)
     item = next(it for it in Fixed.of(p).items.values() if it.id == "d2")
     assert ruled_out(p, Fixed.of(p), p.workers[0], item) == "would get too little continuous rest that week"
+
+
+def test_kept_work_before_the_planned_days_counts_for_rest_runs_and_rolling_hours() -> None:
+    """A solve of days 5 to 9 sees the work accepted on days 0 to 4 (``models.window``): five days in a
+    row already, so no sixth; and the rest after the late shift on day 4 holds."""
+    import datetime as dt
+
+    from models.window import window
+    from tests.factory import DAY
+
+    days = [shift(f"d{k}", k, 8, 8) for k in range(10)] + [shift("late4", 4, 15, 8), shift("early5", 5, 6, 8)]
+    accepted = [{"worker_id": "a", "item_id": f"d{k}", "status": "accepted"} for k in range(4)]
+    accepted.append({"worker_id": "a", "item_id": "late4", "status": "accepted"})
+    whole = problem(
+        [worker("a", max_consecutive_days=5), worker("b", max_consecutive_days=5)],
+        days,
+        assignments=accepted,
+        settings={"law": law("custom")},
+    )
+    part = window(whole, DAY + dt.timedelta(days=5), DAY + dt.timedelta(days=9))
+    assert [o.label for o in part.outside_work] == ["d0", "d1", "d2", "d3", "late4"]
+    sol = run(part)
+    mine = {x.item_id for x in sol.assignments if x.worker_id == "a"}
+    assert "d5" not in mine and "early5" not in mine  # a sixth day in a row; 7 h after 23:00
+    found = {v.rule for v in validate(part, [("a", "d5"), ("b", "early5")])}
+    assert found == {"consecutive_days", "rest"}  # the sixth day, 9 h after late4
+    found = validate(part, [("a", "early5")])
+    assert {v.rule for v in found} == {"rest", "consecutive_days"}
+    assert any("late4 (outside this plan)" in v.message for v in found)
+
+
+def test_outside_work_fills_the_weekly_rest_and_the_hours_in_24_h() -> None:
+    outside = [{"worker_id": "w", "label": "elsewhere", "start": "2027-06-16T08:00", "end": "2027-06-16T16:00"}]
+    week = [shift(f"d{k}", k, 8, 8) for k in (0, 1, 3, 4, 5, 6)]  # Wednesday (day 2) is worked elsewhere
+    p = problem([worker("w")], week, outside_work=outside)
+    assert len(run(p).assignments) == 5
+    assert [v.rule for v in validate(p, [("w", f"d{k}") for k in (0, 1, 3, 4, 5, 6)])] == ["weekly_rest"]
+    evening = problem(
+        [worker("w")],
+        [shift("eve", 2, 17, 6)],
+        outside_work=outside,
+        settings={"min_rest_hours": 0, "law": law(daily_rest_hours=0)},
+    )
+    assert run(evening).assignments == []  # 8 h elsewhere and 6 h here: 14 h in 24 h
+    assert [v.rule for v in validate(evening, [("w", "eve")])] == ["hours_per_24h"]
+
+
+def test_outside_work_must_name_a_known_worker_and_end_after_it_starts() -> None:
+    bad = [{"worker_id": "ghost", "start": "2027-06-16T08:00", "end": "2027-06-16T07:00"}]
+    with pytest.raises(ValidationError) as caught:
+        problem([worker("w")], outside_work=bad)
+    text = str(caught.value)
+    assert "outside_work.0.worker_id" in text and "unknown worker 'ghost'" in text
+    assert "outside_work.0.end" in text

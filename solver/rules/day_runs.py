@@ -10,7 +10,6 @@ The model form is clauses, or for small models a network per worker (``solver.ru
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections.abc import Set
 
 from solver.rules.family import Family
@@ -27,17 +26,21 @@ def model(b: Build) -> None:
 
 
 def model_max_run(b: Build, skip: Set[int]) -> None:
-    """At most ``limit`` of any ``limit + 1`` consecutive days, where all of them could be worked."""
+    """At most ``limit`` of any ``limit + 1`` consecutive days, where all of them could be worked; a day of
+    kept work outside the plan counts as worked. A networked worker (``skip``) needs only the windows
+    that reach such a day: her network holds the rest."""
     for w, days in enumerate(b.v.works):
-        if w in skip:
-            continue
         limit = b.inst.workers[w].max_consecutive_days
-        if len(days) <= limit:
+        held = b.inst.outside_days[w]
+        if (w in skip and not held) or len(days.keys() | held) <= limit:
             continue
-        for first in sorted(days):
+        for first in sorted(days.keys() | held):
             window = [day_after(first, k) for k in range(limit + 1)]
-            if all(d in days for d in window):
-                b.v.model.add(sum(days[d] for d in window) <= limit)
+            if not all(d in days or d in held for d in window):
+                continue
+            free = [days[d] for d in window if d not in held]
+            if free and (w not in skip or len(free) < len(window)):
+                b.v.model.add(sum(free) <= limit - (len(window) - len(free)))
 
 
 def model_min_run(b: Build, skip: Set[int]) -> None:
@@ -89,14 +92,23 @@ def _runs(flags: list[bool]) -> list[tuple[bool, int, int]]:
 
 
 def check(s: Schedule) -> list[Violation]:
-    """The worker's days, walked in order."""
+    """The worker's days, walked in order; a run counts the days of her kept work outside the plan."""
     worker, tz = s.worker, s.problem.tz
     out: list[Violation] = []
-    run = 1
-    for prev, day in itertools.pairwise(sorted({it.start.astimezone(tz).date() for it in s.items})):
-        run = run + 1 if day - prev == dt.timedelta(days=1) else 1
-        if run > worker.max_consecutive_days:
-            text = f"{worker.id}: {run} working days in a row up to {day}; limit {worker.max_consecutive_days}"
+    planned = {it.start.astimezone(tz).date() for it in s.items}
+    busy = sorted(planned | {o.start.astimezone(tz).date() for o in s.outside})
+    runs: list[list[dt.date]] = []
+    for day in busy:
+        if runs and day - runs[-1][-1] == dt.timedelta(days=1):
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    for run in runs:
+        if len(run) > worker.max_consecutive_days and planned.intersection(run):
+            text = (
+                f"{worker.id}: {worker.max_consecutive_days + 1} working days in a row up to"
+                f" {run[worker.max_consecutive_days]}; limit {worker.max_consecutive_days}"
+            )
             out.append(Violation("consecutive_days", text, worker.id))
             break
     worked = {it.local_day for it in s.items}

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from models.problem import OutsideWork
+from models.work_items import WorkItem
 from solver.rules.family import Family
 from solver.variables import Build
 from solver.violations import Schedule, Violation, local
@@ -16,7 +18,11 @@ def model(b: Build) -> None:
     keeps only the items still open, so a year of candidates costs no more per item than a week.
     """
     inst, v = b.inst, b.v
-    for pairs in inst.by_worker:
+    for w, pairs in enumerate(inst.by_worker):
+        for p in pairs:  # kept work outside the plan is fixed: a candidate too close to it cannot be taken
+            start, end = inst.spans[inst.pairs[p].i]
+            if any(s < end + b.rest_minutes and start < e + b.rest_minutes for s, e in inst.outside[w]):
+                v.model.add(v.x[p] == 0)
         if len(pairs) < 2:
             continue
         spans = sorted((*inst.spans[inst.pairs[p].i], p) for p in pairs)
@@ -36,22 +42,33 @@ def model(b: Build) -> None:
 
 
 def check(s: Schedule) -> list[Violation]:
-    """Every pair of the worker's items, compared directly."""
+    """Every pair of the worker's items, and each item against her kept work outside the plan, compared
+    directly."""
     tz, worker, hours = s.problem.tz, s.worker, s.problem.settings.min_rest_hours
     rest = dt.timedelta(hours=hours)
     out: list[Violation] = []
-    for k, a in enumerate(s.items):
-        for b in s.items[k + 1 :]:
-            if b.start < a.end:
-                out.append(Violation("overlap", f"{worker.id}: {a.id} and {b.id} overlap", worker.id, b.id))
-            elif b.start - a.end < rest:
-                gap = (b.start - a.end).total_seconds() / 3600
-                text = (
-                    f"{worker.id}: only {gap:g} h between {a.id} (ends {local(a.end, tz)}) and {b.id}"
-                    f" (starts {local(b.start, tz)}); {hours:g} h required"
-                )
-                out.append(Violation("rest", text, worker.id, b.id))
+    Timed = WorkItem | OutsideWork
+    pairs: list[tuple[Timed, Timed]] = [(a, b) for k, a in enumerate(s.items) for b in s.items[k + 1 :]]
+    for o in s.outside:
+        for it in s.items:
+            pairs.append((o, it) if o.start <= it.start else (it, o))
+    for a, b in pairs:
+        first, second = _named(a), _named(b)
+        item = next(x.id for x in (b, a) if isinstance(x, WorkItem))
+        if b.start < a.end:
+            out.append(Violation("overlap", f"{worker.id}: {first} and {second} overlap", worker.id, item))
+        elif b.start - a.end < rest:
+            gap = (b.start - a.end).total_seconds() / 3600
+            text = (
+                f"{worker.id}: only {gap:g} h between {first} (ends {local(a.end, tz)}) and {second}"
+                f" (starts {local(b.start, tz)}); {hours:g} h required"
+            )
+            out.append(Violation("rest", text, worker.id, item))
     return out
+
+
+def _named(x: WorkItem | OutsideWork) -> str:
+    return x.id if isinstance(x, WorkItem) else f"{x.label or 'kept work'} (outside this plan)"
 
 
 FAMILY = Family(model=model, check_schedule=check)

@@ -1,7 +1,8 @@
 """Rest the working-time law asks for (``models.law``): continuous rest of ``daily_rest_hours`` in the
 24 h from the start of each item (``daily_rest``: AML § 10-8 (1), ATL § 13) and of ``weekly_rest_hours``
 in each calendar week, Monday 00:00 local time (``weekly_rest``: AML § 10-8 (2), ATL § 14). A week
-binds a worker who works in it; time outside the horizon counts as free.
+binds a worker who works in it. Kept work outside the plan (``Problem.outside_work``) takes up time;
+beyond it, time outside the horizon counts as free.
 """
 
 from __future__ import annotations
@@ -31,11 +32,11 @@ def model(b: Build) -> None:
             need = round(daily.value * 60)
             for s, e, p in spans:
                 if b.rest_minutes < need or e - s > DAY - need:
-                    _require_rest(b, spans, s, s + DAY, need, b.v.x[p])
+                    _require_rest(b, spans, inst.outside[w], s, s + DAY, need, b.v.x[p])
         if weekly := rules.get("weekly_rest_hours"):
             need = round(weekly.value * 60)
             for lo, hi in weeks:
-                _require_rest(b, spans, lo, hi, need, None)
+                _require_rest(b, spans, inst.outside[w], lo, hi, need, None)
 
 
 def _week_minutes(b: Build) -> list[tuple[int, int]]:
@@ -50,15 +51,23 @@ def _week_minutes(b: Build) -> list[tuple[int, int]]:
 
 
 def _require_rest(
-    b: Build, spans: list[tuple[int, int, int]], lo: int, hi: int, need: int, enforce: Literal | None
+    b: Build,
+    spans: list[tuple[int, int, int]],
+    fixed: list[tuple[int, int]],
+    lo: int,
+    hi: int,
+    need: int,
+    enforce: Literal | None,
 ) -> None:
-    """``need`` free minutes in a row inside ``[lo, hi)`` (when ``enforce`` holds, if given)."""
+    """``need`` free minutes in a row inside ``[lo, hi)`` (when ``enforce`` holds, if given); ``fixed``:
+    kept work outside the plan, which no stretch of rest may cut."""
     inside = [(s, e, p) for s, e, p in spans if s < hi and e > lo]
     if not inside:
         return
+    held = [(s, e) for s, e in fixed if s < hi and e > lo]
     options: list[frozenset[int]] = []
-    for a in sorted({lo} | {e for _, e, _ in inside}):
-        if a + need > hi:
+    for a in sorted({lo} | {e for _, e, _ in inside} | {e for _, e in held if e > lo}):
+        if a + need > hi or any(s < a + need and e > a for s, e in held):
             continue
         cut = frozenset(p for s, e, p in inside if s < a + need and e > a)
         if not cut:
@@ -79,13 +88,13 @@ def _require_rest(
 
 
 def _longest_free(s: Schedule, lo: dt.datetime, hi: dt.datetime) -> dt.timedelta:
-    """The longest time in ``[lo, hi)`` the worker has no item, walked item by item."""
+    """The longest time in ``[lo, hi)`` the worker has no work, planned or kept outside the plan."""
     best, free_from = dt.timedelta(), lo
-    for it in s.items:
-        if it.end <= lo or it.start >= hi:
+    for start, end in sorted([(it.start, it.end) for it in s.items] + [(o.start, o.end) for o in s.outside]):
+        if end <= lo or start >= hi:
             continue
-        best = max(best, it.start - free_from)
-        free_from = max(free_from, it.end)
+        best = max(best, start - free_from)
+        free_from = max(free_from, end)
     return max(best, hi - free_from)
 
 

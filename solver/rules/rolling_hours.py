@@ -54,13 +54,16 @@ def _model_window(
                 if e - s > limit:
                     v.model.add(v.x[p] == 0)
             continue
-        if sum(e - s for s, e, _ in spans) <= limit:
+        fixed = inst.outside[w]
+        if not spans or sum(e - s for s, e, _ in spans) + sum(e - s for s, e in fixed) <= limit:
             continue
         starts, ends, ids = (np.array(col, dtype=np.int64) for col in zip(*spans, strict=True))
+        fixed_starts = np.array([s for s, _ in fixed], dtype=np.int64)
+        fixed_ends = np.array([e for _, e in fixed], dtype=np.int64)
         anchors = np.unique(np.concatenate([starts, ends - window]))
         longest = int((ends - starts).max())
         xs = [v.x[p] for p in ids.tolist()]
-        seen: set[tuple[tuple[int, ...], tuple[int, ...]]] = set()
+        seen: set[tuple[tuple[int, ...], tuple[int, ...], int, int]] = set()
         for first in range(0, len(anchors), WINDOW_BLOCK):  # a block of windows and the items they can meet
             lo = anchors[first : first + WINDOW_BLOCK]
             a = int(np.searchsorted(starts, lo[0] - longest, side="right"))
@@ -69,24 +72,37 @@ def _model_window(
                 starts[a:z][None, :], lo[:, None]
             )
             np.clip(inside, 0, None, out=inside)
-            for row in inside[inside.sum(axis=1) > limit]:
+            held = np.minimum(fixed_ends[None, :], lo[:, None] + window) - np.maximum(
+                fixed_starts[None, :], lo[:, None]
+            )
+            held = np.clip(held, 0, None).sum(axis=1)  # minutes of kept work outside the plan in each window
+            for r in np.flatnonzero(inside.sum(axis=1) + held > limit):
+                row = inside[r]
                 cols = np.flatnonzero(row)
-                key = (tuple((cols + a).tolist()), tuple(row[cols].tolist()))
-                if key in seen:
+                terms = ([xs[k] for k in (cols + a).tolist()], row[cols].tolist())
+                if not held[r]:
+                    key = (tuple((cols + a).tolist()), tuple(row[cols].tolist()), -1, limit)
+                    if key not in seen:
+                        seen.add(key)
+                        v.model.add(cp_model.LinearExpr.weighted_sum(*terms) <= limit)
                     continue
-                seen.add(key)
-                v.model.add(cp_model.LinearExpr.weighted_sum([xs[k] for k in key[0]], list(key[1])) <= limit)
+                # with fixed work inside, the window counts when its own item is taken (``check``'s windows)
+                room = max(0, limit - int(held[r]))
+                for k in np.flatnonzero((starts == lo[r]) | (ends - window == lo[r])).tolist():
+                    key = (tuple((cols + a).tolist()), tuple(row[cols].tolist()), k, room)
+                    if key not in seen:
+                        seen.add(key)
+                        v.model.add(cp_model.LinearExpr.weighted_sum(*terms) <= room).only_enforce_if(xs[k])
 
 
 def _first_over(s: Schedule, span: dt.timedelta, limit: dt.timedelta) -> tuple[dt.timedelta, dt.datetime] | None:
     """The earliest window of ``span`` holding more than ``limit`` of work, and that work: windows are
-    tried from every item's start and to every item's end, summed item by item."""
+    tried from every item's start and to every item's end, summed item by item with the worker's kept
+    work outside the plan."""
+    timed = [(it.start, it.end) for it in s.items] + [(o.start, o.end) for o in s.outside]
     for lo in sorted({it.start for it in s.items} | {it.end - span for it in s.items}):
         hi = lo + span
-        worked = sum(
-            (min(it.end, hi) - max(it.start, lo) for it in s.items if it.start < hi and lo < it.end),
-            dt.timedelta(),
-        )
+        worked = sum((min(end, hi) - max(start, lo) for start, end in timed if start < hi and lo < end), dt.timedelta())
         if worked > limit:
             return worked, lo
     return None
