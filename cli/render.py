@@ -135,6 +135,15 @@ def summary(console: Console, problem: Problem, solution: Solution, solution_fil
     console.print(frame_table(tables.coverage(problem, solution, by=("region",)), "Coverage by region"))
     console.print(frame_table(tables.coverage(problem, solution, by=("role",)), "Coverage by role (required skills)"))
     console.print(frame_table(tables.hours_by_kind(problem, solution), "Hours per worker kind"))
+    spread = tables.fairness(problem, solution)
+    by_kind = spread[spread["group"] == "worker kind"].drop(columns="group")
+    by_kind = by_kind.assign(gini=by_kind["gini"].map("{:.2f}".format))
+    console.print(
+        frame_table(
+            by_kind,
+            "Fairness among those working (Gini 0 = shared evenly; the solver evens out hours: the fairness term)",
+        )
+    )
     console.print(frame_table(terms, "Score, term by term (lower is better)"))
     gaps = tables.unfilled(problem, solution)
     if gaps.empty:

@@ -57,6 +57,19 @@ class Term(Schema):
     unit: str
 
 
+class Spread(Schema):
+    """How evenly one group shares one measure among the people of it who work (``solver.spread``)."""
+
+    group: str = Field(description="kind:<worker kind> or place:<site or farm id>")
+    name: str = Field(description="The worker kind, or the site's or farm's name")
+    measure: str = Field(description="hours, nights or weekends")
+    people: int
+    fewest: float
+    most: float
+    mean: float
+    gini: float = Field(description="0: all the same; towards 1: one person has it all")
+
+
 class PhaseRun(Schema):
     """One step of a solve, in order: construction, coverage, quality, neighbourhood search."""
 
@@ -87,6 +100,9 @@ class Solution(Schema):
     objective: int | None = None
     best_bound: float | None = None
     terms: dict[str, Term] = Field(default_factory=dict)
+    fairness: list[Spread] = Field(
+        default_factory=list, description="Spread of hours, nights and weekends per worker kind and place"
+    )
     assignments: list[PlannedAssignment] = Field(default_factory=list)
     unfilled: list[Unfilled] = Field(default_factory=list)
     kept_conflicts: list[KeptConflict] = Field(default_factory=list)

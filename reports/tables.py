@@ -7,6 +7,7 @@ import pandas as pd
 from models.problem import Problem
 from models.solution import Solution
 from models.work_items import WorkItem, work_items
+from solver.spread import spread
 
 ROLE_NONE = "general"
 
@@ -82,6 +83,16 @@ def hours_by_kind(problem: Problem, solution: Solution) -> pd.DataFrame:
         )
     )
     return out.fillna(0).round(1).reset_index()
+
+
+def fairness(problem: Problem, solution: Solution) -> pd.DataFrame:
+    """Per worker kind and per place, for hours, nights and weekends: among the people working, the
+    fewest, the most, the mean and the Gini coefficient (``solver.spread``)."""
+    rows = [
+        {**f.model_dump(), "group": "worker kind" if f.group.startswith("kind:") else "place"}
+        for f in spread(problem, ((a.worker_id, a.item_id) for a in solution.assignments))
+    ]
+    return pd.DataFrame(rows, columns=["group", "name", "measure", "people", "fewest", "most", "mean", "gini"])
 
 
 def unfilled(problem: Problem, solution: Solution) -> pd.DataFrame:

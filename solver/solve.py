@@ -31,6 +31,7 @@ from solver.kept import kept_violations, restore, set_aside
 from solver.lns import improve
 from solver.model import build_model
 from solver.score import score, total
+from solver.spread import spread
 from solver.validator import LOWER_BOUND_RULES, Violation, validate
 from solver.variables import Vars, all_values, hint_all
 
@@ -572,6 +573,7 @@ def _solution(
         objective=total(terms),
         best_bound=bound,
         terms=terms,
+        fairness=spread(problem, roster),
         assignments=assignments,
         unfilled=unfilled,
         stats=stats,

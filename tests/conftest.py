@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import uuid
 from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -44,11 +47,29 @@ def _postgres_engine(migrate: bool = True) -> Iterator[Engine]:
         admin.dispose()
 
 
-def _engine(kind: str, tmp_path, migrate: bool) -> Iterator[Engine]:
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file brought to the latest schema by the migrations, once per test process: each test
+    starts from a copy (the same schema, without running every migration again)."""
+    path = tmp_path_factory.mktemp("migrated") / "template.sqlite3"
+    eng = make_engine(f"sqlite:///{path}")
+    init_db(eng)
+    eng.dispose()
+    return path
+
+
+def _copy_sqlite(source: Path, target: Path) -> None:
+    """A consistent copy through SQLite's backup API (whatever its journal mode left beside the file)."""
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
+
+
+def _engine(kind: str, tmp_path, migrate: bool, request: pytest.FixtureRequest) -> Iterator[Engine]:
     if kind == "sqlite":
-        eng = make_engine(f"sqlite:///{tmp_path / 'test.sqlite3'}")
+        path = tmp_path / "test.sqlite3"
         if migrate:
-            init_db(eng)
+            _copy_sqlite(request.getfixturevalue("migrated_sqlite"), path)
+        eng = make_engine(f"sqlite:///{path}")
         yield eng
         eng.dispose()
     else:
@@ -61,17 +82,17 @@ BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 @pytest.fixture(params=BACKENDS)
 def engine(request: pytest.FixtureRequest, tmp_path) -> Iterator[Engine]:
     """A database at the latest schema."""
-    yield from _engine(request.param, tmp_path, migrate=True)
+    yield from _engine(request.param, tmp_path, True, request)
 
 
 @pytest.fixture(params=BACKENDS)
 def empty_engine(request: pytest.FixtureRequest, tmp_path) -> Iterator[Engine]:
     """A database with no tables at all."""
-    yield from _engine(request.param, tmp_path, migrate=False)
+    yield from _engine(request.param, tmp_path, False, request)
 
 
 @pytest.fixture
-def sqlite_engine(tmp_path) -> Iterator[Engine]:
+def sqlite_engine(tmp_path, request: pytest.FixtureRequest) -> Iterator[Engine]:
     """A SQLite database at the latest schema, for tests of pages whose queries the API's tests already
     run on both databases (the services are the same)."""
-    yield from _engine("sqlite", tmp_path, migrate=True)
+    yield from _engine("sqlite", tmp_path, True, request)

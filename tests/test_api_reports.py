@@ -68,3 +68,17 @@ def test_report_access_and_bad_input(engine: Engine) -> None:
     assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["query", "to"]
     assert client.get("/reports/coverage?from=2027-06-14", headers=coord).status_code == 422
     assert client.get(f"/reports/coverage?{DAYS}&format=xml", headers=coord).status_code == 422
+
+
+def test_fairness_report_per_kind_and_place_as_json_and_csv(engine: Engine) -> None:
+    client, coord = setup(engine)
+    rows = client.get(f"/reports/fairness?{DAYS}&basis=planned", headers=coord).json()
+    hours = next(r for r in rows if r["group"] == "worker kind" and r["measure"] == "hours")
+    assert (hours["name"], hours["people"], hours["fewest"], hours["most"], hours["gini"]) == ("health", 2, 8, 8, 0)
+    assert next(r for r in rows if r["group"] == "place")["name"] == "Site 1"
+    accepted = client.get(f"/reports/fairness?{DAYS}", headers=coord).json()
+    assert next(r for r in accepted if r["measure"] == "hours")["people"] == 1
+    r = client.get(f"/reports/fairness?{DAYS}&format=csv", headers=coord)
+    assert r.status_code == 200 and "gini" in r.text.splitlines()[0]
+    manager = sign_in(client, "manager@oslo.no")
+    assert client.get(f"/reports/fairness?{DAYS}", headers=manager).status_code == 403

@@ -197,3 +197,5 @@ def test_a_jobs_result_names_who_goes_where_and_why_places_stay_open(engine: Eng
     assert all("weight" not in g and "weighted" not in g for g in result["goals"])
     assert 99 <= sum(g["share_percent"] for g in result["goals"]) <= 101
     assert result["quality"].endswith("(proven).") and [ph["name"] for ph in result["phases"]]
+    hours = next(f for f in result["fairness"] if f["group"].startswith("kind:") and f["measure"] == "hours")
+    assert hours["people"] == 2 and 0 <= hours["gini"] < 1

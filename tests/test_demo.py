@@ -23,7 +23,7 @@ def test_demo_stores_roster_and_exports_valid_files(tmp_path: Path, monkeypatch:
     monkeypatch.chdir(tmp_path)
     db = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
     for _ in range(2):  # a second run replaces the demo organisation instead of failing or duplicating it
-        r = CliRunner().invoke(app, ["demo", "--db", db, "--time-limit", "8"])
+        r = CliRunner().invoke(app, ["demo", "--db", db, "--time-limit", "4"])
         assert r.exit_code == 0, r.output
     assert f"independent validator: all {len(RULES)} hard rules hold" in r.output
     problem = read_problem(tmp_path / "bemanna-demo-problem.json")

@@ -142,3 +142,19 @@ def test_accounts_are_added_and_removed_and_sign_in(coordinator: TestClient, sql
     r = coordinator.post(f"/pool/users/{kari_id}/remove", data={"csrf": token})
     assert r.status_code == 200 and "kari@oslo.no" not in r.text.split("Add an account")[0]
     assert kari.get("/manage", follow_redirects=False).status_code == 303  # signed out with the account
+
+
+def test_the_working_time_law_is_shown_and_changed_on_the_setup_page(coordinator: TestClient) -> None:
+    page = coordinator.get("/pool/setup")
+    assert "arbeidsmiljøloven" in page.text and "AML § 10-8 (2)" in page.text
+    token = csrf(coordinator, "/pool/setup")
+    r = coordinator.post("/pool/law", data={"csrf": token, "profile": "se-atl", "weekly_rest_hours": "-3"})
+    assert r.status_code == 422 and "Weekly rest (hours):" in r.text and 'value="-3"' in r.text
+    assert "arbeidsmiljøloven" in coordinator.get("/pool/setup").text  # nothing stored
+    r = coordinator.post(
+        "/pool/law", data={"csrf": token, "profile": "se-atl", "daily_rest_hours": "9", "weekly_rest_hours": ""}
+    )
+    assert r.status_code == 200 and "now follows Swedish Working Hours Act" in r.text
+    assert "ATL § 14" in r.text and "the organisation&#39;s agreement" in r.text
+    r = coordinator.post("/pool/law", data={"csrf": token, "profile": "dk-al"})
+    assert r.status_code == 422 and "Law:" in r.text

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, Field
 
 from models.problem import Problem
-from models.solution import Solution, SolveStatus
+from models.solution import Solution, SolveStatus, Spread
 from models.work_items import work_items
 from solver import catalogue
 
@@ -85,6 +85,11 @@ class SolveResult(BaseModel):
     more_filled: int = Field(0, description="Filled items beyond those listed")
     more_open: int = Field(0, description="Open items beyond those listed")
     goals: list[Goal] = Field(default_factory=list)
+    fairness: list[Spread] = Field(
+        default_factory=list,
+        description="How evenly hours, nights and weekends are shared, per worker kind and place, among those"
+        " working; beside the fairness goal, which evens out hours",
+    )
     phases: list[Phase] = Field(default_factory=list)
     decisions: list[Decision] = Field(
         default_factory=list, description="Kept work that breaks a rule: kept as it is, for a person to decide"
@@ -211,6 +216,7 @@ def summarise(problem: Problem, solution: Solution) -> dict[str, Any]:
         "more_filled": max(0, len(filled) - SHOWN),
         "more_open": max(0, len(open_items) - SHOWN),
         "goals": [g.model_dump() for g in sorted(goals, key=lambda g: -g.share_percent)],
+        "fairness": [f.model_dump() for f in solution.fairness],
         "phases": [p.model_dump() for p in solution.stats.phases],
         "decisions": [d.model_dump(mode="json") for d in decisions[:SHOWN]],
     }

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from api import crud
 from api.deps import SessionDep
 from api.schemas import NamedPatch
-from api.services import setup, users
+from api.services import setup, users, working_time
 from api.services.users import UserIn
 from api.web.account import chrome
 from api.web.forms import posted, refusal
@@ -22,6 +22,7 @@ from api.web.session import guard_forms, page_for
 from models import problem as p
 from models import tables as t
 from models.enums import Role, SiteKind
+from models.law import PARAMETERS, PROFILES, Law
 
 router = APIRouter(prefix="/pool", include_in_schema=False, dependencies=[Depends(guard_forms)])
 
@@ -53,6 +54,8 @@ def _setup_page(request: Request, session: Session, user: t.User, status_code: i
         farms=_rows(session, user, t.Farm),
         region_names=region_names,
         site_kinds=[k.value for k in SiteKind],
+        law=working_time.view(session, user.organisation_id),
+        profiles=PROFILES,
         form=extra.pop("form", {}),
         **chrome(user, "/pool/setup"),
         **extra,
@@ -71,6 +74,30 @@ async def _place_form(request: Request) -> dict[str, Any]:
 def _place_body(schema: type[p.Place], what: str, form: dict[str, Any]) -> p.Place:
     """The form as the API's body: empty fields left to their defaults, a kind only for a site."""
     return schema.model_validate({k: v for k, v in form.items() if v != "" and (k != "kind" or what == "sites")})
+
+
+LAW_FIELDS = ("profile", *PARAMETERS)
+LAW_LABELS = {
+    "profile": "Law",
+    "daily_rest_hours": "Daily rest (hours)",
+    "weekly_rest_hours": "Weekly rest (hours)",
+    "max_hours_per_24h": "Most hours in 24 h",
+}
+
+
+@router.post("/law")
+async def set_law(request: Request, user: CoordinatorUser, session: SessionDep) -> Response:
+    """The working-time law the pool follows, and the organisation's own agreement's numbers (a blank
+    field keeps what the law says)."""
+    form = await posted(request, LAW_FIELDS)
+    try:
+        overrides = {k: form[k] for k in PARAMETERS if form[k].strip()}
+        law = Law.model_validate({"profile": form["profile"], "overrides": overrides})
+    except ValidationError as error:
+        code, problems = refusal(error, session, (422,), LAW_LABELS)
+        return _setup_page(request, session, user, code, problems=problems, form={"law": form})
+    working_time.put(session, user.organisation_id, law)
+    return _setup_page(request, session, user, notice=f"The pool now follows {PROFILES[law.profile].name}.")
 
 
 @router.post("/setup/{what}")
