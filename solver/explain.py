@@ -16,7 +16,7 @@ from models.work_items import WorkItem, horizon
 from solver import catalogue
 from solver.eligibility import Calendar, is_qualified
 from solver.travel import travel_for
-from solver.validator import schedule_violations
+from solver.validator import outside_by_worker, schedule_violations
 
 BUSY_WORDS = catalogue.BUSY_WORDS
 
@@ -58,6 +58,7 @@ class Explainer:
         self.items = items
         self.travel = travel_for(problem)
         self.days = horizon(list(items.values()))
+        self.outside = outside_by_worker(problem)
         self.calendars = {w.id: Calendar(w) for w in problem.workers}
         self.rostered: dict[str, list[WorkItem]] = defaultdict(list)
         self.on_item: dict[str, set[str]] = defaultdict(set)
@@ -110,7 +111,8 @@ class Explainer:
 
     def _blocker(self, worker: Worker, item: WorkItem) -> str | None:
         mine = self.rostered.get(worker.id, [])
-        rules = [v.rule for v in schedule_violations(self.problem, worker, [*mine, item], self.days)]
+        outside = self.outside.get(worker.id, [])
+        rules = [v.rule for v in schedule_violations(self.problem, worker, [*mine, item], self.days, outside)]
         for rule in BUSY_WORDS:  # most concrete reason first
             if rule in rules:
                 return rule

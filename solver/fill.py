@@ -15,14 +15,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 from models.enums import AssignmentStatus
-from models.problem import Problem, Worker
+from models.problem import OutsideWork, Problem, Worker
 from models.solution import Term
 from models.work_items import WorkItem, horizon, work_items
 from solver import catalogue
 from solver.explain import skills_text
 from solver.score import score, total
 from solver.travel import Travel, travel_for
-from solver.validator import LOWER_BOUND_RULES, item_violations, schedule_violations
+from solver.validator import LOWER_BOUND_RULES, item_violations, outside_by_worker, schedule_violations
 
 RULED_OUT_WORDS = catalogue.RULED_OUT_WORDS
 
@@ -57,6 +57,7 @@ class Fixed:
     kept: dict[str, list[str]]
     taken: dict[str, set[str]]
     refused: dict[str, set[str]]
+    outside: dict[str, list[OutsideWork]]  # each worker's kept work outside the plan
 
     @classmethod
     def of(cls, problem: Problem) -> Fixed:
@@ -72,7 +73,8 @@ class Fixed:
                 taken.setdefault(a.item_id, set()).add(a.worker_id)
             elif a.status in (AssignmentStatus.declined, AssignmentStatus.cancelled):
                 refused.setdefault(a.item_id, set()).add(a.worker_id)
-        return cls(items, horizon(list(items.values())), travel_for(problem), kept, taken, refused)
+        days = horizon(list(items.values()))
+        return cls(items, days, travel_for(problem), kept, taken, refused, outside_by_worker(problem))
 
     def open_places(self, item: WorkItem) -> int:
         return max(0, item.headcount - len(self.taken.get(item.id, ())))
@@ -89,7 +91,7 @@ def ruled_out(problem: Problem, fixed: Fixed, w: Worker, item: WorkItem) -> str 
     problems = [v.rule for v in item_violations(problem, w, item, fixed.travel)]
     problems += [
         v.rule
-        for v in schedule_violations(problem, w, [*mine, item], fixed.days)
+        for v in schedule_violations(problem, w, [*mine, item], fixed.days, fixed.outside.get(w.id, []))
         if v.rule not in LOWER_BOUND_RULES  # judged on full rosters, not on one added place
     ]
     for rule in RULED_OUT_WORDS:

@@ -19,7 +19,15 @@ from solver.rules import FAMILIES
 from solver.travel import Travel, travel_for
 from solver.violations import Placement, Roster, Schedule, Violation
 
-__all__ = ["LOWER_BOUND_RULES", "RULES", "Violation", "item_violations", "schedule_violations", "validate"]
+__all__ = [
+    "LOWER_BOUND_RULES",
+    "RULES",
+    "Violation",
+    "item_violations",
+    "outside_by_worker",
+    "schedule_violations",
+    "validate",
+]
 
 RULES = {r.id: r.meaning for r in catalogue.RULES}
 """Every hard rule this module checks (``solver.catalogue``), by id."""
@@ -36,7 +44,8 @@ def schedule_violations(
     outside: list[OutsideWork] | None = None,
 ) -> list[Violation]:
     """Working-time rules over one worker's items (``days``: the planning horizon, see ``horizon``;
-    ``outside``: her kept work outside the plan, else read from the problem)."""
+    ``outside``: her kept work outside the plan, else read from the problem; callers checking many
+    schedules pass it from ``outside_by_worker``)."""
     if days is None:
         days = horizon(work_items(problem))
     if outside is None:
@@ -44,6 +53,14 @@ def schedule_violations(
     ordered = sorted(items, key=lambda it: (it.start, it.id))
     s = Schedule(problem, worker, ordered, days, sorted(outside, key=lambda o: (o.start, o.end)))
     return [v for f in FAMILIES if f.check_schedule is not None for v in f.check_schedule(s)]
+
+
+def outside_by_worker(problem: Problem) -> dict[str, list[OutsideWork]]:
+    """Each worker's kept work outside the plan, grouped once for callers that check many schedules."""
+    outside: dict[str, list[OutsideWork]] = defaultdict(list)
+    for o in problem.outside_work:
+        outside[o.worker_id].append(o)
+    return outside
 
 
 def item_violations(problem: Problem, worker: Worker, item: WorkItem, travel: Travel | None = None) -> list[Violation]:
@@ -67,9 +84,7 @@ def validate(problem: Problem, roster: Iterable[tuple[str, str]], *, require_kep
         out += item_violations(problem, workers[w], items[i], travel)
         per_worker[w].append(items[i])
     days = horizon(list(items.values()))
-    outside: dict[str, list[OutsideWork]] = defaultdict(list)
-    for o in problem.outside_work:
-        outside[o.worker_id].append(o)
+    outside = outside_by_worker(problem)
     for w, worker in workers.items():
         out += schedule_violations(problem, worker, per_worker.get(w, []), days, outside.get(w, []))
     return out

@@ -186,3 +186,14 @@ def test_outside_work_must_name_a_known_worker_and_end_after_it_starts() -> None
     text = str(caught.value)
     assert "outside_work.0.worker_id" in text and "unknown worker 'ghost'" in text
     assert "outside_work.0.end" in text
+
+
+def test_gap_filling_and_the_explainer_count_work_outside_the_plan() -> None:
+    from solver.fill import Fixed, ruled_out
+
+    outside = [{"worker_id": "w", "label": "late elsewhere", "start": "2027-06-14T15:00", "end": "2027-06-14T23:00"}]
+    p = problem([worker("w")], [shift("early", 1, 6, 8)], outside_work=outside)
+    fixed = Fixed.of(p)
+    assert ruled_out(p, fixed, p.workers[0], fixed.items["early"]) == "would get under 11 h rest"
+    sol = run(p)
+    assert sol.assignments == [] and "would get under 11 h rest" in sol.unfilled[0].reason
