@@ -25,9 +25,7 @@ from models.enums import RequestKind
 from models.law import limits
 from models.problem import Worker
 from solver.instance import Instance
-from solver.variables import WEEK_MINUTES
-
-DAY_MINUTES = 24 * 60
+from solver.variables import DAY_MINUTES, WEEK_MINUTES, week_minutes
 
 
 @dataclass
@@ -145,19 +143,11 @@ class _Builder:
                 return False
         if weekly := rules.get("weekly_rest_hours"):
             need = round(weekly.value * 60)
-            if any(_free(near, a, b) < need for a, b in self._weeks(start, end)):
+            origin = self.inst.origin
+            touched = [origin + dt.timedelta(minutes=t) for t in (start, end - 1)]
+            if any(_free(near, a, b) < need for a, b in week_minutes(self.inst, touched)):
                 return False
         return True
-
-    def _weeks(self, start: int, end: int) -> list[tuple[int, int]]:
-        """The calendar weeks (Monday 00:00 local) an item from ``start`` to ``end`` touches, in minutes."""
-        tz, origin = self.inst.problem.tz, self.inst.origin
-        days = {(origin + dt.timedelta(minutes=t)).astimezone(tz).date() for t in (start, end - 1)}
-        out = []
-        for monday in sorted({d - dt.timedelta(days=d.weekday()) for d in days}):
-            a, b = (dt.datetime.combine(d, dt.time(), tzinfo=tz) for d in (monday, monday + dt.timedelta(days=7)))
-            out.append((self.inst.minute(a), self.inst.minute(b)))
-        return out
 
     def add(self, w: int, i: int) -> None:
         item, load = self.inst.items[i], self.loads[w]

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
 from solver.instance import Instance
 
-WEEK_MINUTES = 7 * 24 * 60
+DAY_MINUTES = 24 * 60
+WEEK_MINUTES = 7 * DAY_MINUTES
 
 Literal = cp_model.IntVar  # a boolean variable (negations via ``.Not()``)
 
@@ -65,6 +67,17 @@ def hint_all(model: cp_model.CpModel, values: list[int]) -> None:
     model.clear_hints()
     model.proto.solution_hint.vars.extend(range(len(values)))
     model.proto.solution_hint.values.extend(values)
+
+
+def week_minutes(inst: Instance, moments: Iterable[dt.datetime]) -> list[tuple[int, int]]:
+    """The calendar weeks (Monday 00:00 local) holding these moments, in minutes from the origin."""
+    tz = inst.problem.tz
+    mondays = {d - dt.timedelta(days=d.weekday()) for d in (t.astimezone(tz).date() for t in moments)}
+    out = []
+    for monday in sorted(mondays):
+        lo, hi = (dt.datetime.combine(d, dt.time(), tzinfo=tz) for d in (monday, monday + dt.timedelta(days=7)))
+        out.append((inst.minute(lo), inst.minute(hi)))
+    return out
 
 
 def exclusive(inst: Instance, pairs: list[int], rest_minutes: int) -> bool:

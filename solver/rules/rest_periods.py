@@ -11,10 +11,8 @@ import datetime as dt
 
 from models.law import limits
 from solver.rules.family import Family
-from solver.variables import Build, Literal
+from solver.variables import DAY_MINUTES, Build, Literal, week_minutes
 from solver.violations import Schedule, Violation, local
-
-DAY = 24 * 60
 
 
 def model(b: Build) -> None:
@@ -22,7 +20,8 @@ def model(b: Build) -> None:
     literal per such start, each forbidding the items that would cut into it, and at least one of them
     true. A daily rest the organisation's rest between items already gives is not modelled again."""
     inst = b.inst
-    weeks = _week_minutes(b)
+    tick = dt.timedelta(microseconds=1)
+    weeks = week_minutes(inst, (t for it in inst.items for t in (it.start, it.end - tick)))  # those any item touches
     for w, pairs in enumerate(inst.by_worker):
         if not pairs:
             continue
@@ -31,23 +30,12 @@ def model(b: Build) -> None:
         if daily := rules.get("daily_rest_hours"):
             need = round(daily.value * 60)
             for s, e, p in spans:
-                if b.rest_minutes < need or e - s > DAY - need:
-                    _require_rest(b, spans, inst.outside[w], s, s + DAY, need, b.v.x[p])
+                if b.rest_minutes < need or e - s > DAY_MINUTES - need:
+                    _require_rest(b, spans, inst.outside[w], s, s + DAY_MINUTES, need, b.v.x[p])
         if weekly := rules.get("weekly_rest_hours"):
             need = round(weekly.value * 60)
             for lo, hi in weeks:
                 _require_rest(b, spans, inst.outside[w], lo, hi, need, None)
-
-
-def _week_minutes(b: Build) -> list[tuple[int, int]]:
-    """The calendar weeks any item touches, in minutes from the instance's origin."""
-    tz, tick = b.inst.problem.tz, dt.timedelta(microseconds=1)
-    days = {t.astimezone(tz).date() for it in b.inst.items for t in (it.start, it.end - tick)}
-    out = []
-    for monday in sorted({d - dt.timedelta(days=d.weekday()) for d in days}):
-        lo, hi = (dt.datetime.combine(d, dt.time(), tzinfo=tz) for d in (monday, monday + dt.timedelta(days=7)))
-        out.append((b.inst.minute(lo), b.inst.minute(hi)))
-    return out
 
 
 def _require_rest(

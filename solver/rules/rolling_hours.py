@@ -13,11 +13,10 @@ from ortools.sat.python import cp_model
 from models.law import limits
 from models.problem import Worker
 from solver.rules.family import Family
-from solver.variables import WEEK_MINUTES, Build
+from solver.variables import DAY_MINUTES, WEEK_MINUTES, Build
 from solver.violations import Schedule, Violation, local
 
 WINDOW_BLOCK = 64  # rolling windows computed together
-DAY_MINUTES = 24 * 60
 
 
 def model(b: Build) -> None:
