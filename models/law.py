@@ -13,6 +13,10 @@ The numbers, as the acts say them (checked against the texts):
   in every period of seven days. Bemanna's seven days are calendar weeks, Monday 00:00 local time.
 - AML § 10-6 (8): total working time, overtime included, at most 13 hours in 24 hours. ATL sets no
   cap per 24 hours beyond the daily rest, so ``se-atl`` leaves it off.
+- AML § 10-8 (4): a worker who has done Sunday or public-holiday work is off the next Sunday or
+  public holiday (a written agreement may average it instead, which an override expresses as a
+  longer ``sunday_off_every``). What counts as Sunday and holiday work is AML § 10-10 (1)'s, in
+  ``models.sundays``. ATL has no such rule, so ``se-atl`` leaves it off.
 """
 
 from __future__ import annotations
@@ -20,7 +24,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from models.sundays import supported_countries
 
 ProfileId = Literal["no-aml", "se-atl", "custom"]
 DEFAULT_PROFILE: ProfileId = "no-aml"
@@ -39,6 +45,12 @@ class WorkingTime(BaseModel):
         None, ge=0, le=168, description="Continuous rest in each calendar week (Monday 00:00 local)"
     )
     max_hours_per_24h: float | None = Field(None, gt=0, le=24, description="Work in any 24 h, overtime included")
+    sunday_off_every: int | None = Field(
+        None,
+        ge=0,
+        le=52,
+        description="A Sunday or public holiday off at least every n-th: 2 frees the next after each one worked",
+    )
 
 
 PARAMETERS = tuple(WorkingTime.model_fields)
@@ -51,6 +63,24 @@ class Law(BaseModel):
 
     profile: ProfileId = Field(DEFAULT_PROFILE, description="no-aml, se-atl or custom")
     overrides: WorkingTime = Field(default_factory=WorkingTime)
+    holidays: str | None = Field(
+        None,
+        min_length=2,
+        max_length=3,
+        description="Country (ISO 3166 code) whose public holidays count as Sundays; default the profile's",
+    )
+
+    @field_validator("holidays")
+    @classmethod
+    def _known_country(cls, value: str | None) -> str | None:
+        if value is not None and value.upper() not in supported_countries():
+            raise ValueError(f"no public-holiday calendar for country {value!r}")
+        return value.upper() if value is not None else None
+
+    @property
+    def holiday_country(self) -> str | None:
+        """Whose public holidays count: the organisation's choice, else the profile's country."""
+        return self.holidays or PROFILES[self.profile].country
 
 
 @dataclass(frozen=True)
@@ -64,6 +94,7 @@ class Profile:
     id: str
     name: str
     defaults: dict[str, Default]
+    country: str | None = None  # whose public holidays count as Sundays
 
 
 PROFILES: dict[str, Profile] = {
@@ -74,7 +105,9 @@ PROFILES: dict[str, Profile] = {
             "daily_rest_hours": Default(11, "AML § 10-8 (1)"),
             "weekly_rest_hours": Default(35, "AML § 10-8 (2)"),
             "max_hours_per_24h": Default(13, "AML § 10-6 (8)"),
+            "sunday_off_every": Default(2, "AML § 10-8 (4)"),
         },
+        "NO",
     ),
     "se-atl": Profile(
         "se-atl",
@@ -83,6 +116,7 @@ PROFILES: dict[str, Profile] = {
             "daily_rest_hours": Default(11, "ATL § 13"),
             "weekly_rest_hours": Default(36, "ATL § 14"),
         },
+        "SE",
     ),
     "custom": Profile("custom", "the organisation's own rules", {}),
 }
@@ -99,7 +133,7 @@ class Limit:
     source: str
 
 
-OFF = {"daily_rest_hours": 0.0, "weekly_rest_hours": 0.0, "max_hours_per_24h": 24.0}
+OFF = {"daily_rest_hours": 0.0, "weekly_rest_hours": 0.0, "max_hours_per_24h": 24.0, "sunday_off_every": 0}
 """The value that turns each rule off."""
 
 

@@ -204,6 +204,16 @@ RULES: tuple[Rule, ...] = (
         busy=True,
     ),
     Rule(
+        "sunday_rest",
+        "sundays",
+        "Sundays and holidays off",
+        "a Sunday or public holiday off in every n in a row (18:00 the day before to 22:00)",
+        "the law profile (AML § 10-8 (4), § 10-10 (1)), the organisation's agreement or the contract",
+        ("sunday_off_every", "holidays"),
+        ruled_out="would work too many Sundays and public holidays in a row",
+        busy=True,
+    ),
+    Rule(
         "min_consecutive_days",
         "day_runs",
         "Shortest run of work",

@@ -7,7 +7,7 @@ per 100,000 candidate pairs. Items are taken most urgent first (the weight of an
 equal urgency those with the fewest spare candidates first; each place goes to the cheapest candidate
 (travel, preferences, requests, pay, hours already given) who can still take it under rest and overlap,
 forbidden successions, hours per 24 h, per 7 days and in all, daily and weekly rest, shifts per type,
-consecutive working days, days off between working days and weekends. Those rules only get harder as
+consecutive working days, days off between working days, weekends and Sundays off. Those rules only get harder as
 work is added, so checking them at each step is enough. Minimum hours and minimum runs of working days
 are not: a roster that misses them is still a good hint, and CP-SAT repairs it (``solver.solve``). The
 model itself is the arbiter: the roster counts as a first solution only once CP-SAT completes it with
@@ -25,7 +25,7 @@ from models.enums import RequestKind
 from models.law import limits
 from models.problem import Worker
 from solver.instance import Instance
-from solver.variables import DAY_MINUTES, WEEK_MINUTES, week_minutes
+from solver.variables import DAY_MINUTES, WEEK_MINUTES, sunday_minutes, week_minutes
 
 
 @dataclass
@@ -38,6 +38,7 @@ class _Load:
     types: Counter[str] = field(default_factory=Counter)
     days: dict[int, set[str | None]] = field(default_factory=lambda: defaultdict(set))  # ordinal -> types
     weekends: set[int] = field(default_factory=set)  # ordinals of the Saturdays of weekends worked
+    sundays: set[int] = field(default_factory=set)  # indices of the Sundays and holidays worked (``_Builder.sundays``)
 
 
 class _Builder:
@@ -59,6 +60,16 @@ class _Builder:
                 load.days[day.toordinal()].add(None)
         self.day = [it.local_day.toordinal() for it in inst.items]
         self.law = [limits(settings.law, w.working_time) for w in inst.workers]
+        every = [int(rules["sunday_off_every"].value) for rules in self.law if "sunday_off_every" in rules]
+        self.sundays: list[tuple[int, int]] = []  # Sunday and holiday time over the horizon and around it
+        if every and inst.spans:
+            lo, hi = min(s for s, _ in inst.spans), max(e for _, e in inst.spans)
+            self.sundays = sunday_minutes(inst, lo, hi, 7 * max(every))
+        self.sunday_starts = [s for s, _ in self.sundays]
+        self.sunday_ends = [e for _, e in self.sundays]
+        if self.sundays:
+            for w, fixed in enumerate(inst.outside):
+                self.loads[w].sundays |= {k for start, end in fixed for k in self._sundays_in(start, end)}
 
     def fits(self, w: int, i: int) -> bool:
         """Whether worker ``w`` can take item ``i`` on top of what they have, under every monotone rule."""
@@ -147,7 +158,20 @@ class _Builder:
             touched = [origin + dt.timedelta(minutes=t) for t in (start, end - 1)]
             if any(_free(near, a, b) < need for a, b in week_minutes(self.inst, touched)):
                 return False
+        if (sundays := rules.get("sunday_off_every")) and (on := self._sundays_in(start, end)):
+            return self._sunday_rest(load, on, int(sundays.value))
         return True
+
+    def _sundays_in(self, start: int, end: int) -> range:
+        """The indices of the Sunday times ``[start, end)`` touches (they are sorted and apart)."""
+        return range(bisect.bisect_right(self.sunday_ends, start), bisect.bisect_left(self.sunday_starts, end))
+
+    def _sunday_rest(self, load: _Load, touched: range, every: int) -> bool:
+        """No ``every`` Sundays in a row worked, among those that hold the new item."""
+        worked = load.sundays | set(touched)
+        return not any(
+            all(j in worked for j in range(k, k + every)) for t in touched for k in range(t - every + 1, t + 1)
+        )
 
     def add(self, w: int, i: int) -> None:
         item, load = self.inst.items[i], self.loads[w]
@@ -163,6 +187,8 @@ class _Builder:
         weekday = item.local_day.weekday()
         if weekday >= 5:
             load.weekends.add(day - (weekday - 5))
+        if self.sundays:
+            load.sundays |= set(self._sundays_in(start, end))
 
 
 def _free(spans: list[tuple[int, int]], lo: int, hi: int) -> int:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from models.sundays import sunday_times
 from solver.instance import Instance
 
 DAY_MINUTES = 24 * 60
@@ -78,6 +79,16 @@ def week_minutes(inst: Instance, moments: Iterable[dt.datetime]) -> list[tuple[i
         lo, hi = (dt.datetime.combine(d, dt.time(), tzinfo=tz) for d in (monday, monday + dt.timedelta(days=7)))
         out.append((inst.minute(lo), inst.minute(hi)))
     return out
+
+
+def sunday_minutes(inst: Instance, lo: int, hi: int, margin_days: int) -> list[tuple[int, int]]:
+    """The stretches of Sunday and holiday time (``models.sundays``) of the local days from ``lo`` to
+    ``hi`` (minutes from the origin) and ``margin_days`` either side, in minutes from the origin."""
+    tz = inst.problem.tz
+    first, last = ((inst.origin + dt.timedelta(minutes=t)).astimezone(tz).date() for t in (lo, hi))
+    margin = dt.timedelta(days=margin_days)
+    times = sunday_times(inst.problem.settings.law.holiday_country, tz, first - margin, last + margin)
+    return [(inst.minute(t.start), inst.minute(t.end)) for t in times]
 
 
 def exclusive(inst: Instance, pairs: list[int], rest_minutes: int) -> bool:

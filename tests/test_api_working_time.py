@@ -26,11 +26,13 @@ def test_the_law_is_read_by_all_set_by_the_coordinator_and_reaches_the_snapshot(
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["profile"] == "no-aml" and "arbeidsmiljøloven" in body["profile_name"]
-    assert {x["rule"]: (x["hours"], x["source"]) for x in body["rules"]} == {
-        "daily_rest": (11, "AML § 10-8 (1)"),
-        "weekly_rest": (35, "AML § 10-8 (2)"),
-        "hours_per_24h": (13, "AML § 10-6 (8)"),
+    assert {x["rule"]: (x["says"], x["source"]) for x in body["rules"]} == {
+        "daily_rest": ("11 h", "AML § 10-8 (1)"),
+        "weekly_rest": ("35 h", "AML § 10-8 (2)"),
+        "hours_per_24h": ("13 h", "AML § 10-6 (8)"),
+        "sunday_rest": ("one free in every 2", "AML § 10-8 (4)"),
     }
+    assert body["holiday_calendar"] == "NO"
     swedish = {"profile": "se-atl", "overrides": {"daily_rest_hours": 9}}
     assert client.put("/organisation/working-time", json=swedish, headers=manager).status_code == 403
     r = client.put("/organisation/working-time", json=swedish, headers=coord)
@@ -42,6 +44,7 @@ def test_the_law_is_read_by_all_set_by_the_coordinator_and_reaches_the_snapshot(
     with Session(engine) as session:
         law = load_problem(session, "oslo").settings.law
     assert law.profile == "se-atl" and law.overrides.daily_rest_hours == 9
+    assert law.holiday_country == "SE"
     bergen = client.get("/organisation/working-time", headers=who["coord@bergen.no"]).json()
     assert bergen["profile"] == "no-aml"  # the other pool is untouched
 
@@ -53,6 +56,8 @@ def test_the_law_is_read_by_all_set_by_the_coordinator_and_reaches_the_snapshot(
         ({"overrides": {"daily_rest_hours": -1}}, "daily_rest_hours"),
         ({"overrides": {"weekly_rest_hours": 1000}}, "weekly_rest_hours"),
         ({"overrides": {"nightly_rest": 5}}, "nightly_rest"),
+        ({"overrides": {"sunday_off_every": 1.5}}, "sunday_off_every"),
+        ({"holidays": "Narnia"}, "holidays"),
     ],
 )
 def test_bad_law_settings_are_refused_naming_the_field(api, body: dict, field: str) -> None:

@@ -3,7 +3,9 @@ same model sizes, the same best objectives for a fixed seed and deterministic ti
 roster and the same validator words on it and on the stored Curtois rosters. A change meant to alter
 the model records them again (``python -m tests.identity``) and says so in its commit. The working-time
 law profiles (issue 24, step 2) were such a change: the generated problems under ``@custom`` (no law
-rule) keep the fingerprints recorded before the catalogue, and so do the Curtois instances."""
+rule) keep the fingerprints recorded before the catalogue, and so do the Curtois instances. So was
+Sunday and holiday rest (AML § 10-8 (4)), which binds the demo and the generated problems under
+``no-aml`` and nothing else."""
 
 from __future__ import annotations
 

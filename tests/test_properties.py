@@ -335,11 +335,57 @@ def _agrees_with_brute_force(p: Problem) -> None:
         assert bound is not None and bound <= best
 
 
+@st.composite
+def sunday_pools(draw: st.DrawFn) -> Problem:
+    """Tiny pools over the weekends of three weeks (and Midsummer in Sweden's calendar), under every
+    number of Sundays in a row and with kept Sunday work outside the plan, so Sunday rest binds."""
+    every = st.sampled_from([0, 1, 2, 3])
+    law = {
+        "profile": draw(st.sampled_from(["no-aml", "se-atl", "custom"])),
+        "holidays": draw(st.sampled_from([None, "SE"])),
+        "overrides": draw(st.fixed_dictionaries({}, optional={"sunday_off_every": every})),
+    }
+    contract = st.fixed_dictionaries({}, optional={"sunday_off_every": every})
+    ws = [worker(f"w{k}", working_time=draw(contract)) for k in range(draw(st.integers(1, 2)))]
+    outside = [
+        {"worker_id": w["id"], "label": f"o{j}", "start": at(day, hour), "end": at(day, hour + 6)}
+        for w in ws
+        for j, (day, hour) in enumerate(
+            draw(st.lists(st.tuples(st.sampled_from([-1, 4, 6, 13, 27]), st.sampled_from([0, 8, 16])), max_size=1))
+        )
+    ]
+    shifts = [
+        shift(f"s{k}", draw(st.sampled_from([5, 6, 12, 13, 20])), draw(st.sampled_from([8, 14, 19])), 4)
+        for k in range(draw(st.integers(2, 5)))
+    ]
+    return problem(
+        ws, shifts, outside_work=outside, settings={"min_rest_hours": 0, "coverage_first": False, "law": law}
+    )
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sunday_pools())
+def test_sunday_rest_agrees_with_brute_force(p: Problem) -> None:
+    """Sundays and public holidays in a row: the solver's optimum is the best roster the validator
+    accepts, whatever the profile, the calendar, the agreement and the contract say."""
+    _agrees_with_brute_force(p)
+
+
 @PROPERTY
 @given(st.one_of(pools().map(build), contract_pools(), law_pools()))
 def test_the_greedy_construction_breaks_no_rule_that_adding_work_can_break(p: Problem) -> None:
     """The first roster (solver.construct) keeps every hard rule except the minimums a fuller roster
     mends; when it meets those too, the model accepts it as a complete solution."""
+    _greedy_keeps_the_rules(p)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sunday_pools())
+def test_the_greedy_construction_keeps_sunday_rest(p: Problem) -> None:
+    _greedy_keeps_the_rules(p)
+
+
+def _greedy_keeps_the_rules(p: Problem) -> None:
     inst = build_instance(p)
     x = greedy(inst)
     roster = [(inst.workers[q.w].id, inst.items[q.i].id) for q, on in zip(inst.pairs, x, strict=True) if on]

@@ -39,6 +39,7 @@ def test_profiles_give_the_acts_numbers_and_the_nearest_override_wins() -> None:
         "daily_rest_hours": (11, "AML § 10-8 (1)"),
         "weekly_rest_hours": (35, "AML § 10-8 (2)"),
         "max_hours_per_24h": (13, "AML § 10-6 (8)"),
+        "sunday_off_every": (2, "AML § 10-8 (4)"),
     }
     atl = limits(Law(profile="se-atl"))
     assert {k: (v.value, v.source) for k, v in atl.items()} == {
@@ -59,6 +60,9 @@ def test_an_unknown_profile_or_parameter_is_refused_naming_it() -> None:
         problem([worker("a")], settings={"law": {"profile": "dk-al"}})
     with pytest.raises(ValidationError, match="nightly_rest"):
         problem([worker("a", working_time={"nightly_rest": 5})])
+    with pytest.raises(ValidationError, match=r"law\.holidays[\s\S]*no public-holiday calendar for country 'XX'"):
+        problem([worker("a")], settings={"law": {"holidays": "XX"}})
+    assert Law(holidays="se").holiday_country == "SE" and Law(profile="custom").holiday_country is None
 
 
 # a: 06-14, b: 16-22 the same day, c: 06-14 the next. Rest between items is off (0 h), so only the
@@ -197,3 +201,76 @@ def test_gap_filling_and_the_explainer_count_work_outside_the_plan() -> None:
     assert ruled_out(p, fixed, p.workers[0], fixed.items["early"]) == "would get under 11 h rest"
     sol = run(p)
     assert sol.assignments == [] and "would get under 11 h rest" in sol.unfilled[0].reason
+
+
+# Sundays 20 and 27 June and 4 July 2027 (days 6, 13, 20), and a Saturday evening (day 5) that is
+# Sunday time from 18:00 (AML § 10-10 (1)).
+SUNDAYS = [shift("sun20", 6, 8, 8), shift("sun27", 13, 8, 8), shift("sun4", 20, 8, 8)]
+
+
+def test_the_sunday_after_a_worked_sunday_is_free() -> None:
+    p = problem([worker("w")], SUNDAYS)
+    assert taken(run(p)) == ["sun20", "sun4"]
+    found = validate(p, [("w", "sun20"), ("w", "sun27")])
+    assert [v.rule for v in found] == ["sunday_rest"]
+    assert "works 2 Sundays or public holidays in a row (Sunday 2027-06-20, Sunday 2027-06-27)" in found[0].message
+    assert "at least one in every 2 must be free (AML § 10-8 (4))" in found[0].message
+    evening = problem([worker("w")], [shift("sat", 5, 18, 4), shift("sat_early", 12, 13, 5), SUNDAYS[1]])
+    assert [v.rule for v in validate(evening, [("w", "sat"), ("w", "sun27")])] == ["sunday_rest"]
+    assert validate(evening, [("w", "sat_early"), ("w", "sun27")]) == []  # ends 18:00: not Sunday time
+    assert len(run(problem([worker("w")], SUNDAYS, settings={"law": law("se-atl")})).assignments) == 3
+
+
+def test_an_agreement_or_a_contract_changes_how_many_sundays_in_a_row() -> None:
+    three = problem([worker("w")], SUNDAYS, settings={"law": law(sunday_off_every=3)})
+    assert len(run(three).assignments) == 2
+    found = validate(three, [("w", s["id"]) for s in SUNDAYS])
+    assert "at least one in every 3 must be free (the organisation's agreement)" in found[0].message
+    never = problem([worker("w", working_time={"sunday_off_every": 1})], SUNDAYS)
+    assert run(never).assignments == []
+    off = problem([worker("w", working_time={"sunday_off_every": 0})], SUNDAYS)
+    assert len(run(off).assignments) == 3
+
+
+def test_public_holidays_count_as_sundays_and_a_run_of_them_as_one() -> None:
+    import datetime as dt
+
+    from tests.factory import DAY
+
+    def on(sid: str, day: dt.date, hour: int, hours: int) -> dict[str, Any]:
+        return shift(sid, (day - DAY).days, hour, hours)
+
+    easter = [
+        on("maundy", dt.date(2027, 3, 25), 8, 8),  # Maundy Thursday and Good Friday: one stretch
+        on("good_friday", dt.date(2027, 3, 26), 8, 8),
+        on("easter_eve", dt.date(2027, 3, 27), 15, 4),  # Easter Sunday's time starts at 15:00
+        on("palm_sunday", dt.date(2027, 3, 21), 8, 8),
+    ]
+    p = problem([worker("w")], easter)
+    assert validate(p, [("w", "maundy"), ("w", "good_friday")]) == []
+    found = validate(p, [("w", "good_friday"), ("w", "easter_eve")])
+    assert [v.rule for v in found] == ["sunday_rest"]
+    assert "(Maundy Thursday 2027-03-25, Easter Sunday 2027-03-28)" in found[0].message
+    assert [v.rule for v in validate(p, [("w", "palm_sunday"), ("w", "maundy")])] == ["sunday_rest"]
+    swedish = problem([worker("w")], easter, settings={"law": law("se-atl", sunday_off_every=2)})
+    assert validate(swedish, [("w", "palm_sunday"), ("w", "maundy")]) == []  # no Maundy Thursday in Sweden
+    sundays_only = problem([worker("w")], easter, settings={"law": law("custom", sunday_off_every=2)})
+    assert validate(sundays_only, [("w", "good_friday"), ("w", "easter_eve")]) == []
+
+
+def test_sunday_work_outside_the_plan_counts() -> None:
+    outside = [{"worker_id": "w", "label": "elsewhere", "start": "2027-06-13T09:00", "end": "2027-06-13T17:00"}]
+    p = problem([worker("w")], SUNDAYS[:2], outside_work=outside)
+    assert taken(run(p)) == ["sun27"]
+    assert [v.rule for v in validate(p, [("w", "sun20")])] == ["sunday_rest"]
+
+
+def test_gap_filling_says_the_sundays_rule_keeps_a_worker_off() -> None:
+    from solver.fill import Fixed, ruled_out
+
+    kept = [{"worker_id": "w", "item_id": "sun20", "status": "accepted"}]
+    p = problem([worker("w")], SUNDAYS, assignments=kept)
+    fixed = Fixed.of(p)
+    assert ruled_out(p, fixed, p.workers[0], fixed.items["sun27"]) == (
+        "would work too many Sundays and public holidays in a row"
+    )

@@ -158,3 +158,9 @@ def test_the_working_time_law_is_shown_and_changed_on_the_setup_page(coordinator
     assert "ATL § 14" in r.text and "the organisation&#39;s agreement" in r.text
     r = coordinator.post("/pool/law", data={"csrf": token, "profile": "dk-al"})
     assert r.status_code == 422 and "Law:" in r.text
+    r = coordinator.post("/pool/law", data={"csrf": token, "profile": "no-aml", "holidays": "XX"})
+    assert r.status_code == 422 and "Public holidays of:" in r.text and "no public-holiday calendar" in r.text
+    r = coordinator.post(
+        "/pool/law", data={"csrf": token, "profile": "custom", "holidays": "no", "sunday_off_every": "3"}
+    )
+    assert r.status_code == 200 and "one free in every 3" in r.text and 'value="NO"' in r.text

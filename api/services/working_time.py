@@ -15,12 +15,14 @@ class LawRule(BaseModel):
     rule: str = Field(description="The rule's id, as violations name it")
     name: str
     parameter: str
-    hours: float
+    value: float = Field(description="The parameter's number: hours, or for Sundays how many in a row")
+    says: str = Field(description="What the rule asks, in words: '11 h', 'one free in every 2'")
     source: str = Field(description="The section of the act, or the organisation's agreement")
 
 
 class WorkingTimeOut(Law):
     profile_name: str = Field(description="The act the profile follows, in words")
+    holiday_calendar: str | None = Field(description="Whose public holidays count as Sundays (None: Sundays only)")
     rules: list[LawRule] = Field(description="The law rules that bind, before any worker's contract")
 
 
@@ -34,12 +36,28 @@ def view(session: Session, organisation_id: int) -> WorkingTimeOut:
     law = Law.model_validate(_org(session, organisation_id).settings.get("law", {}))
     bound = limits(law)
     rules = [
-        LawRule(rule=r.id, name=r.name, parameter=param, hours=bound[param].value, source=bound[param].source)
+        LawRule(
+            rule=r.id,
+            name=r.name,
+            parameter=p,
+            value=bound[p].value,
+            says=_says(p, bound[p].value),
+            source=bound[p].source,
+        )
         for r in catalogue.RULES
-        for param in r.params
-        if param in bound
+        for p in r.params
+        if p in bound
     ]
-    return WorkingTimeOut(**law.model_dump(), profile_name=PROFILES[law.profile].name, rules=rules)
+    return WorkingTimeOut(
+        **law.model_dump(),
+        profile_name=PROFILES[law.profile].name,
+        holiday_calendar=law.holiday_country,
+        rules=rules,
+    )
+
+
+def _says(parameter: str, value: float) -> str:
+    return f"one free in every {value:g}" if parameter == "sunday_off_every" else f"{value:g} h"
 
 
 def put(session: Session, organisation_id: int, law: Law) -> WorkingTimeOut:

@@ -76,12 +76,14 @@ def _place_body(schema: type[p.Place], what: str, form: dict[str, Any]) -> p.Pla
     return schema.model_validate({k: v for k, v in form.items() if v != "" and (k != "kind" or what == "sites")})
 
 
-LAW_FIELDS = ("profile", *PARAMETERS)
+LAW_FIELDS = ("profile", "holidays", *PARAMETERS)
 LAW_LABELS = {
     "profile": "Law",
+    "holidays": "Public holidays of",
     "daily_rest_hours": "Daily rest (hours)",
     "weekly_rest_hours": "Weekly rest (hours)",
     "max_hours_per_24h": "Most hours in 24 h",
+    "sunday_off_every": "A Sunday off in every",
 }
 
 
@@ -92,7 +94,8 @@ async def set_law(request: Request, user: CoordinatorUser, session: SessionDep) 
     form = await posted(request, LAW_FIELDS)
     try:
         overrides = {k: form[k] for k in PARAMETERS if form[k].strip()}
-        law = Law.model_validate({"profile": form["profile"], "overrides": overrides})
+        holidays = form["holidays"].strip() or None
+        law = Law.model_validate({"profile": form["profile"], "holidays": holidays, "overrides": overrides})
     except ValidationError as error:
         code, problems = refusal(error, session, (422,), LAW_LABELS)
         return _setup_page(request, session, user, code, problems=problems, form={"law": form})

@@ -20,6 +20,7 @@ from solver.rules import (
     rolling_hours,
     shift_types,
     succession,
+    sundays,
     weekends,
 )
 from solver.rules.family import Family
@@ -38,6 +39,7 @@ MODULES = (
     day_runs,
     weekends,
     rest_periods,
+    sundays,
 )
 """In the order the model is built (a fixed-seed search depends on the order of constraints)."""
 BY_NAME: dict[str, Family] = {m.__name__.rsplit(".", 1)[1]: m.FAMILY for m in MODULES}
