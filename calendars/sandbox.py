@@ -21,6 +21,7 @@ import resource
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -113,7 +114,9 @@ def _say(message: dict[str, Any]) -> None:
 def main() -> None:
     """The child: a header line, then the file on stdin; one JSON message a line on stdout."""
     header = json.loads(sys.stdin.buffer.readline())
-    seconds = math.ceil(header["cpu"])
+    # the budget is the file's: the CPU time spent starting this interpreter and importing the reader
+    # (most of a second on a slow machine) is added, since the limit counts from the process's start
+    seconds = math.ceil(time.process_time() + header["cpu"])
     resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))  # SIGXCPU, then SIGKILL
     memory = header["mb"] * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))

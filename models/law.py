@@ -13,6 +13,15 @@ The numbers, as the acts say them (checked against the texts):
   in every period of seven days. Bemanna's seven days are calendar weeks, Monday 00:00 local time.
 - AML § 10-6 (8): total working time, overtime included, at most 13 hours in 24 hours. ATL sets no
   cap per 24 hours beyond the daily rest, so ``se-atl`` leaves it off.
+- AML § 10-11 (6): a worker who regularly works more than 3 hours at night works on average at most
+  8 hours per 24 hours, over four weeks, the weekly rest of § 10-8 (2) left out; ATL § 13 a: 8 hours
+  on average over at most four months, 24 hours left out for each seven days. Bemanna takes four
+  calendar weeks for both (the most that work outside the plan reaches) and counts a worker as a night
+  worker in the weeks where she works an item with 3 hours of night time (``models.night``).
+- AML § 10-11 (7), ATL § 13 a second paragraph: at most 8 hours in 24 hours with night work in them
+  where the work carries special risks or heavy physical or mental strain. Which work does is the
+  organisation's or the contract's call, so no profile sets ``night_max_hours_per_24h``; 8 is the
+  acts' number to set there.
 - AML § 10-8 (4): a worker who has done Sunday or public-holiday work is off the next Sunday or
   public holiday (a written agreement may average it instead, which an override expresses as a
   longer ``sunday_off_every``). What counts as Sunday and holiday work is AML § 10-10 (1)'s, in
@@ -26,6 +35,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from models.night import AML_NIGHT, ATL_NIGHT, Night
 from models.sundays import supported_countries
 
 ProfileId = Literal["no-aml", "se-atl", "custom"]
@@ -45,6 +55,15 @@ class WorkingTime(BaseModel):
         None, ge=0, le=168, description="Continuous rest in each calendar week (Monday 00:00 local)"
     )
     max_hours_per_24h: float | None = Field(None, gt=0, le=24, description="Work in any 24 h, overtime included")
+    night_average_hours: float | None = Field(
+        None, ge=0, le=24, description="A night worker's average hours per 24 h over the reference period"
+    )
+    night_reference_weeks: int | None = Field(
+        None, ge=1, le=4, description="Calendar weeks the night average is taken over (outside work reaches 14 days)"
+    )
+    night_max_hours_per_24h: float | None = Field(
+        None, ge=0, le=24, description="Work in any 24 h overlapping a night item, where night work is strenuous"
+    )
     sunday_off_every: int | None = Field(
         None,
         ge=0,
@@ -78,6 +97,10 @@ class Law(BaseModel):
         return value.upper() if value is not None else None
 
     @property
+    def night(self) -> Night:
+        return PROFILES[self.profile].night
+
+    @property
     def holiday_country(self) -> str | None:
         """Whose public holidays count: the organisation's choice, else the profile's country."""
         return self.holidays or PROFILES[self.profile].country
@@ -95,6 +118,7 @@ class Profile:
     name: str
     defaults: dict[str, Default]
     country: str | None = None  # whose public holidays count as Sundays
+    night: Night = AML_NIGHT  # what counts as night work
 
 
 PROFILES: dict[str, Profile] = {
@@ -105,6 +129,8 @@ PROFILES: dict[str, Profile] = {
             "daily_rest_hours": Default(11, "AML § 10-8 (1)"),
             "weekly_rest_hours": Default(35, "AML § 10-8 (2)"),
             "max_hours_per_24h": Default(13, "AML § 10-6 (8)"),
+            "night_average_hours": Default(8, "AML § 10-11 (6)"),
+            "night_reference_weeks": Default(4, "AML § 10-11 (6)"),
             "sunday_off_every": Default(2, "AML § 10-8 (4)"),
         },
         "NO",
@@ -115,8 +141,11 @@ PROFILES: dict[str, Profile] = {
         {
             "daily_rest_hours": Default(11, "ATL § 13"),
             "weekly_rest_hours": Default(36, "ATL § 14"),
+            "night_average_hours": Default(8, "ATL § 13 a"),
+            "night_reference_weeks": Default(4, "ATL § 13 a (at most four months)"),
         },
         "SE",
+        ATL_NIGHT,
     ),
     "custom": Profile("custom", "the organisation's own rules", {}),
 }
@@ -133,7 +162,15 @@ class Limit:
     source: str
 
 
-OFF = {"daily_rest_hours": 0.0, "weekly_rest_hours": 0.0, "max_hours_per_24h": 24.0, "sunday_off_every": 0}
+OFF = {
+    "daily_rest_hours": 0.0,
+    "weekly_rest_hours": 0.0,
+    "max_hours_per_24h": 24.0,
+    "night_average_hours": 0.0,
+    "night_reference_weeks": 0,
+    "night_max_hours_per_24h": 0.0,
+    "sunday_off_every": 0,
+}
 """The value that turns each rule off."""
 
 

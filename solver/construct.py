@@ -5,13 +5,13 @@ CP-SAT's first roster on a large pool arrives only after presolve and its first 
 the model (24 s at 2,000 workers, none in 180 s for a year). This construction takes about a second
 per 100,000 candidate pairs. Items are taken most urgent first (the weight of an open place), and of
 equal urgency those with the fewest spare candidates first; each place goes to the cheapest candidate
-(travel, preferences, requests, pay, hours already given) who can still take it under rest and overlap,
-forbidden successions, hours per 24 h, per 7 days and in all, daily and weekly rest, shifts per type,
-consecutive working days, days off between working days, weekends and Sundays off. Those rules only get harder as
-work is added, so checking them at each step is enough. Minimum hours and minimum runs of working days
-are not: a roster that misses them is still a good hint, and CP-SAT repairs it (``solver.solve``). The
-model itself is the arbiter: the roster counts as a first solution only once CP-SAT completes it with
-every choice fixed.
+(travel, preferences, requests, pay, hours already given) who can still take it under rest and
+overlap, forbidden successions, hours per 24 h, per 7 days and in all, daily and weekly rest, night
+workers' hours and strenuous nights, shifts per type, consecutive working days, days off between working days, weekends
+and Sundays off. Those rules only get harder as work is added, so checking them at each step is
+enough. Minimum hours and minimum runs of working days are not: a roster that misses them is still a
+good hint, and CP-SAT repairs it (``solver.solve``). The model itself is the arbiter: the roster
+counts as a first solution only once CP-SAT completes it with every choice fixed.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from models.enums import RequestKind
 from models.law import limits
 from models.problem import Worker
 from solver.instance import Instance
+from solver.rules.night_work import allowed_minutes
 from solver.variables import DAY_MINUTES, WEEK_MINUTES, sunday_minutes, week_minutes
 
 
@@ -39,6 +40,7 @@ class _Load:
     days: dict[int, set[str | None]] = field(default_factory=lambda: defaultdict(set))  # ordinal -> types
     weekends: set[int] = field(default_factory=set)  # ordinals of the Saturdays of weekends worked
     sundays: set[int] = field(default_factory=set)  # indices of the Sundays and holidays worked (``_Builder.sundays``)
+    nights: list[tuple[int, int]] = field(default_factory=list)  # night work held, planned or outside
 
 
 class _Builder:
@@ -67,6 +69,16 @@ class _Builder:
             self.sundays = sunday_minutes(inst, lo, hi, 7 * max(every))
         self.sunday_starts = [s for s, _ in self.sundays]
         self.sunday_ends = [e for _, e in self.sundays]
+        law, tz = settings.law, inst.problem.tz
+        self.night = [allowed_minutes(law, rules) for rules in self.law]  # (weeks, minutes) where it binds
+        tracks = [bool(n) or "night_max_hours_per_24h" in rules for n, rules in zip(self.night, self.law, strict=True)]
+        self.night_item = [law.night.is_night_work(it.start, it.end, tz) for it in inst.items] if any(tracks) else []
+        self.stretches: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        for w, fixed in enumerate(inst.outside):
+            if tracks[w]:
+                at = [(inst.origin + dt.timedelta(minutes=s), inst.origin + dt.timedelta(minutes=e)) for s, e in fixed]
+                night = [law.night.is_night_work(a, z, tz) for a, z in at]
+                self.loads[w].nights = [span for span, n in zip(fixed, night, strict=True) if n]
         if self.sundays:
             for w, fixed in enumerate(inst.outside):
                 self.loads[w].sundays |= {k for start, end in fixed for k in self._sundays_in(start, end)}
@@ -91,7 +103,7 @@ class _Builder:
         if day not in load.days and not self._days(worker, load, day):
             return False
         limit = round(worker.max_hours_per_7_days * 60)
-        return self._rolling(load, start, end, WEEK_MINUTES, limit) and self._law(w, load, start, end)
+        return self._rolling(load, start, end, WEEK_MINUTES, limit) and self._law(w, i, load, start, end)
 
     def _successions(self, load: _Load, day: int, typ: str | None) -> bool:
         before = load.days.get(day - 1, ())
@@ -135,8 +147,9 @@ class _Builder:
                 return False
         return True
 
-    def _law(self, w: int, load: _Load, start: int, end: int) -> bool:
-        """The working-time law's rules (``models.law``): hours per 24 h, daily and weekly rest."""
+    def _law(self, w: int, i: int, load: _Load, start: int, end: int) -> bool:
+        """The working-time law's rules (``models.law``): hours per 24 h, daily and weekly rest, night
+        workers' hours and Sundays off."""
         rules = self.law[w]
         if not rules:
             return True
@@ -158,9 +171,66 @@ class _Builder:
             touched = [origin + dt.timedelta(minutes=t) for t in (start, end - 1)]
             if any(_free(near, a, b) < need for a, b in week_minutes(self.inst, touched)):
                 return False
+        if (night := self.night[w]) and not self._night_average(i, load, start, end, *night):
+            return False
+        if (strenuous := rules.get("night_max_hours_per_24h")) and not self._strenuous(
+            i, load, start, end, round(strenuous.value * 60)
+        ):
+            return False
         if (sundays := rules.get("sunday_off_every")) and (on := self._sundays_in(start, end)):
             return self._sunday_rest(load, on, int(sundays.value))
         return True
+
+    def _night_average(self, i: int, load: _Load, start: int, end: int, weeks: int, allowed: int) -> bool:
+        """Each stretch of ``weeks`` calendar weeks holding the new item: within a night worker's hours
+        when it holds night work."""
+        for lo, hi in self._stretches(i, weeks):
+            if min(end, hi) <= max(start, lo):
+                continue  # an item ending at Monday 00:00 is not in the stretch that starts then
+            if not self.night_item[i] and not any(s < hi and e > lo for s, e in load.nights):
+                continue
+            a, z = bisect.bisect_right(load.ends, lo), bisect.bisect_left(load.starts, hi)
+            held = sum(min(load.ends[k], hi) - max(load.starts[k], lo) for k in range(a, z))
+            if held + min(end, hi) - max(start, lo) > allowed:
+                return False
+        return True
+
+    def _strenuous(self, i: int, load: _Load, start: int, end: int, limit: int) -> bool:
+        """Every 24 h tried for a night item (``solver.rules.night_work``) that the new item changes:
+        those holding it, and all of its own when it is a night item."""
+        reach = 2 * DAY_MINUTES
+        lo, hi = bisect.bisect_left(load.ends, start - reach), bisect.bisect_right(load.starts, end + reach)
+        near = [(load.starts[k], load.ends[k]) for k in range(lo, hi)] + [(start, end)]
+        own = self.night_item[i]
+        triggers = [(s, e, False) for s, e in load.nights if e > start - reach and s < end + reach]
+        if own:
+            triggers.append((start, end, True))
+        edges = {t for s, e in near for t in (s, e, s - DAY_MINUTES, e - DAY_MINUTES)}
+        for ts, te, is_new in triggers:
+            for a in edges:
+                if not ts - DAY_MINUTES <= a <= te or (not is_new and not (a < end and a + DAY_MINUTES > start)):
+                    continue
+                if sum(max(0, min(e, a + DAY_MINUTES) - max(s, a)) for s, e in near) > limit:
+                    return False
+        return True
+
+    def _stretches(self, i: int, weeks: int) -> list[tuple[int, int]]:
+        """The stretches of ``weeks`` calendar weeks (Monday 00:00 local) that hold item ``i``, in minutes."""
+        key = (i, weeks)
+        if key not in self.stretches:
+            item, tz = self.inst.items[i], self.inst.problem.tz
+            mondays = {
+                d - dt.timedelta(days=d.weekday()) for d in (t.astimezone(tz).date() for t in (item.start, item.end))
+            }
+            firsts = sorted({mo - dt.timedelta(weeks=j) for mo in mondays for j in range(weeks)})
+            self.stretches[key] = [
+                (
+                    self.inst.minute(dt.datetime.combine(d, dt.time(), tzinfo=tz)),
+                    self.inst.minute(dt.datetime.combine(d + dt.timedelta(weeks=weeks), dt.time(), tzinfo=tz)),
+                )
+                for d in firsts
+            ]
+        return self.stretches[key]
 
     def _sundays_in(self, start: int, end: int) -> range:
         """The indices of the Sunday times ``[start, end)`` touches (they are sorted and apart)."""
@@ -189,6 +259,8 @@ class _Builder:
             load.weekends.add(day - (weekday - 5))
         if self.sundays:
             load.sundays |= set(self._sundays_in(start, end))
+        if self.night_item and self.night_item[i]:
+            load.nights.append((start, end))
 
 
 def _free(spans: list[tuple[int, int]], lo: int, hi: int) -> int:

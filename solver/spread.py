@@ -16,28 +16,18 @@ from collections import defaultdict
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
+from models.night import night_minutes
 from models.problem import Problem
 from models.solution import Spread
 from models.work_items import WorkItem, work_items
 
-NIGHT_START, NIGHT_END = dt.time(21), dt.time(6)
 NIGHT_HOURS = 3.0
 MEASURES = ("hours", "nights", "weekends")
 
 
 def night_hours(item: WorkItem, tz: ZoneInfo) -> float:
     """Hours of the item between 21:00 and 06:00 local time."""
-    start, end = item.start.astimezone(tz), item.end.astimezone(tz)
-    total = dt.timedelta()
-    day = start.date() - dt.timedelta(days=1)
-    while day <= end.date():
-        lo = dt.datetime.combine(day, NIGHT_START, tzinfo=tz)
-        hi = dt.datetime.combine(day + dt.timedelta(days=1), NIGHT_END, tzinfo=tz)
-        overlap = min(end, hi) - max(start, lo)
-        if overlap > dt.timedelta():
-            total += overlap
-        day += dt.timedelta(days=1)
-    return total.total_seconds() / 3600
+    return night_minutes(item.start, item.end, tz) / 60
 
 
 def is_night(item: WorkItem, tz: ZoneInfo) -> bool:

@@ -26,20 +26,24 @@ def test_the_law_is_read_by_all_set_by_the_coordinator_and_reaches_the_snapshot(
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["profile"] == "no-aml" and "arbeidsmiljøloven" in body["profile_name"]
-    assert {x["rule"]: (x["says"], x["source"]) for x in body["rules"]} == {
-        "daily_rest": ("11 h", "AML § 10-8 (1)"),
-        "weekly_rest": ("35 h", "AML § 10-8 (2)"),
-        "hours_per_24h": ("13 h", "AML § 10-6 (8)"),
-        "sunday_rest": ("one free in every 2", "AML § 10-8 (4)"),
+    assert {x["parameter"]: (x["rule"], x["says"], x["source"]) for x in body["rules"]} == {
+        "daily_rest_hours": ("daily_rest", "11 h", "AML § 10-8 (1)"),
+        "weekly_rest_hours": ("weekly_rest", "35 h", "AML § 10-8 (2)"),
+        "max_hours_per_24h": ("hours_per_24h", "13 h", "AML § 10-6 (8)"),
+        "night_average_hours": ("night_average", "8 h", "AML § 10-11 (6)"),
+        "night_reference_weeks": ("night_average", "over 4 weeks", "AML § 10-11 (6)"),
+        "sunday_off_every": ("sunday_rest", "one free in every 2", "AML § 10-8 (4)"),
     }
     assert body["holiday_calendar"] == "NO"
     swedish = {"profile": "se-atl", "overrides": {"daily_rest_hours": 9}}
     assert client.put("/organisation/working-time", json=swedish, headers=manager).status_code == 403
     r = client.put("/organisation/working-time", json=swedish, headers=coord)
     assert r.status_code == 200, r.text
-    assert {x["rule"]: x["source"] for x in r.json()["rules"]} == {
-        "daily_rest": "the organisation's agreement",
-        "weekly_rest": "ATL § 14",
+    assert {x["parameter"]: x["source"] for x in r.json()["rules"]} == {
+        "daily_rest_hours": "the organisation's agreement",
+        "weekly_rest_hours": "ATL § 14",
+        "night_average_hours": "ATL § 13 a",
+        "night_reference_weeks": "ATL § 13 a (at most four months)",
     }
     with Session(engine) as session:
         law = load_problem(session, "oslo").settings.law
@@ -57,6 +61,7 @@ def test_the_law_is_read_by_all_set_by_the_coordinator_and_reaches_the_snapshot(
         ({"overrides": {"weekly_rest_hours": 1000}}, "weekly_rest_hours"),
         ({"overrides": {"nightly_rest": 5}}, "nightly_rest"),
         ({"overrides": {"sunday_off_every": 1.5}}, "sunday_off_every"),
+        ({"overrides": {"night_reference_weeks": 17}}, "night_reference_weeks"),
         ({"holidays": "Narnia"}, "holidays"),
     ],
 )

@@ -5,7 +5,9 @@ the model records them again (``python -m tests.identity``) and says so in its c
 law profiles (issue 24, step 2) were such a change: the generated problems under ``@custom`` (no law
 rule) keep the fingerprints recorded before the catalogue, and so do the Curtois instances. So was
 Sunday and holiday rest (AML § 10-8 (4)), which binds the demo and the generated problems under
-``no-aml`` and nothing else."""
+``no-aml`` and nothing else; its literals were then made only for the Sundays a block needs (fewer
+constraints, the same objectives). Night workers' hours add nothing to them: the contracts' hours per
+7 days already keep every four weeks within the act's average."""
 
 from __future__ import annotations
 

@@ -252,15 +252,18 @@ def test_solver_optimum_equals_brute_force_over_all_valid_rosters(p: Problem) ->
 @st.composite
 def law_pools(draw: st.DrawFn) -> Problem:
     """Tiny pools under a working-time law profile, with the organisation's and the contract's
-    overrides: items of 4 to 14 hours at any hour over a week, so rest in 24 h, rest in the week and
-    hours in 24 h all bind; kept work outside the plan around it, which rest, rolling hours and runs of
-    days count."""
+    overrides: items of 4 to 14 hours at any hour over a week, so rest in 24 h, rest in the week, hours
+    in 24 h, night workers' hours and strenuous nights all bind; kept work outside the plan around it, which rest,
+    rolling hours, runs of days and night workers' hours count."""
     overrides = st.fixed_dictionaries(
         {},
         optional={
             "daily_rest_hours": st.sampled_from([0, 8, 11, 16]),
             "weekly_rest_hours": st.sampled_from([0, 24, 35, 60]),
             "max_hours_per_24h": st.sampled_from([10, 13, 24]),
+            "night_average_hours": st.sampled_from([0, 1, 2, 8]),
+            "night_reference_weeks": st.sampled_from([1, 2, 4]),
+            "night_max_hours_per_24h": st.sampled_from([0, 8, 10]),
         },
     )
     law = {"profile": draw(st.sampled_from(["no-aml", "se-atl", "custom"])), "overrides": draw(overrides)}

@@ -4,6 +4,7 @@ asks for it."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -14,7 +15,7 @@ from models.problem import Problem
 from models.solution import Solution, SolveStatus
 from solver.solve import SolveOptions, solve
 from solver.validator import validate, validate_solution
-from tests.factory import problem, shift, worker
+from tests.factory import at, problem, shift, worker
 
 
 def run(p: Problem) -> Solution:
@@ -39,12 +40,16 @@ def test_profiles_give_the_acts_numbers_and_the_nearest_override_wins() -> None:
         "daily_rest_hours": (11, "AML § 10-8 (1)"),
         "weekly_rest_hours": (35, "AML § 10-8 (2)"),
         "max_hours_per_24h": (13, "AML § 10-6 (8)"),
+        "night_average_hours": (8, "AML § 10-11 (6)"),
+        "night_reference_weeks": (4, "AML § 10-11 (6)"),
         "sunday_off_every": (2, "AML § 10-8 (4)"),
     }
     atl = limits(Law(profile="se-atl"))
     assert {k: (v.value, v.source) for k, v in atl.items()} == {
         "daily_rest_hours": (11, "ATL § 13"),
         "weekly_rest_hours": (36, "ATL § 14"),
+        "night_average_hours": (8, "ATL § 13 a"),
+        "night_reference_weeks": (4, "ATL § 13 a (at most four months)"),
     }
     assert limits(Law(profile="custom")) == {}
     agreed = Law(overrides=WorkingTime(daily_rest_hours=8, weekly_rest_hours=0))
@@ -233,8 +238,6 @@ def test_an_agreement_or_a_contract_changes_how_many_sundays_in_a_row() -> None:
 
 
 def test_public_holidays_count_as_sundays_and_a_run_of_them_as_one() -> None:
-    import datetime as dt
-
     from tests.factory import DAY
 
     def on(sid: str, day: dt.date, hour: int, hours: int) -> dict[str, Any]:
@@ -274,3 +277,139 @@ def test_gap_filling_says_the_sundays_rule_keeps_a_worker_off() -> None:
     assert ruled_out(p, fixed, p.workers[0], fixed.items["sun27"]) == (
         "would work too many Sundays and public holidays in a row"
     )
+
+
+# five nights, 21:00 to 07:00 (9 h of night time each), Monday to Friday; the same hours by day
+NIGHTS = [shift(f"n{k}", k, 21, 10) for k in range(5)]
+DAYS = [shift(f"d{k}", k, 8, 10) for k in range(5)]
+
+
+def test_a_night_worker_s_hours_on_average_over_the_weeks() -> None:
+    """With an agreed average of 2 h per 24 h, four weeks allow 2 x 4 x (7 - 35/24) = 44.3 h; a night
+    worker gets four of the five nights, a day worker all five days."""
+    agreed = {"min_rest_hours": 0, "law": law(night_average_hours=2)}
+    p = problem([worker("w")], NIGHTS, settings=agreed)
+    assert len(run(p).assignments) == 4
+    found = validate(p, [("w", s["id"]) for s in NIGHTS])
+    assert [v.rule for v in found] == ["night_average"]
+    assert "works at night and 50 h in the 4 weeks from Monday 2027-05-24" in found[0].message
+    assert "a night worker may work 44.33 h in them, 2 h per 24 h on average (the organisation's agreement)" in (
+        found[0].message
+    )
+    assert len(run(problem([worker("w")], DAYS, settings=agreed)).assignments) == 5
+    one_night = [*DAYS[:4], NIGHTS[4]]
+    assert len(run(problem([worker("w")], one_night, settings=agreed)).assignments) == 4
+
+
+def test_the_acts_allow_177_h_and_192_h_of_night_work_in_four_weeks() -> None:
+    month = [shift(f"n{week}{day}", 7 * week + day, 21, 10) for week in range(4) for day in range(5)]  # 200 h
+    roster = [("w", s["id"]) for s in month]
+    aml = validate(problem([worker("w")], month), roster)
+    assert [v.rule for v in aml] == ["night_average"]  # the first stretch of four weeks over
+    assert "177.3 h in them, 8 h per 24 h on average (AML § 10-11 (6))" in aml[0].message
+    atl = validate(problem([worker("w")], month, settings={"law": law("se-atl")}), roster)
+    assert "192 h in them, 8 h per 24 h on average (ATL § 13 a)" in atl[0].message
+    assert validate(problem([worker("w")], month, settings={"law": law("custom")}), roster) == []
+
+
+def test_what_makes_night_work_differs_between_the_acts() -> None:
+    from models.law import PROFILES
+    from tests.factory import DAY
+
+    tz = problem([worker("w")]).tz
+    start = dt.datetime.combine(DAY, dt.time(3), tzinfo=tz)
+    three = (start, start + dt.timedelta(hours=3))  # 03:00 to 06:00: three hours of night time
+    assert not PROFILES["no-aml"].night.is_night_work(*three, tz)  # more than 3 hours (AML § 10-11 (6))
+    assert PROFILES["se-atl"].night.is_night_work(*three, tz)  # at least 3 hours (ATL § 13 a)
+    late = dt.datetime.combine(DAY, dt.time(18), tzinfo=tz)
+    evening = (late, late + dt.timedelta(hours=4))  # to 22:00: one hour of AML night, none of ATL
+    assert not PROFILES["se-atl"].night.is_night_work(*evening, tz)
+
+
+def test_night_work_outside_the_plan_makes_a_night_worker() -> None:
+    outside = [{"worker_id": "w", "label": "night elsewhere", "start": "2027-06-19T21:00", "end": "2027-06-20T05:00"}]
+    agreed = {"min_rest_hours": 0, "law": law(night_average_hours=2, sunday_off_every=0)}
+    p = problem([worker("w")], DAYS, outside_work=outside, settings=agreed)
+    assert len(run(p).assignments) == 3  # 44.3 h: 8 h elsewhere and three days of 10 h
+    assert [v.rule for v in validate(p, [("w", s["id"]) for s in DAYS[:4]])] == ["night_average"]
+    from solver.fill import Fixed, ruled_out
+
+    kept = [{"worker_id": "w", "item_id": s["id"], "status": "accepted"} for s in DAYS[:3]]
+    p = problem([worker("w")], DAYS, outside_work=outside, settings=agreed, assignments=kept)
+    fixed = Fixed.of(p)
+    assert ruled_out(p, fixed, p.workers[0], fixed.items["d3"]) == (
+        "would work more hours than a night worker may in those weeks"
+    )
+
+
+def test_night_average_binds_beside_work_outside_the_plan_past_the_contract_s_week() -> None:
+    """10 h per 7 days keeps four planned weeks under 44.3 h, but not with 40 h kept elsewhere two weeks
+    before (which the plan did not cause and cannot undo): then no night may be added."""
+    outside = [{"worker_id": "w", "label": f"o{k}", "start": at(k - 14, 8), "end": at(k - 14, 18)} for k in range(4)]
+    agreed = {"min_rest_hours": 0, "law": law(night_average_hours=2)}
+    p = problem([worker("w", max_hours_per_7_days=10)], NIGHTS[:1], outside_work=outside, settings=agreed)
+    assert run(p).assignments == []
+    assert [v.rule for v in validate(p, [("w", "n0")])] == ["night_average"]
+
+
+def _greedy_roster(p: Problem) -> list[tuple[str, str]]:
+    from solver.construct import greedy
+    from solver.instance import build_instance
+
+    inst = build_instance(p)
+    return [(inst.workers[q.w].id, inst.items[q.i].id) for q, on in zip(inst.pairs, greedy(inst), strict=True) if on]
+
+
+def test_the_greedy_construction_keeps_night_workers_hours() -> None:
+    p = problem([worker("w")], NIGHTS, settings={"min_rest_hours": 0, "law": law(night_average_hours=2)})
+    roster = _greedy_roster(p)
+    assert len(roster) == 4 and validate(p, roster) == []
+
+
+# an evening of 4 h, then a night of 8 h (22:00 to 06:00): 12 h in the 24 h from 16:00
+EVENING_AND_NIGHT = [shift("eve", 0, 16, 4), shift("night", 0, 22, 8)]
+
+
+def test_strenuous_night_work_caps_the_hours_in_any_24_h_around_a_night() -> None:
+    strenuous = {"min_rest_hours": 0, "law": law("custom", night_max_hours_per_24h=8)}
+    p = problem([worker("w")], EVENING_AND_NIGHT, settings=strenuous)
+    assert len(run(p).assignments) == 1
+    found = validate(p, [("w", "eve"), ("w", "night")])
+    assert [v.rule for v in found] == ["strenuous_night"]
+    assert "12 h in the 24 h from" in found[0].message
+    assert "limit 8 h for strenuous night work (the organisation's agreement)" in found[0].message
+    days = [shift("a", 0, 8, 8), shift("b", 0, 17, 4)]  # 12 h, but 17:00 to 21:00 is no night time
+    assert len(run(problem([worker("w")], days, settings=strenuous)).assignments) == 2
+    unbound = problem([worker("w")], EVENING_AND_NIGHT, settings={"min_rest_hours": 0, "law": law("custom")})
+    assert len(run(unbound).assignments) == 2
+    contract = problem(
+        [worker("w", working_time={"night_max_hours_per_24h": 8})],
+        EVENING_AND_NIGHT,
+        settings={"min_rest_hours": 0, "law": law("custom")},
+    )
+    assert "(the worker's contract)" in validate(contract, [("w", "eve"), ("w", "night")])[0].message
+
+
+def test_a_strenuous_night_kept_outside_the_plan_caps_the_day_after() -> None:
+    outside = [{"worker_id": "w", "label": "night elsewhere", "start": at(0, 22), "end": at(1, 6)}]
+    strenuous = {"min_rest_hours": 0, "law": law("custom", night_max_hours_per_24h=8)}
+    p = problem([worker("w")], [shift("late", 1, 16, 6)], outside_work=outside, settings=strenuous)
+    assert run(p).assignments == []  # 8 h elsewhere and 6 h here in the 24 h from 22:00
+    assert [v.rule for v in validate(p, [("w", "late")])] == ["strenuous_night"]
+    fine = problem([worker("w")], [shift("next", 1, 23, 6)], outside_work=outside, settings=strenuous)
+    assert len(run(fine).assignments) == 1  # 17 h after the night's end: no 24 h holds both over 8 h
+    from solver.fill import Fixed, ruled_out
+
+    fixed = Fixed.of(p)
+    assert ruled_out(p, fixed, p.workers[0], fixed.items["late"]) == (
+        "would work more hours around a night than strenuous night work allows"
+    )
+
+
+def test_the_greedy_construction_keeps_strenuous_nights() -> None:
+    strenuous = {"min_rest_hours": 0, "law": law("custom", night_max_hours_per_24h=8)}
+    night_first = [shift("night", 0, 22, 8), shift("day", 1, 14, 4)]  # the night is placed first
+    for shifts in (EVENING_AND_NIGHT, night_first):
+        p = problem([worker("w")], shifts, settings=strenuous)
+        roster = _greedy_roster(p)
+        assert len(roster) == 1 and validate(p, roster) == []

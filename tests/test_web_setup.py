@@ -164,3 +164,7 @@ def test_the_working_time_law_is_shown_and_changed_on_the_setup_page(coordinator
         "/pool/law", data={"csrf": token, "profile": "custom", "holidays": "no", "sunday_off_every": "3"}
     )
     assert r.status_code == 200 and "one free in every 3" in r.text and 'value="NO"' in r.text
+    r = coordinator.post("/pool/law", data={"csrf": token, "profile": "no-aml", "night_max_hours_per_24h": "8"})
+    assert r.status_code == 200 and "Strenuous night work" in r.text and "Night workers&#39; hours" in r.text
+    r = coordinator.post("/pool/law", data={"csrf": token, "profile": "no-aml", "night_reference_weeks": "9"})
+    assert r.status_code == 422 and "Night average over (weeks):" in r.text

@@ -57,7 +57,9 @@ def view(session: Session, organisation_id: int) -> WorkingTimeOut:
 
 
 def _says(parameter: str, value: float) -> str:
-    return f"one free in every {value:g}" if parameter == "sunday_off_every" else f"{value:g} h"
+    if parameter == "sunday_off_every":
+        return f"one free in every {value:g}"
+    return f"over {value:g} weeks" if parameter.endswith("_weeks") else f"{value:g} h"
 
 
 def put(session: Session, organisation_id: int, law: Law) -> WorkingTimeOut:

@@ -83,6 +83,9 @@ LAW_LABELS = {
     "daily_rest_hours": "Daily rest (hours)",
     "weekly_rest_hours": "Weekly rest (hours)",
     "max_hours_per_24h": "Most hours in 24 h",
+    "night_average_hours": "Night workers' average (hours per 24 h)",
+    "night_reference_weeks": "Night average over (weeks)",
+    "night_max_hours_per_24h": "Strenuous night work (hours in 24 h)",
     "sunday_off_every": "A Sunday off in every",
 }
 

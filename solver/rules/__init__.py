@@ -13,6 +13,7 @@ from solver.rules import (
     day_runs,
     headcount,
     kept,
+    night_work,
     period_hours,
     placement,
     rest,
@@ -40,6 +41,7 @@ MODULES = (
     weekends,
     rest_periods,
     sundays,
+    night_work,
 )
 """In the order the model is built (a fixed-seed search depends on the order of constraints)."""
 BY_NAME: dict[str, Family] = {m.__name__.rsplit(".", 1)[1]: m.FAMILY for m in MODULES}

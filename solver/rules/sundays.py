@@ -7,6 +7,7 @@ outside the plan counts as worked; Sundays beyond what is known count as free.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 
 from models.law import limits
@@ -18,7 +19,8 @@ from solver.violations import Schedule, Violation
 
 def model(b: Build) -> None:
     """One literal per Sunday a worker might work (an item's own choice where only one item can touch it,
-    else implied by each such item); in every ``n`` Sundays in a row, one of them false. Sundays worked
+    else implied by each of theirs), for the Sundays of the blocks of ``n`` in a row that could all be
+    worked; in each such block, one of them false. Sundays worked
     outside the plan are true already; where all ``n`` are, no planned work may join them."""
     inst, m, x = b.inst, b.v.model, b.v.x
     for w, pairs in enumerate(inst.by_worker):
@@ -29,21 +31,32 @@ def model(b: Build) -> None:
         spans = [(*inst.spans[inst.pairs[p].i], p) for p in pairs]
         times = sunday_minutes(inst, min(s for s, _, _ in spans), max(e for _, e, _ in spans), 7 * every)
         held = [any(s < hi and e > lo for s, e in inst.outside[w]) for lo, hi in times]  # kept work outside
-        touching = [[p for s, e, p in spans if s < hi and e > lo] for lo, hi in times]
-        worked: list[Literal | None] = []  # a Sunday's literal; None: held, or no planned item can touch it
-        for k, near in enumerate(touching):
-            if held[k] or len(near) <= 1:
-                worked.append(x[near[0]] if near and not held[k] else None)
-                continue
-            on = m.new_bool_var(f"sunday_{w}_{k}")
-            for p in near:
-                m.add_implication(x[p], on)
-            worked.append(on)
-        for k in range(len(times) - every + 1):
-            block = range(k, k + every)
-            if not all(held[j] or worked[j] is not None for j in block):
-                continue  # one of them is free whatever is chosen
-            free = [u.Not() for u in (worked[j] for j in block) if u is not None]
+        spans.sort()
+        starts, longest = [s for s, _, _ in spans], max(e - s for s, e, _ in spans)
+        touching = [
+            [
+                p
+                for s, e, p in spans[bisect.bisect_left(starts, lo - longest) : bisect.bisect_left(starts, hi)]
+                if e > lo
+            ]
+            for lo, hi in times
+        ]
+        binding = [  # blocks of ``every`` Sundays in a row that could all be worked
+            range(k, k + every)
+            for k in range(len(times) - every + 1)
+            if all(held[j] or touching[j] for j in range(k, k + every))
+        ]
+        worked: dict[int, Literal] = {}  # a Sunday's literal, where planned work may fall on it
+        for k in sorted({j for block in binding for j in block if not held[j]}):
+            near = touching[k]
+            if len(near) == 1:
+                worked[k] = x[near[0]]
+            else:
+                worked[k] = m.new_bool_var(f"sunday_{w}_{k}")
+                for p in near:
+                    m.add_implication(x[p], worked[k])
+        for block in binding:
+            free = [worked[j].Not() for j in block if j in worked]
             if free:
                 m.add_bool_or(free)
             else:  # every one worked outside the plan: no planned work on any of them
