@@ -26,7 +26,7 @@ from models.law import limits
 from models.problem import Worker
 from solver.instance import Instance
 from solver.rules.night_work import allowed_minutes
-from solver.variables import DAY_MINUTES, WEEK_MINUTES, sunday_minutes, week_minutes
+from solver.variables import DAY_MINUTES, WEEK_MINUTES, sunday_minutes, week_minutes, week_stretches
 
 
 @dataclass
@@ -69,16 +69,13 @@ class _Builder:
             self.sundays = sunday_minutes(inst, lo, hi, 7 * max(every))
         self.sunday_starts = [s for s, _ in self.sundays]
         self.sunday_ends = [e for _, e in self.sundays]
-        law, tz = settings.law, inst.problem.tz
-        self.night = [allowed_minutes(law, rules) for rules in self.law]  # (weeks, minutes) where it binds
+        self.night = [allowed_minutes(settings.law, rules) for rules in self.law]  # (weeks, minutes) where it binds
         tracks = [bool(n) or "night_max_hours_per_24h" in rules for n, rules in zip(self.night, self.law, strict=True)]
-        self.night_item = [law.night.is_night_work(it.start, it.end, tz) for it in inst.items] if any(tracks) else []
+        self.night_item = inst.night_items if any(tracks) else []
         self.stretches: dict[tuple[int, int], list[tuple[int, int]]] = {}
         for w, fixed in enumerate(inst.outside):
             if tracks[w]:
-                at = [(inst.origin + dt.timedelta(minutes=s), inst.origin + dt.timedelta(minutes=e)) for s, e in fixed]
-                night = [law.night.is_night_work(a, z, tz) for a, z in at]
-                self.loads[w].nights = [span for span, n in zip(fixed, night, strict=True) if n]
+                self.loads[w].nights = [span for span, n in zip(fixed, inst.outside_night[w], strict=True) if n]
         if self.sundays:
             for w, fixed in enumerate(inst.outside):
                 self.loads[w].sundays |= {k for start, end in fixed for k in self._sundays_in(start, end)}
@@ -218,18 +215,8 @@ class _Builder:
         """The stretches of ``weeks`` calendar weeks (Monday 00:00 local) that hold item ``i``, in minutes."""
         key = (i, weeks)
         if key not in self.stretches:
-            item, tz = self.inst.items[i], self.inst.problem.tz
-            mondays = {
-                d - dt.timedelta(days=d.weekday()) for d in (t.astimezone(tz).date() for t in (item.start, item.end))
-            }
-            firsts = sorted({mo - dt.timedelta(weeks=j) for mo in mondays for j in range(weeks)})
-            self.stretches[key] = [
-                (
-                    self.inst.minute(dt.datetime.combine(d, dt.time(), tzinfo=tz)),
-                    self.inst.minute(dt.datetime.combine(d + dt.timedelta(weeks=weeks), dt.time(), tzinfo=tz)),
-                )
-                for d in firsts
-            ]
+            item = self.inst.items[i]
+            self.stretches[key] = [(lo, hi) for _, lo, hi in week_stretches(self.inst, (item.start, item.end), weeks)]
         return self.stretches[key]
 
     def _sundays_in(self, start: int, end: int) -> range:

@@ -51,6 +51,24 @@ class Instance:
         return [it.minutes for it in self.items]
 
     @cached_property
+    def night_items(self) -> list[bool]:
+        """Whether each item is night work under the problem's law (``models.night``), computed once."""
+        law, tz = self.problem.settings.law, self.problem.tz
+        return [law.night.is_night_work(it.start, it.end, tz) for it in self.items]
+
+    @cached_property
+    def outside_night(self) -> list[list[bool]]:
+        """Per worker, whether each span of ``outside`` is night work, computed once."""
+        law, tz, origin = self.problem.settings.law, self.problem.tz, self.origin
+        return [
+            [
+                law.night.is_night_work(origin + dt.timedelta(minutes=s), origin + dt.timedelta(minutes=e), tz)
+                for s, e in spans
+            ]
+            for spans in self.outside
+        ]
+
+    @cached_property
     def spans(self) -> list[tuple[int, int]]:
         """Each item's (start, end) in minutes from ``origin``: computed once, read by every rule."""
         return [(self.minute(it.start), self.minute(it.end)) for it in self.items]

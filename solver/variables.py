@@ -72,12 +72,19 @@ def hint_all(model: cp_model.CpModel, values: list[int]) -> None:
 
 def week_minutes(inst: Instance, moments: Iterable[dt.datetime]) -> list[tuple[int, int]]:
     """The calendar weeks (Monday 00:00 local) holding these moments, in minutes from the origin."""
+    return [(lo, hi) for _, lo, hi in week_stretches(inst, moments, 1)]
+
+
+def week_stretches(inst: Instance, moments: Iterable[dt.datetime], weeks: int) -> list[tuple[dt.date, int, int]]:
+    """The stretches of ``weeks`` calendar weeks (Monday 00:00 local) that hold a week of these moments:
+    each first Monday, and its start and end in minutes from the origin."""
     tz = inst.problem.tz
     mondays = {d - dt.timedelta(days=d.weekday()) for d in (t.astimezone(tz).date() for t in moments)}
+    firsts = sorted({monday - dt.timedelta(weeks=j) for monday in mondays for j in range(weeks)})
     out = []
-    for monday in sorted(mondays):
-        lo, hi = (dt.datetime.combine(d, dt.time(), tzinfo=tz) for d in (monday, monday + dt.timedelta(days=7)))
-        out.append((inst.minute(lo), inst.minute(hi)))
+    for d in firsts:
+        lo, hi = (dt.datetime.combine(e, dt.time(), tzinfo=tz) for e in (d, d + dt.timedelta(weeks=weeks)))
+        out.append((d, inst.minute(lo), inst.minute(hi)))
     return out
 
 

@@ -21,7 +21,7 @@ from ortools.sat.python import cp_model
 from models.law import Law, Limit, limits
 from solver.rules.family import Family
 from solver.variables import DAY_MINUTES as DAY
-from solver.variables import Build, Literal
+from solver.variables import Build, Literal, week_stretches
 from solver.violations import Schedule, Violation, local
 
 
@@ -41,7 +41,6 @@ def model(b: Build) -> None:
     calendar week is a 7-day window) needs nothing more."""
     inst, m, x = b.inst, b.v.model, b.v.x
     law, tz = inst.problem.settings.law, inst.problem.tz
-    night = [law.night.is_night_work(it.start, it.end, tz) for it in inst.items]
     for w, pairs in enumerate(inst.by_worker):
         worker = inst.workers[w]
         bound = allowed_minutes(law, limits(law, worker.working_time))
@@ -51,30 +50,20 @@ def model(b: Build) -> None:
         fixed, per_week = inst.outside[w], round(worker.max_hours_per_7_days * 60)
         spans = sorted((*inst.spans[inst.pairs[p].i], p) for p in pairs)
         starts, longest = [s for s, _, _ in spans], max(e - s for s, e, _ in spans)
-        at = [inst.origin + dt.timedelta(minutes=t) for p in pairs for t in inst.spans[inst.pairs[p].i]]
-        origin = inst.origin
-        fixed_night = [
-            law.night.is_night_work(origin + dt.timedelta(minutes=s), origin + dt.timedelta(minutes=e), tz)
-            for s, e in fixed
-        ]
+        at = [t for p in pairs for t in (inst.items[inst.pairs[p].i].start, inst.items[inst.pairs[p].i].end)]
         mondays = {d - dt.timedelta(days=d.weekday()) for d in (t.astimezone(tz).date() for t in at)}
-        firsts = sorted({mo - dt.timedelta(weeks=j) for mo in mondays for j in range(weeks)})
-        for first in firsts:
+        for first, lo, hi in week_stretches(inst, at, weeks):
             if (
                 not fixed
-                and per_week * len({mo for mo in mondays if first <= mo < first + dt.timedelta(weeks=weeks)}) <= allowed
+                and per_week * sum(first <= mo < first + dt.timedelta(weeks=weeks) for mo in mondays) <= allowed
             ):
                 continue  # the contract's hours per 7 days keep each of its weeks, so the stretch, within it
-            lo, hi = (
-                inst.minute(dt.datetime.combine(d, dt.time(), tzinfo=tz))
-                for d in (first, first + dt.timedelta(weeks=weeks))
-            )
             near = spans[bisect.bisect_left(starts, lo - longest) : bisect.bisect_left(starts, hi)]
             inside = [(p, min(e, hi) - max(s, lo)) for s, e, p in near if min(e, hi) > max(s, lo)]
-            held = [(min(e, hi) - max(s, lo), n) for (s, e), n in zip(fixed, fixed_night, strict=True)]
+            held = [(min(e, hi) - max(s, lo), n) for (s, e), n in zip(fixed, inst.outside_night[w], strict=True)]
             held_minutes = sum(minutes for minutes, _ in held if minutes > 0)
             held_night = any(n for minutes, n in held if minutes > 0)
-            nights = [p for p, _ in inside if night[inst.pairs[p].i]]
+            nights = [p for p, _ in inside if inst.night_items[inst.pairs[p].i]]
             if not inside or not (nights or held_night):
                 continue
             if sum(minutes for _, minutes in inside) + held_minutes <= allowed:
@@ -90,8 +79,7 @@ def model_strenuous(b: Build) -> None:
     """Each window of 24 h tried for a night item: within the limit when the item is taken (a planned
     one) or when planned work is taken in it (one kept outside the plan)."""
     inst, m, x = b.inst, b.v.model, b.v.x
-    law, tz = inst.problem.settings.law, inst.problem.tz
-    origin = inst.origin
+    law = inst.problem.settings.law
     for w, pairs in enumerate(inst.by_worker):
         rule = limits(law, inst.workers[w].working_time).get("night_max_hours_per_24h")
         if not pairs or rule is None:
@@ -99,12 +87,8 @@ def model_strenuous(b: Build) -> None:
         limit = round(rule.value * 60)
         planned = [(*inst.spans[inst.pairs[p].i], p) for p in pairs]
         fixed = inst.outside[w]
-
-        def night(s: int, e: int) -> bool:
-            return law.night.is_night_work(origin + dt.timedelta(minutes=s), origin + dt.timedelta(minutes=e), tz)
-
-        triggers = [(s, e, x[p]) for s, e, p in planned if night(s, e)] + [
-            (s, e, None) for s, e in fixed if night(s, e)
+        triggers = [(s, e, x[p]) for s, e, p in planned if inst.night_items[inst.pairs[p].i]] + [
+            (s, e, None) for (s, e), night in zip(fixed, inst.outside_night[w], strict=True) if night
         ]
         edges = sorted(
             {t for s, e, _ in planned for t in (s, e, s - DAY, e - DAY)}
