@@ -11,8 +11,15 @@ The numbers, as the acts say them (checked against the texts):
   continuous rest in every period of 24 hours. Bemanna counts the 24 hours from the start of each item.
 - AML § 10-8 (2): a continuous 35 hours off in seven days; ATL § 14: at least 36 hours' continuous rest
   in every period of seven days. Bemanna's seven days are calendar weeks, Monday 00:00 local time.
-- AML § 10-6 (8): total working time, overtime included, at most 13 hours in 24 hours. ATL sets no
-  cap per 24 hours beyond the daily rest, so ``se-atl`` leaves it off.
+- AML § 10-6 (8): total working time, overtime included, at most 13 hours in 24 hours and 48 hours in
+  seven days (any 7 days, beside the contract's own ``Worker.max_hours_per_7_days``: the lower binds).
+  ATL sets no cap per 24 hours beyond the daily rest, and its 48 hours a week (§ 10 b) is an average
+  over four months, so ``se-atl`` leaves both off.
+- AML § 10-4 (1): ordinary working time at most 9 hours in 24 hours and 40 hours in seven days; work
+  beyond it is overtime (§ 10-6 (1)), which § 10-6 (4) caps at 10 hours in seven days, 25 hours in four
+  consecutive weeks and 200 hours in 52 weeks. ATL § 5: 40 hours a week ordinary time, beyond which is
+  overtime (§ 7); § 8: at most 48 hours in four weeks and 200 hours in a calendar year. How Bemanna
+  counts overtime (by calendar week, each item on the day it starts) is ``models.overtime``'s.
 - AML § 10-11 (6): a worker who regularly works more than 3 hours at night works on average at most
   8 hours per 24 hours, over four weeks, the weekly rest of § 10-8 (2) left out; ATL § 13 a: 8 hours
   on average over at most four months, 24 hours left out for each seven days. Bemanna takes four
@@ -44,7 +51,8 @@ DEFAULT_PROFILE: ProfileId = "no-aml"
 
 class WorkingTime(BaseModel):
     """Overrides of a profile's working-time rules; a field left out keeps what the level above says.
-    A rest of 0 h, or 24 h of work per 24 h, turns that rule off."""
+    A rest or an average of 0, or a limit at its most (24 h per 24 h, 168 h per 7 days), turns that rule
+    off; 0 h of overtime allows none."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -69,6 +77,20 @@ class WorkingTime(BaseModel):
         ge=0,
         le=52,
         description="A Sunday or public holiday off at least every n-th: 2 frees the next after each one worked",
+    )
+    total_hours_per_7_days: float | None = Field(
+        None, gt=0, le=168, description="Work in any 7 days, overtime included (beside the contract's own limit)"
+    )
+    ordinary_hours_per_24h: float | None = Field(
+        None, ge=0, le=24, description="Ordinary hours on a day; beyond them is overtime"
+    )
+    ordinary_hours_per_7_days: float | None = Field(
+        None, ge=0, le=168, description="Ordinary hours in a calendar week; beyond them is overtime"
+    )
+    overtime_per_7_days: float | None = Field(None, ge=0, le=168, description="Overtime in a calendar week")
+    overtime_per_4_weeks: float | None = Field(None, ge=0, le=672, description="Overtime in any 4 weeks in a row")
+    overtime_per_year: float | None = Field(
+        None, ge=0, le=8784, description="Overtime in a year (52 weeks in a row, or the calendar year under ATL)"
     )
 
 
@@ -101,6 +123,11 @@ class Law(BaseModel):
         return PROFILES[self.profile].night
 
     @property
+    def overtime_calendar_year(self) -> bool:
+        """Whether the year overtime is capped over is the calendar year (ATL § 8) or any 52 weeks."""
+        return PROFILES[self.profile].overtime_calendar_year
+
+    @property
     def holiday_country(self) -> str | None:
         """Whose public holidays count: the organisation's choice, else the profile's country."""
         return self.holidays or PROFILES[self.profile].country
@@ -119,6 +146,7 @@ class Profile:
     defaults: dict[str, Default]
     country: str | None = None  # whose public holidays count as Sundays
     night: Night = AML_NIGHT  # what counts as night work
+    overtime_calendar_year: bool = False  # the year of the overtime cap: the calendar year, else any 52 weeks
 
 
 PROFILES: dict[str, Profile] = {
@@ -132,6 +160,12 @@ PROFILES: dict[str, Profile] = {
             "night_average_hours": Default(8, "AML § 10-11 (6)"),
             "night_reference_weeks": Default(4, "AML § 10-11 (6)"),
             "sunday_off_every": Default(2, "AML § 10-8 (4)"),
+            "total_hours_per_7_days": Default(48, "AML § 10-6 (8)"),
+            "ordinary_hours_per_24h": Default(9, "AML § 10-4 (1)"),
+            "ordinary_hours_per_7_days": Default(40, "AML § 10-4 (1)"),
+            "overtime_per_7_days": Default(10, "AML § 10-6 (4)"),
+            "overtime_per_4_weeks": Default(25, "AML § 10-6 (4)"),
+            "overtime_per_year": Default(200, "AML § 10-6 (4)"),
         },
         "NO",
     ),
@@ -143,9 +177,13 @@ PROFILES: dict[str, Profile] = {
             "weekly_rest_hours": Default(36, "ATL § 14"),
             "night_average_hours": Default(8, "ATL § 13 a"),
             "night_reference_weeks": Default(4, "ATL § 13 a (at most four months)"),
+            "ordinary_hours_per_7_days": Default(40, "ATL § 5"),
+            "overtime_per_4_weeks": Default(48, "ATL § 8"),
+            "overtime_per_year": Default(200, "ATL § 8"),
         },
         "SE",
         ATL_NIGHT,
+        overtime_calendar_year=True,
     ),
     "custom": Profile("custom", "the organisation's own rules", {}),
 }
@@ -170,6 +208,12 @@ OFF = {
     "night_reference_weeks": 0,
     "night_max_hours_per_24h": 0.0,
     "sunday_off_every": 0,
+    "total_hours_per_7_days": 168.0,
+    "ordinary_hours_per_24h": 24.0,
+    "ordinary_hours_per_7_days": 168.0,
+    "overtime_per_7_days": 168.0,
+    "overtime_per_4_weeks": 672.0,
+    "overtime_per_year": 8784.0,
 }
 """The value that turns each rule off."""
 
@@ -185,3 +229,12 @@ def limits(law: Law, contract: WorkingTime | None = None) -> dict[str, Limit]:
             if value is not None:
                 out[name] = Limit(value, source)
     return {name: limit for name, limit in out.items() if limit.value != OFF[name]}
+
+
+def hours_per_7_days(contract_hours: float, rules: dict[str, Limit]) -> Limit:
+    """Work allowed in any 7 days: the contract's ``max_hours_per_7_days``, or the law's total with
+    overtime included (``total_hours_per_7_days``) where that is lower."""
+    total = rules.get("total_hours_per_7_days")
+    if total is not None and total.value < contract_hours:
+        return total
+    return Limit(contract_hours, CONTRACT)

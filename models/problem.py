@@ -29,6 +29,16 @@ Ref = Annotated[
 ]
 """An external id. Letters, digits and ``_ . : -``; no ``@``, which joins a job id to a day."""
 
+
+def _a_monday(day: dt.date) -> dt.date:
+    if day.weekday() != 0:
+        raise ValueError(f"{day} is a {day:%A}; a week is named by its Monday")
+    return day
+
+
+Monday = Annotated[dt.date, AfterValidator(_a_monday)]
+"""The first day of a calendar week, which names it."""
+
 Latitude = Annotated[float, Field(ge=-90, le=90)]
 Longitude = Annotated[float, Field(ge=-180, le=180)]
 
@@ -171,6 +181,12 @@ class Worker(Schema):
     always_available: bool = Field(False, description="Available outside unavailable windows (contract staff)")
     working_time: WorkingTime = Field(
         default_factory=WorkingTime, description="The contract's overrides of the organisation's working-time law"
+    )
+    earlier_overtime_hours: dict[Monday, Annotated[float, Field(ge=0, le=168)]] = Field(
+        default_factory=dict,
+        max_length=60,
+        description="Overtime already worked in calendar weeks before the horizon, by each week's Monday:"
+        " counts toward the caps per 4 weeks and per year (models.overtime)",
     )
     qualifications: list[Qualification] = Field(default_factory=list, max_length=100)
     availability: list[Availability] = Field(default_factory=list, max_length=2000)

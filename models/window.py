@@ -4,17 +4,24 @@ Every worker stays in the window (people travel between regions); shifts and job
 with the assignments and requests that name them. The kept work among them (accepted or pinned) that
 lies within ``AROUND`` of the window, or inside it at another region's places, stays as
 ``outside_work``: the working-time rules count it (rest, hours in 24 h and 7 days, runs of days).
+Kept work of the ``HISTORY`` before the window's first week is reckoned as each worker's overtime per
+week (``Worker.earlier_overtime_hours``), which the caps per 4 weeks and per year count.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 
-from models.problem import OutsideWork, Problem
+from models.law import limits
+from models.overtime import Ordinary, monday, weekly_overtime
+from models.problem import OutsideWork, Problem, Worker
 from models.work_items import item_ids, work_items
 
 AROUND = dt.timedelta(days=14)
 """How far outside the window kept work still counts: two rolling weeks, and a run of days as long."""
+HISTORY = dt.timedelta(weeks=53)
+"""How far back overtime counts: the 52 weeks of AML § 10-6 (4), or the calendar year of ATL § 8."""
 
 
 def window(problem: Problem, first: dt.date, last: dt.date, regions: set[str] | None = None) -> Problem:
@@ -32,6 +39,7 @@ def window(problem: Problem, first: dt.date, last: dt.date, regions: set[str] | 
     kept = item_ids(part)
     return part.model_copy(
         update={
+            "workers": _with_overtime(problem, kept, first),
             "assignments": [a for a in problem.assignments if a.item_id in kept],
             "requests": [r for r in problem.requests if r.item_id in kept],
             "outside_work": [*problem.outside_work, *_outside(problem, kept, first, last)],
@@ -51,3 +59,27 @@ def _outside(problem: Problem, planned: set[str], first: dt.date, last: dt.date)
     return [
         OutsideWork(worker_id=w, label=i, start=items[i].start, end=items[i].end) for w, i in sorted(kept) if i in items
     ]
+
+
+def _with_overtime(problem: Problem, planned: set[str], first: dt.date) -> list[Worker]:
+    """Each worker with the overtime of her kept work in the weeks before the window's first, where her
+    working-time rules count overtime (weeks the snapshot already names keep what it says)."""
+    start = monday(first)
+    kept: dict[str, set[str]] = defaultdict(set)
+    for a in problem.assignments:
+        if a.kept and a.item_id not in planned:
+            kept[a.worker_id].add(a.item_id)
+    if not kept:
+        return problem.workers
+    items = {it.id: it for it in work_items(problem) if it.id in set().union(*kept.values())}
+    out = []
+    for worker in problem.workers:
+        ordinary = Ordinary.of(limits(problem.settings.law, worker.working_time))
+        mine = [items[i] for i in kept.get(worker.id, ()) if i in items]
+        before = [(it.local_day, it.minutes) for it in mine if start - HISTORY <= it.local_day < start]
+        if ordinary is None or not before:
+            out.append(worker)
+            continue
+        earlier = {week: minutes / 60 for week, minutes in weekly_overtime(ordinary, before).items() if minutes}
+        out.append(worker.model_copy(update={"earlier_overtime_hours": earlier | worker.earlier_overtime_hours}))
+    return out

@@ -22,9 +22,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from models.enums import RequestKind
-from models.law import limits
+from models.law import Limit, hours_per_7_days, limits
+from models.overtime import SPANS, Ordinary, monday, mondays, windows
 from models.problem import Worker
+from models.work_items import horizon
 from solver.instance import Instance
+from solver.rules import overtime
 from solver.rules.night_work import allowed_minutes
 from solver.variables import DAY_MINUTES, WEEK_MINUTES, sunday_minutes, week_minutes, week_stretches
 
@@ -41,6 +44,8 @@ class _Load:
     weekends: set[int] = field(default_factory=set)  # ordinals of the Saturdays of weekends worked
     sundays: set[int] = field(default_factory=set)  # indices of the Sundays and holidays worked (``_Builder.sundays``)
     nights: list[tuple[int, int]] = field(default_factory=list)  # night work held, planned or outside
+    worked: dict[dt.date, int] = field(default_factory=lambda: defaultdict(int))  # planned minutes by start day
+    overtime: dict[dt.date, int] = field(default_factory=dict)  # by week (Monday), where the plan has work
 
 
 class _Builder:
@@ -79,6 +84,11 @@ class _Builder:
         if self.sundays:
             for w, fixed in enumerate(inst.outside):
                 self.loads[w].sundays |= {k for start, end in fixed for k in self._sundays_in(start, end)}
+        held = overtime.held_weeks(horizon(inst.items))
+        self.overtime: list[tuple[Ordinary, dict[str, Limit], overtime.Known] | None] = []
+        for w, worker in enumerate(inst.workers):
+            bound = overtime.caps(settings.law, worker) if inst.by_worker[w] else None
+            self.overtime.append(None if bound is None else (*bound, overtime.known(inst, w, bound[0], held)))
 
     def fits(self, w: int, i: int) -> bool:
         """Whether worker ``w`` can take item ``i`` on top of what they have, under every monotone rule."""
@@ -99,7 +109,7 @@ class _Builder:
             return False
         if day not in load.days and not self._days(worker, load, day):
             return False
-        limit = round(worker.max_hours_per_7_days * 60)
+        limit = round(hours_per_7_days(worker.max_hours_per_7_days, self.law[w]).value * 60)
         return self._rolling(load, start, end, WEEK_MINUTES, limit) and self._law(w, i, load, start, end)
 
     def _successions(self, load: _Load, day: int, typ: str | None) -> bool:
@@ -174,8 +184,33 @@ class _Builder:
             i, load, start, end, round(strenuous.value * 60)
         ):
             return False
-        if (sundays := rules.get("sunday_off_every")) and (on := self._sundays_in(start, end)):
-            return self._sunday_rest(load, on, int(sundays.value))
+        sundays = rules.get("sunday_off_every")
+        if sundays and (on := self._sundays_in(start, end)) and not self._sunday_rest(load, on, int(sundays.value)):
+            return False
+        return self.overtime[w] is None or self._overtime(w, i, load)
+
+    def _overtime(self, w: int, i: int, load: _Load) -> bool:
+        """Every stretch of weeks a cap names that holds the new item's week, with its overtime added."""
+        bound = self.overtime[w]
+        assert bound is not None
+        ordinary, rules, base = bound
+        day = self.inst.items[i].local_day
+        week = monday(day)
+        new = ordinary.overtime(
+            base.fixed.get(d, 0) + load.worked.get(d, 0) + (self.inst.minutes[i] if d == day else 0)
+            for d in (week + dt.timedelta(days=k) for k in range(7))
+        )
+        calendar = self.inst.problem.settings.law.overtime_calendar_year
+        most = new + sum(load.overtime.values()) + sum(base.weeks.values())  # all weeks at once, some twice
+        for name, rule in rules.items():
+            if most <= round(rule.value * 60):
+                continue
+            stretches = overtime.years(week, calendar) if name == overtime.YEAR else windows(week, SPANS[name])
+            for lo, hi in stretches:
+                weeks = mondays(lo, hi)
+                minutes = new + sum(load.overtime.get(k, base.weeks.get(k, 0)) for k in weeks if k != week)
+                if minutes > round(rule.value * 60):
+                    return False
         return True
 
     def _night_average(self, i: int, load: _Load, start: int, end: int, weeks: int, allowed: int) -> bool:
@@ -248,6 +283,12 @@ class _Builder:
             load.sundays |= set(self._sundays_in(start, end))
         if self.night_item and self.night_item[i]:
             load.nights.append((start, end))
+        if (bound := self.overtime[w]) is not None:
+            ordinary, _, base = bound
+            load.worked[item.local_day] += item.minutes
+            week = monday(item.local_day)
+            days = [week + dt.timedelta(days=k) for k in range(7)]
+            load.overtime[week] = ordinary.overtime(base.fixed.get(d, 0) + load.worked.get(d, 0) for d in days)
 
 
 def _free(spans: list[tuple[int, int]], lo: int, hi: int) -> int:

@@ -15,6 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from models.enums import AssignmentStatus
+from models.law import hours_per_7_days, limits
 from models.problem import OutsideWork, Problem, Worker
 from models.solution import Term
 from models.work_items import WorkItem, horizon, work_items
@@ -171,7 +172,7 @@ def fit_words(
             parts.append(f"{gap:.0f} h before their next work")
     window = [it for it in mine if it.end > item.end - WEEK and it.start < item.end]
     week_hours = (sum(it.minutes for it in window) + item.minutes) / 60
-    limit = worker.max_hours_per_7_days
+    limit = hours_per_7_days(worker.max_hours_per_7_days, limits(problem.settings.law, worker.working_time)).value
     parts.append(f"{round(week_hours, 1):g} h in the 7 days to this work's end, of at most {limit:g} h")
     if added.get("preference", 0) < 0:
         parts.append("marked this time as preferred")

@@ -33,7 +33,14 @@ def test_the_law_is_read_by_all_set_by_the_coordinator_and_reaches_the_snapshot(
         "night_average_hours": ("night_average", "8 h", "AML § 10-11 (6)"),
         "night_reference_weeks": ("night_average", "over 4 weeks", "AML § 10-11 (6)"),
         "sunday_off_every": ("sunday_rest", "one free in every 2", "AML § 10-8 (4)"),
+        "total_hours_per_7_days": ("weekly_hours", "48 h", "AML § 10-6 (8)"),
+        "ordinary_hours_per_24h": ("overtime_week", "9 h", "AML § 10-4 (1)"),
+        "ordinary_hours_per_7_days": ("overtime_week", "40 h", "AML § 10-4 (1)"),
+        "overtime_per_7_days": ("overtime_week", "10 h", "AML § 10-6 (4)"),
+        "overtime_per_4_weeks": ("overtime_4_weeks", "25 h", "AML § 10-6 (4)"),
+        "overtime_per_year": ("overtime_year", "200 h", "AML § 10-6 (4)"),
     }
+    assert len(body["rules"]) == 12  # each parameter once
     assert body["holiday_calendar"] == "NO"
     swedish = {"profile": "se-atl", "overrides": {"daily_rest_hours": 9}}
     assert client.put("/organisation/working-time", json=swedish, headers=manager).status_code == 403
@@ -44,6 +51,9 @@ def test_the_law_is_read_by_all_set_by_the_coordinator_and_reaches_the_snapshot(
         "weekly_rest_hours": "ATL § 14",
         "night_average_hours": "ATL § 13 a",
         "night_reference_weeks": "ATL § 13 a (at most four months)",
+        "ordinary_hours_per_7_days": "ATL § 5",
+        "overtime_per_4_weeks": "ATL § 8",
+        "overtime_per_year": "ATL § 8",
     }
     with Session(engine) as session:
         law = load_problem(session, "oslo").settings.law

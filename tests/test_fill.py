@@ -88,7 +88,7 @@ def test_reasons_are_in_words_a_manager_weighs_never_score_points() -> None:
     result = fill(prob, "gap")
     why = {c.worker_id: c.reason for c in result.candidates}
     assert not any("score" in reason or "point" in reason for reason in why.values())
-    assert why["near"].startswith("chosen: 0 km from home, 8 h in the 7 days to this work's end, of at most 60 h")
+    assert why["near"].startswith("chosen: 0 km from home, 8 h in the 7 days to this work's end, of at most 48 h")
     assert "costs NOK 2\u202f000" in why["near"]  # 8 h at the worker's 250 an hour
     assert "asked not to get this work" in why["far"]
     assert "17 km from home" in why["far"]

@@ -3,6 +3,7 @@ impossible kept assignments fail clearly, and the model agrees with the independ
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 from typing import Any
 
@@ -18,7 +19,7 @@ from solver.relaxation import relaxation_bound
 from solver.score import total
 from solver.solve import KeptAssignmentsInfeasible, SolveOptions, _complete, solve
 from solver.validator import LOWER_BOUND_RULES, validate, validate_solution
-from tests.factory import at, problem, shift, worker
+from tests.factory import DAY, at, problem, shift, worker
 
 SKILLS = ("nurse", "assistant_nurse", "drivers_licence")
 OPTIONS = SolveOptions(time_limit=10, workers=1, seed=3)
@@ -372,6 +373,60 @@ def test_sunday_rest_agrees_with_brute_force(p: Problem) -> None:
     """Sundays and public holidays in a row: the solver's optimum is the best roster the validator
     accepts, whatever the profile, the calendar, the agreement and the contract say."""
     _agrees_with_brute_force(p)
+
+
+@st.composite
+def overtime_pools(draw: st.DrawFn) -> Problem:
+    """Tiny pools over three weeks with overtime caps small enough to bind: the ordinary day and week
+    of each profile or overridden, caps per week, per 4 weeks and per year (the calendar year under
+    se-atl, from 2027 back into 2026), earlier weeks' overtime, and kept work outside the plan before,
+    inside and after the horizon."""
+    overrides = st.fixed_dictionaries(
+        {},
+        optional={
+            "ordinary_hours_per_24h": st.sampled_from([4, 9, 24]),
+            "ordinary_hours_per_7_days": st.sampled_from([8, 16, 40, 168]),
+            "overtime_per_7_days": st.sampled_from([0, 2, 6, 168]),
+            "overtime_per_4_weeks": st.sampled_from([0, 4, 10, 672]),
+            "overtime_per_year": st.sampled_from([3, 12, 8784]),
+            "total_hours_per_7_days": st.sampled_from([16, 48]),
+        },
+    )
+    law = {"profile": draw(st.sampled_from(["no-aml", "se-atl", "custom"])), "overrides": draw(overrides)}
+    weeks = st.sampled_from([-30, -4, -3, -1, 0]).map(lambda k: str(DAY + dt.timedelta(weeks=k)))
+    earlier = st.dictionaries(weeks, st.sampled_from([0, 2, 5, 9]), max_size=2)
+    ws = [
+        worker(f"w{k}", working_time=draw(st.one_of(st.just({}), overrides)), earlier_overtime_hours=draw(earlier))
+        for k in range(draw(st.integers(1, 2)))
+    ]
+    outside = [
+        {"worker_id": w["id"], "label": f"o{j}", "start": at(day, 7), "end": at(day, 7 + hours)}
+        for w in ws
+        for j, (day, hours) in enumerate(
+            draw(st.lists(st.tuples(st.sampled_from([-8, -1, 2, 9, 22]), st.integers(2, 12)), max_size=2))
+        )
+    ]
+    shifts = [
+        shift(f"s{k}", draw(st.integers(0, 20)), draw(st.sampled_from([6, 14])), draw(st.integers(3, 12)))
+        for k in range(draw(st.integers(2, 5)))
+    ]
+    return problem(
+        ws, shifts, outside_work=outside, settings={"min_rest_hours": 0, "coverage_first": False, "law": law}
+    )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(overtime_pools())
+def test_overtime_agrees_with_brute_force(p: Problem) -> None:
+    """Overtime per week, per 4 weeks and per year, and the law's hours per 7 days: the solver's
+    optimum is the best roster the validator accepts."""
+    _agrees_with_brute_force(p)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(overtime_pools())
+def test_the_greedy_construction_keeps_the_overtime_caps(p: Problem) -> None:
+    _greedy_keeps_the_rules(p)
 
 
 @PROPERTY

@@ -43,6 +43,12 @@ def test_profiles_give_the_acts_numbers_and_the_nearest_override_wins() -> None:
         "night_average_hours": (8, "AML § 10-11 (6)"),
         "night_reference_weeks": (4, "AML § 10-11 (6)"),
         "sunday_off_every": (2, "AML § 10-8 (4)"),
+        "total_hours_per_7_days": (48, "AML § 10-6 (8)"),
+        "ordinary_hours_per_24h": (9, "AML § 10-4 (1)"),
+        "ordinary_hours_per_7_days": (40, "AML § 10-4 (1)"),
+        "overtime_per_7_days": (10, "AML § 10-6 (4)"),
+        "overtime_per_4_weeks": (25, "AML § 10-6 (4)"),
+        "overtime_per_year": (200, "AML § 10-6 (4)"),
     }
     atl = limits(Law(profile="se-atl"))
     assert {k: (v.value, v.source) for k, v in atl.items()} == {
@@ -50,6 +56,9 @@ def test_profiles_give_the_acts_numbers_and_the_nearest_override_wins() -> None:
         "weekly_rest_hours": (36, "ATL § 14"),
         "night_average_hours": (8, "ATL § 13 a"),
         "night_reference_weeks": (4, "ATL § 13 a (at most four months)"),
+        "ordinary_hours_per_7_days": (40, "ATL § 5"),
+        "overtime_per_4_weeks": (48, "ATL § 8"),
+        "overtime_per_year": (200, "ATL § 8"),
     }
     assert limits(Law(profile="custom")) == {}
     agreed = Law(overrides=WorkingTime(daily_rest_hours=8, weekly_rest_hours=0))
@@ -107,9 +116,12 @@ def test_hours_in_any_24_hours() -> None:
     assert len(run(atl).assignments) == 2
 
 
+# 08-14 on all seven days of a week (42 h): the longest rest between is 18 h; a day off mid-week gives 42 h
+WEEK_OF_DAYS = [shift(f"d{k}", k, 8, 6) for k in range(7)]
+
+
 def test_weekly_rest_in_each_calendar_week() -> None:
-    # 08-16 on all seven days of a week: the longest rest between is 16 h; one day off mid-week gives 40 h
-    week = [shift(f"d{k}", k, 8, 8) for k in range(7)]
+    week = WEEK_OF_DAYS
     p = problem([worker("w")], week)
     sol = run(p)
     assert len(sol.assignments) == 6
@@ -117,7 +129,7 @@ def test_weekly_rest_in_each_calendar_week() -> None:
     found = validate(p, every_day)
     assert [v.rule for v in found] == ["weekly_rest"]
     assert "35 h required (AML § 10-8 (2))" in found[0].message
-    sunday_off = every_day[:6]  # Saturday 16:00 to Monday 00:00 is 32 h inside the week: too little
+    sunday_off = every_day[:6]  # Saturday 14:00 to Monday 00:00 is 34 h inside the week: too little
     assert [v.rule for v in validate(p, sunday_off)] == ["weekly_rest"]
     wednesday_off = [pair for pair in every_day if pair[1] != "d2"]
     assert validate(p, wednesday_off) == []
@@ -127,8 +139,7 @@ def test_weekly_rest_in_each_calendar_week() -> None:
 
 
 def test_the_explainer_and_gap_filling_say_why_the_law_rules_someone_out() -> None:
-    week = [shift(f"d{k}", k, 8, 8) for k in range(7)]
-    p = problem([worker("w")], week)
+    p = problem([worker("w")], WEEK_OF_DAYS)
     sol = run(p)
     assert [u.reason for u in sol.unfilled if "too little continuous rest that week" in u.reason]
 
@@ -136,9 +147,8 @@ def test_the_explainer_and_gap_filling_say_why_the_law_rules_someone_out() -> No
 def test_gap_filling_names_the_law_rule_that_keeps_a_worker_off() -> None:
     from solver.fill import Fixed, ruled_out
 
-    week = [shift(f"d{k}", k, 8, 8) for k in range(7)]
     kept = [{"worker_id": "w", "item_id": f"d{k}", "status": "accepted"} for k in (0, 1, 3, 4, 5, 6)]
-    p = problem([worker("w")], week, assignments=kept)
+    p = problem([worker("w")], WEEK_OF_DAYS, assignments=kept)
     item = next(it for it in Fixed.of(p).items.values() if it.id == "d2")
     assert ruled_out(p, Fixed.of(p), p.workers[0], item) == "would get too little continuous rest that week"
 
@@ -174,7 +184,7 @@ def test_kept_work_before_the_planned_days_counts_for_rest_runs_and_rolling_hour
 
 def test_outside_work_fills_the_weekly_rest_and_the_hours_in_24_h() -> None:
     outside = [{"worker_id": "w", "label": "elsewhere", "start": "2027-06-16T08:00", "end": "2027-06-16T16:00"}]
-    week = [shift(f"d{k}", k, 8, 8) for k in (0, 1, 3, 4, 5, 6)]  # Wednesday (day 2) is worked elsewhere
+    week = [shift(f"d{k}", k, 8, 6) for k in (0, 1, 3, 4, 5, 6)]  # Wednesday (day 2) is worked elsewhere
     p = problem([worker("w")], week, outside_work=outside)
     assert len(run(p).assignments) == 5
     assert [v.rule for v in validate(p, [("w", f"d{k}") for k in (0, 1, 3, 4, 5, 6)])] == ["weekly_rest"]
@@ -287,7 +297,7 @@ DAYS = [shift(f"d{k}", k, 8, 10) for k in range(5)]
 def test_a_night_worker_s_hours_on_average_over_the_weeks() -> None:
     """With an agreed average of 2 h per 24 h, four weeks allow 2 x 4 x (7 - 35/24) = 44.3 h; a night
     worker gets four of the five nights, a day worker all five days."""
-    agreed = {"min_rest_hours": 0, "law": law(night_average_hours=2)}
+    agreed = {"min_rest_hours": 0, "law": law(night_average_hours=2, total_hours_per_7_days=50)}
     p = problem([worker("w")], NIGHTS, settings=agreed)
     assert len(run(p).assignments) == 4
     found = validate(p, [("w", s["id"]) for s in NIGHTS])
@@ -304,7 +314,8 @@ def test_a_night_worker_s_hours_on_average_over_the_weeks() -> None:
 def test_the_acts_allow_177_h_and_192_h_of_night_work_in_four_weeks() -> None:
     month = [shift(f"n{week}{day}", 7 * week + day, 21, 10) for week in range(4) for day in range(5)]  # 200 h
     roster = [("w", s["id"]) for s in month]
-    aml = validate(problem([worker("w")], month), roster)
+    agreed = {"law": law(total_hours_per_7_days=50, overtime_per_4_weeks=40)}  # 50 h a week, 10 h overtime
+    aml = validate(problem([worker("w")], month, settings=agreed), roster)
     assert [v.rule for v in aml] == ["night_average"]  # the first stretch of four weeks over
     assert "177.3 h in them, 8 h per 24 h on average (AML § 10-11 (6))" in aml[0].message
     atl = validate(problem([worker("w")], month, settings={"law": law("se-atl")}), roster)

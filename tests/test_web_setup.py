@@ -168,3 +168,16 @@ def test_the_working_time_law_is_shown_and_changed_on_the_setup_page(coordinator
     assert r.status_code == 200 and "Strenuous night work" in r.text and "Night workers&#39; hours" in r.text
     r = coordinator.post("/pool/law", data={"csrf": token, "profile": "no-aml", "night_reference_weeks": "9"})
     assert r.status_code == 422 and "Night average over (weeks):" in r.text
+    r = coordinator.post("/pool/law", data={"csrf": token, "profile": "no-aml", "overtime_per_4_weeks": "20"})
+    assert r.status_code == 200 and "Overtime in 4 weeks" in r.text and 'value="20"' in r.text
+    assert "AML § 10-6 (4)" in r.text and "AML § 10-4 (1)" in r.text  # the act's other overtime numbers
+    r = coordinator.post("/pool/law", data={"csrf": token, "profile": "no-aml", "overtime_per_year": "9000"})
+    assert r.status_code == 422 and "Overtime in a year:" in r.text
+
+
+def test_the_law_form_offers_every_parameter() -> None:
+    from api.web.setup import LAW_FORM, LAW_LABELS
+    from models.law import PARAMETERS
+
+    assert sorted(name for name, _ in LAW_FORM) == sorted(PARAMETERS)
+    assert set(PARAMETERS) <= set(LAW_LABELS)

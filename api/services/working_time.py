@@ -35,6 +35,13 @@ def _org(session: Session, organisation_id: int) -> t.Organisation:
 def view(session: Session, organisation_id: int) -> WorkingTimeOut:
     law = Law.model_validate(_org(session, organisation_id).settings.get("law", {}))
     bound = limits(law)
+    first: dict[
+        str, catalogue.Rule
+    ] = {}  # each parameter under the first rule it sets (the ordinary hours set all three overtime caps)
+    for r in catalogue.RULES:
+        for p in r.params:
+            if p in bound:
+                first.setdefault(p, r)
     rules = [
         LawRule(
             rule=r.id,
@@ -44,9 +51,7 @@ def view(session: Session, organisation_id: int) -> WorkingTimeOut:
             says=_says(p, bound[p].value),
             source=bound[p].source,
         )
-        for r in catalogue.RULES
-        for p in r.params
-        if p in bound
+        for p, r in first.items()
     ]
     return WorkingTimeOut(
         **law.model_dump(),
@@ -59,7 +64,7 @@ def view(session: Session, organisation_id: int) -> WorkingTimeOut:
 def _says(parameter: str, value: float) -> str:
     if parameter == "sunday_off_every":
         return f"one free in every {value:g}"
-    return f"over {value:g} weeks" if parameter.endswith("_weeks") else f"{value:g} h"
+    return f"over {value:g} weeks" if parameter == "night_reference_weeks" else f"{value:g} h"
 
 
 def put(session: Session, organisation_id: int, law: Law) -> WorkingTimeOut:

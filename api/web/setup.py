@@ -56,6 +56,7 @@ def _setup_page(request: Request, session: Session, user: t.User, status_code: i
         site_kinds=[k.value for k in SiteKind],
         law=working_time.view(session, user.organisation_id),
         profiles=PROFILES,
+        law_fields=LAW_FORM,
         form=extra.pop("form", {}),
         **chrome(user, "/pool/setup"),
         **extra,
@@ -87,7 +88,29 @@ LAW_LABELS = {
     "night_reference_weeks": "Night average over (weeks)",
     "night_max_hours_per_24h": "Strenuous night work (hours in 24 h)",
     "sunday_off_every": "A Sunday off in every",
+    "total_hours_per_7_days": "Most hours in 7 days",
+    "ordinary_hours_per_24h": "Ordinary hours in a day",
+    "ordinary_hours_per_7_days": "Ordinary hours in a week",
+    "overtime_per_7_days": "Overtime in a week",
+    "overtime_per_4_weeks": "Overtime in 4 weeks",
+    "overtime_per_year": "Overtime in a year",
 }
+LAW_FORM = (
+    ("daily_rest_hours", "Daily rest (hours in the 24 h from the start of work)"),
+    ("weekly_rest_hours", "Weekly rest (hours in each calendar week)"),
+    ("max_hours_per_24h", "Most hours of work in 24 h"),
+    ("total_hours_per_7_days", "Most hours of work in any 7 days, overtime included"),
+    ("ordinary_hours_per_24h", "Ordinary hours in a day (beyond them is overtime)"),
+    ("ordinary_hours_per_7_days", "Ordinary hours in a calendar week (beyond them is overtime)"),
+    ("overtime_per_7_days", "Most overtime in a calendar week (hours)"),
+    ("overtime_per_4_weeks", "Most overtime in 4 weeks in a row (hours)"),
+    ("overtime_per_year", "Most overtime in a year (hours)"),
+    ("night_average_hours", "Night workers' average hours per 24 h (weekly rest left out)"),
+    ("night_reference_weeks", "Weeks the night workers' average is over (1 to 4)"),
+    ("night_max_hours_per_24h", "Most hours in 24 h around a night, where night work is strenuous (the acts say 8)"),
+    ("sunday_off_every", "A Sunday or public holiday off in every (how many in a row)"),
+)
+"""The form's fields for the law's numbers, in the order a coordinator reads them."""
 
 
 @router.post("/law")

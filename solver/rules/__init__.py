@@ -14,6 +14,7 @@ from solver.rules import (
     headcount,
     kept,
     night_work,
+    overtime,
     period_hours,
     placement,
     rest,
@@ -42,6 +43,7 @@ MODULES = (
     rest_periods,
     sundays,
     night_work,
+    overtime,
 )
 """In the order the model is built (a fixed-seed search depends on the order of constraints)."""
 BY_NAME: dict[str, Family] = {m.__name__.rsplit(".", 1)[1]: m.FAMILY for m in MODULES}

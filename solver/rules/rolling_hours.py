@@ -1,6 +1,7 @@
-"""Hours in a rolling window: at most the contract's ``max_hours_per_7_days`` in any 7 days
-(``weekly_hours``) and at most the law's ``max_hours_per_24h`` in any 24 hours (``hours_per_24h``),
-counting the minutes of each item inside the window."""
+"""Hours in a rolling window: at most the contract's ``max_hours_per_7_days``, and the law's
+``total_hours_per_7_days`` where it is lower, in any 7 days (``weekly_hours``), and at most the law's
+``max_hours_per_24h`` in any 24 hours (``hours_per_24h``), counting the minutes of each item inside the
+window."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from collections.abc import Callable
 import numpy as np
 from ortools.sat.python import cp_model
 
-from models.law import limits
+from models.law import CONTRACT, hours_per_7_days, limits
 from models.problem import Worker
 from solver.rules.family import Family
 from solver.variables import DAY_MINUTES, WEEK_MINUTES, Build
@@ -20,8 +21,12 @@ WINDOW_BLOCK = 64  # rolling windows computed together
 
 
 def model(b: Build) -> None:
-    _model_window(b, WEEK_MINUTES, lambda w: round(w.max_hours_per_7_days * 60))
     law = b.inst.problem.settings.law
+
+    def per_7_days(w: Worker) -> int:
+        return round(hours_per_7_days(w.max_hours_per_7_days, limits(law, w.working_time)).value * 60)
+
+    _model_window(b, WEEK_MINUTES, per_7_days)
 
     def per_24h(w: Worker) -> int | None:
         limit = limits(law, w.working_time).get("max_hours_per_24h")
@@ -110,7 +115,8 @@ def _first_over(s: Schedule, span: dt.timedelta, limit: dt.timedelta) -> tuple[d
 def check(s: Schedule) -> list[Violation]:
     worker, tz = s.worker, s.problem.tz
     out: list[Violation] = []
-    daily = limits(s.problem.settings.law, worker.working_time).get("max_hours_per_24h")
+    rules = limits(s.problem.settings.law, worker.working_time)
+    daily = rules.get("max_hours_per_24h")
     if daily is not None and (over := _first_over(s, dt.timedelta(hours=24), dt.timedelta(hours=daily.value))):
         worked, at = over
         text = (
@@ -118,11 +124,13 @@ def check(s: Schedule) -> list[Violation]:
             f" limit {daily.value:g} h ({daily.source})"
         )
         out.append(Violation("hours_per_24h", text, worker.id))
-    if over := _first_over(s, dt.timedelta(days=7), dt.timedelta(hours=worker.max_hours_per_7_days)):
+    weekly = hours_per_7_days(worker.max_hours_per_7_days, rules)
+    if over := _first_over(s, dt.timedelta(days=7), dt.timedelta(hours=weekly.value)):
         worked, at = over
+        why = "" if weekly.source == CONTRACT else f" (overtime included, {weekly.source})"
         text = (
             f"{worker.id}: {worked.total_seconds() / 3600:g} h in the 7 days from {local(at, tz)};"
-            f" limit {worker.max_hours_per_7_days:g} h"
+            f" limit {weekly.value:g} h{why}"
         )
         out.append(Violation("weekly_hours", text, worker.id))
     return out

@@ -1,0 +1,82 @@
+"""What overtime is and how much of it a worker has done: the reckoning the model, the independent
+check, the greedy construction and the window's history all read (as ``models.night`` says what night
+work is).
+
+AML § 10-6 (1): work beyond the ordinary working time of § 10-4 (1), 9 hours in 24 hours and 40 hours
+in seven days, is overtime; ATL § 7: time beyond the ordinary 40 hours a week of § 5. Bemanna counts an
+item's hours on the local day it starts (a roster's shift belongs to its day) and that day in its
+calendar week (Monday 00:00 local). A week's overtime is the larger of its hours beyond each day's
+ordinary hours, summed over its days, and its hours beyond the week's: an hour beyond both is one hour
+of overtime, not two.
+
+The caps (``overtime_per_7_days``, ``_per_4_weeks``, ``_per_year``) hold over calendar weeks, four
+weeks in a row, and 52 weeks in a row or the calendar year (ATL § 8; a week counts in the ISO year of
+its Thursday). The weeks that hold the planning horizon's days are reckoned from the items, planned and
+kept outside the plan; other weeks from ``Worker.earlier_overtime_hours`` where it names them (the
+window reckons it from accepted work before the horizon, ``models.window``), else from the kept work
+outside the plan that falls in them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from models.law import Limit
+
+WEEK = dt.timedelta(weeks=1)
+SPANS = {"overtime_per_7_days": 1, "overtime_per_4_weeks": 4}
+"""The caps over a fixed number of calendar weeks in a row; the year's is ``years``'."""
+
+
+@dataclass(frozen=True)
+class Ordinary:
+    """A worker's ordinary working time in minutes, per day and per week (None: no such limit)."""
+
+    day: int | None
+    week: int | None
+
+    @classmethod
+    def of(cls, rules: Mapping[str, Limit]) -> Ordinary | None:
+        day, week = rules.get("ordinary_hours_per_24h"), rules.get("ordinary_hours_per_7_days")
+        if day is None and week is None:
+            return None
+        return cls(None if day is None else round(day.value * 60), None if week is None else round(week.value * 60))
+
+    def overtime(self, by_day: Iterable[int]) -> int:
+        """The overtime in one week's days, given the minutes worked on each."""
+        minutes = list(by_day)
+        daily = sum(max(0, m - self.day) for m in minutes) if self.day is not None else 0
+        weekly = max(0, sum(minutes) - self.week) if self.week is not None else 0
+        return max(daily, weekly)
+
+
+def monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def weekly_overtime(ordinary: Ordinary, worked: Iterable[tuple[dt.date, int]]) -> dict[dt.date, int]:
+    """Minutes of overtime per calendar week (by its Monday), from (local start day, minutes) of items."""
+    days: dict[dt.date, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
+    for day, minutes in worked:
+        days[monday(day)][day] += minutes
+    return {week: ordinary.overtime(by_day.values()) for week, by_day in days.items()}
+
+
+def windows(week: dt.date, span: int) -> list[tuple[dt.date, dt.date]]:
+    """The stretches of ``span`` calendar weeks in a row that hold ``week``: (first Monday, end Monday)."""
+    return [(week - k * WEEK, week + (span - k) * WEEK) for k in range(span - 1, -1, -1)]
+
+
+def years(week: dt.date, calendar_year: bool) -> list[tuple[dt.date, dt.date]]:
+    """The years a week's overtime counts in: its ISO calendar year, or every 52 weeks in a row holding it."""
+    if not calendar_year:
+        return windows(week, 52)
+    year = (week + dt.timedelta(days=3)).isocalendar().year
+    return [(dt.date.fromisocalendar(year, 1, 1), dt.date.fromisocalendar(year + 1, 1, 1))]
+
+
+def mondays(first: dt.date, end: dt.date) -> list[dt.date]:
+    return [first + k * WEEK for k in range((end - first).days // 7)]
