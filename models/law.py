@@ -10,7 +10,8 @@ The numbers, as the acts say them (checked against the texts):
 - AML § 10-8 (1): at least 11 hours' continuous time off in 24 hours; ATL § 13: at least 11 hours'
   continuous rest in every period of 24 hours. Bemanna counts the 24 hours from the start of each item.
 - AML § 10-8 (2): a continuous 35 hours off in seven days; ATL § 14: at least 36 hours' continuous rest
-  in every period of seven days. Bemanna's seven days are calendar weeks, Monday 00:00 local time.
+  in every period of seven days. Bemanna's seven days are weeks from 00:00 local time on the day the
+  law's ``week_starts`` names (Monday unless an agreement fixes another, as AML lets it).
 - AML § 10-6 (8): total working time, overtime included, at most 13 hours in 24 hours and 48 hours in
   seven days (any 7 days, beside the contract's own ``Worker.max_hours_per_7_days``: the lower binds).
   ATL sets no cap per 24 hours beyond the daily rest, and its 48 hours a week (§ 10 b) is an average
@@ -37,6 +38,7 @@ The numbers, as the acts say them (checked against the texts):
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
@@ -47,6 +49,8 @@ from models.sundays import supported_countries
 
 ProfileId = Literal["no-aml", "se-atl", "custom"]
 DEFAULT_PROFILE: ProfileId = "no-aml"
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
 class WorkingTime(BaseModel):
@@ -60,14 +64,14 @@ class WorkingTime(BaseModel):
         None, ge=0, le=24, description="Continuous rest in the 24 h from the start of each item"
     )
     weekly_rest_hours: float | None = Field(
-        None, ge=0, le=168, description="Continuous rest in each calendar week (Monday 00:00 local)"
+        None, ge=0, le=168, description="Continuous rest in each week (from week_starts, 00:00 local)"
     )
     max_hours_per_24h: float | None = Field(None, gt=0, le=24, description="Work in any 24 h, overtime included")
     night_average_hours: float | None = Field(
         None, ge=0, le=24, description="A night worker's average hours per 24 h over the reference period"
     )
     night_reference_weeks: int | None = Field(
-        None, ge=1, le=4, description="Calendar weeks the night average is taken over (outside work reaches 14 days)"
+        None, ge=1, le=4, description="Weeks the night average is taken over (outside work reaches 14 days)"
     )
     night_max_hours_per_24h: float | None = Field(
         None, ge=0, le=24, description="Work in any 24 h overlapping a night item, where night work is strenuous"
@@ -85,10 +89,10 @@ class WorkingTime(BaseModel):
         None, ge=0, le=24, description="Ordinary hours on a day; beyond them is overtime"
     )
     ordinary_hours_per_7_days: float | None = Field(
-        None, ge=0, le=168, description="Ordinary hours in a calendar week; beyond them is overtime"
+        None, ge=0, le=168, description="Ordinary hours in a week; beyond them is overtime"
     )
-    overtime_per_7_days: float | None = Field(None, ge=0, le=168, description="Overtime in a calendar week")
-    overtime_per_4_weeks: float | None = Field(None, ge=0, le=672, description="Overtime in any 4 weeks in a row")
+    overtime_per_7_days: float | None = Field(None, ge=0, le=168, description="Overtime in a week")
+    overtime_per_4_weeks: float | None = Field(None, ge=0, le=672, description="Overtime in 4 weeks in a row")
     overtime_per_year: float | None = Field(
         None, ge=0, le=8784, description="Overtime in a year (52 weeks in a row, or the calendar year under ATL)"
     )
@@ -110,6 +114,9 @@ class Law(BaseModel):
         max_length=3,
         description="Country (ISO 3166 code) whose public holidays count as Sundays; default the profile's",
     )
+    week_starts: Weekday = Field(
+        "monday", description="The day the weeks of weekly rest, night averages and overtime start, 00:00 local"
+    )
 
     @field_validator("holidays")
     @classmethod
@@ -117,6 +124,10 @@ class Law(BaseModel):
         if value is not None and value.upper() not in supported_countries():
             raise ValueError(f"no public-holiday calendar for country {value!r}")
         return value.upper() if value is not None else None
+
+    def week_of(self, day: dt.date) -> dt.date:
+        """The first day of the week that holds ``day``."""
+        return day - dt.timedelta(days=(day.weekday() - WEEKDAYS.index(self.week_starts)) % 7)
 
     @property
     def night(self) -> Night:

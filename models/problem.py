@@ -30,15 +30,6 @@ Ref = Annotated[
 """An external id. Letters, digits and ``_ . : -``; no ``@``, which joins a job id to a day."""
 
 
-def _a_monday(day: dt.date) -> dt.date:
-    if day.weekday() != 0:
-        raise ValueError(f"{day} is a {day:%A}; a week is named by its Monday")
-    return day
-
-
-Monday = Annotated[dt.date, AfterValidator(_a_monday)]
-"""The first day of a calendar week, which names it."""
-
 Latitude = Annotated[float, Field(ge=-90, le=90)]
 Longitude = Annotated[float, Field(ge=-180, le=180)]
 
@@ -182,11 +173,11 @@ class Worker(Schema):
     working_time: WorkingTime = Field(
         default_factory=WorkingTime, description="The contract's overrides of the organisation's working-time law"
     )
-    earlier_overtime_hours: dict[Monday, Annotated[float, Field(ge=0, le=168)]] = Field(
+    earlier_overtime_hours: dict[dt.date, Annotated[float, Field(ge=0, le=168)]] = Field(
         default_factory=dict,
         max_length=60,
-        description="Overtime already worked in calendar weeks before the horizon, by each week's Monday:"
-        " counts toward the caps per 4 weeks and per year (models.overtime)",
+        description="Overtime already worked in weeks before the horizon, by each week's first day (the law's"
+        " week_starts): counts toward the caps per 4 weeks and per year (models.overtime)",
     )
     qualifications: list[Qualification] = Field(default_factory=list, max_length=100)
     availability: list[Availability] = Field(default_factory=list, max_length=2000)
@@ -511,6 +502,12 @@ def _check(p: Problem) -> list[InitErrorDetails]:
         ref(("outside_work", i, "worker_id"), o.worker_id, workers, "worker")
         if o.end <= o.start:
             errs.append(_error(("outside_work", i, "end"), str(o.end), "end must be after start"))
+    first_day = p.settings.law.week_starts.capitalize()
+    for i, w in enumerate(p.workers):
+        for day in w.earlier_overtime_hours:
+            if p.settings.law.week_of(day) != day:
+                message = f"{day} is a {day:%A}; a week is named by its first day, a {first_day} under this law"
+                errs.append(_error(("workers", i, "earlier_overtime_hours", str(day)), str(day), message))
     for i, t in enumerate(p.travel):
         ref(("travel", i, "worker_id"), t.worker_id, workers, "worker")
         ref(("travel", i, "place_id"), t.place_id, places, "site or farm")

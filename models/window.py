@@ -14,7 +14,7 @@ import datetime as dt
 from collections import defaultdict
 
 from models.law import limits
-from models.overtime import Ordinary, monday, weekly_overtime
+from models.overtime import Ordinary, weekly_overtime
 from models.problem import OutsideWork, Problem, Worker
 from models.work_items import item_ids, work_items
 
@@ -64,7 +64,7 @@ def _outside(problem: Problem, planned: set[str], first: dt.date, last: dt.date)
 def _with_overtime(problem: Problem, planned: set[str], first: dt.date) -> list[Worker]:
     """Each worker with the overtime of her kept work in the weeks before the window's first, where her
     working-time rules count overtime (weeks the snapshot already names keep what it says)."""
-    start = monday(first)
+    start = problem.settings.law.week_of(first)
     kept: dict[str, set[str]] = defaultdict(set)
     for a in problem.assignments:
         if a.kept and a.item_id not in planned:
@@ -80,6 +80,10 @@ def _with_overtime(problem: Problem, planned: set[str], first: dt.date) -> list[
         if ordinary is None or not before:
             out.append(worker)
             continue
-        earlier = {week: minutes / 60 for week, minutes in weekly_overtime(ordinary, before).items() if minutes}
+        earlier = {
+            week: minutes / 60
+            for week, minutes in weekly_overtime(ordinary, before, problem.settings.law.week_of).items()
+            if minutes
+        }
         out.append(worker.model_copy(update={"earlier_overtime_hours": earlier | worker.earlier_overtime_hours}))
     return out

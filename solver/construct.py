@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from models.enums import RequestKind
 from models.law import Limit, hours_per_7_days, limits
-from models.overtime import SPANS, Ordinary, monday, mondays, windows
+from models.overtime import SPANS, Ordinary, weeks_between, windows
 from models.problem import Worker
 from models.work_items import horizon
 from solver.instance import Instance
@@ -37,6 +37,7 @@ class _Load:
     """What one worker already has in the roster being built."""
 
     starts: list[int] = field(default_factory=list)  # sorted item starts (minutes from the origin)
+    twice: list[tuple[int, int]] = field(default_factory=list)  # kept work overlapping other kept work
     ends: list[int] = field(default_factory=list)  # the same items' ends, in the same order
     minutes: int = 0
     types: Counter[str] = field(default_factory=Counter)
@@ -45,7 +46,7 @@ class _Load:
     sundays: set[int] = field(default_factory=set)  # indices of the Sundays and holidays worked (``_Builder.sundays``)
     nights: list[tuple[int, int]] = field(default_factory=list)  # night work held, planned or outside
     worked: dict[dt.date, int] = field(default_factory=lambda: defaultdict(int))  # planned minutes by start day
-    overtime: dict[dt.date, int] = field(default_factory=dict)  # by week (Monday), where the plan has work
+    overtime: dict[dt.date, int] = field(default_factory=dict)  # by week (its first day), where the plan has work
 
 
 class _Builder:
@@ -59,6 +60,7 @@ class _Builder:
             load = self.loads[w]
             for start, end in sorted(fixed):  # merged where they overlap, so ends stay in order
                 if load.ends and start < load.ends[-1]:
+                    load.twice.append((start, min(end, load.ends[-1])))
                     load.ends[-1] = max(load.ends[-1], end)
                 else:
                     load.starts.append(start)
@@ -84,7 +86,7 @@ class _Builder:
         if self.sundays:
             for w, fixed in enumerate(inst.outside):
                 self.loads[w].sundays |= {k for start, end in fixed for k in self._sundays_in(start, end)}
-        held = overtime.held_weeks(horizon(inst.items))
+        held = overtime.held_weeks(settings.law, horizon(inst.items))
         self.overtime: list[tuple[Ordinary, dict[str, Limit], overtime.Known] | None] = []
         for w, worker in enumerate(inst.workers):
             bound = overtime.caps(settings.law, worker) if inst.by_worker[w] else None
@@ -144,6 +146,7 @@ class _Builder:
         lo = bisect.bisect_left(load.ends, start - window)
         hi = bisect.bisect_right(load.starts, end + window)
         near = [(load.starts[k], load.ends[k]) for k in range(lo, hi)] + [(start, end)]
+        near += [(s, e) for s, e in load.twice if e > start - window and s < end + window]  # counted as the rule does
         if sum(e - s for s, e in near) <= limit:
             return True
         for anchor in {s for s, _ in near} | {e - window for _, e in near}:
@@ -195,7 +198,7 @@ class _Builder:
         assert bound is not None
         ordinary, rules, base = bound
         day = self.inst.items[i].local_day
-        week = monday(day)
+        week = self.inst.problem.settings.law.week_of(day)
         new = ordinary.overtime(
             base.fixed.get(d, 0) + load.worked.get(d, 0) + (self.inst.minutes[i] if d == day else 0)
             for d in (week + dt.timedelta(days=k) for k in range(7))
@@ -207,7 +210,7 @@ class _Builder:
                 continue
             stretches = overtime.years(week, calendar) if name == overtime.YEAR else windows(week, SPANS[name])
             for lo, hi in stretches:
-                weeks = mondays(lo, hi)
+                weeks = weeks_between(lo, hi)
                 minutes = new + sum(load.overtime.get(k, base.weeks.get(k, 0)) for k in weeks if k != week)
                 if minutes > round(rule.value * 60):
                     return False
@@ -218,7 +221,7 @@ class _Builder:
         when it holds night work."""
         for lo, hi in self._stretches(i, weeks):
             if min(end, hi) <= max(start, lo):
-                continue  # an item ending at Monday 00:00 is not in the stretch that starts then
+                continue  # an item ending at 00:00 when a week starts is not in the stretch that starts then
             if not self.night_item[i] and not any(s < hi and e > lo for s, e in load.nights):
                 continue
             a, z = bisect.bisect_right(load.ends, lo), bisect.bisect_left(load.starts, hi)
@@ -247,7 +250,7 @@ class _Builder:
         return True
 
     def _stretches(self, i: int, weeks: int) -> list[tuple[int, int]]:
-        """The stretches of ``weeks`` calendar weeks (Monday 00:00 local) that hold item ``i``, in minutes."""
+        """The stretches of ``weeks`` weeks in a row (``Law.week_of``) that hold item ``i``, in minutes."""
         key = (i, weeks)
         if key not in self.stretches:
             item = self.inst.items[i]
@@ -286,7 +289,7 @@ class _Builder:
         if (bound := self.overtime[w]) is not None:
             ordinary, _, base = bound
             load.worked[item.local_day] += item.minutes
-            week = monday(item.local_day)
+            week = self.inst.problem.settings.law.week_of(item.local_day)
             days = [week + dt.timedelta(days=k) for k in range(7)]
             load.overtime[week] = ordinary.overtime(base.fixed.get(d, 0) + load.worked.get(d, 0) for d in days)
 

@@ -71,16 +71,16 @@ def hint_all(model: cp_model.CpModel, values: list[int]) -> None:
 
 
 def week_minutes(inst: Instance, moments: Iterable[dt.datetime]) -> list[tuple[int, int]]:
-    """The calendar weeks (Monday 00:00 local) holding these moments, in minutes from the origin."""
+    """The weeks (``Law.week_of``, 00:00 local) holding these moments, in minutes from the origin."""
     return [(lo, hi) for _, lo, hi in week_stretches(inst, moments, 1)]
 
 
 def week_stretches(inst: Instance, moments: Iterable[dt.datetime], weeks: int) -> list[tuple[dt.date, int, int]]:
-    """The stretches of ``weeks`` calendar weeks (Monday 00:00 local) that hold a week of these moments:
-    each first Monday, and its start and end in minutes from the origin."""
-    tz = inst.problem.tz
-    mondays = {d - dt.timedelta(days=d.weekday()) for d in (t.astimezone(tz).date() for t in moments)}
-    firsts = sorted({monday - dt.timedelta(weeks=j) for monday in mondays for j in range(weeks)})
+    """The stretches of ``weeks`` weeks in a row (``Law.week_of``, 00:00 local) that hold a week of these
+    moments: each one's first day, and its start and end in minutes from the origin."""
+    tz, week_of = inst.problem.tz, inst.problem.settings.law.week_of
+    starts = {week_of(t.astimezone(tz).date()) for t in moments}
+    firsts = sorted({start - dt.timedelta(weeks=j) for start in starts for j in range(weeks)})
     out = []
     for d in firsts:
         lo, hi = (dt.datetime.combine(e, dt.time(), tzinfo=tz) for e in (d, d + dt.timedelta(weeks=weeks)))

@@ -4,6 +4,8 @@ and the next snapshot the solver sees follows it."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
@@ -59,6 +61,10 @@ def test_the_law_is_read_by_all_set_by_the_coordinator_and_reaches_the_snapshot(
         law = load_problem(session, "oslo").settings.law
     assert law.profile == "se-atl" and law.overrides.daily_rest_hours == 9
     assert law.holiday_country == "SE"
+    r = client.put("/organisation/working-time", json={**swedish, "week_starts": "sunday"}, headers=coord)
+    assert r.status_code == 200 and r.json()["week_starts"] == "sunday"
+    with Session(engine) as session:
+        assert load_problem(session, "oslo").settings.law.week_of(dt.date(2027, 6, 16)) == dt.date(2027, 6, 13)
     bergen = client.get("/organisation/working-time", headers=who["coord@bergen.no"]).json()
     assert bergen["profile"] == "no-aml"  # the other pool is untouched
 
@@ -73,6 +79,8 @@ def test_the_law_is_read_by_all_set_by_the_coordinator_and_reaches_the_snapshot(
         ({"overrides": {"sunday_off_every": 1.5}}, "sunday_off_every"),
         ({"overrides": {"night_reference_weeks": 17}}, "night_reference_weeks"),
         ({"holidays": "Narnia"}, "holidays"),
+        ({"week_starts": "funday"}, "week_starts"),
+        ({"overrides": {"overtime_per_year": -5}}, "overtime_per_year"),
     ],
 )
 def test_bad_law_settings_are_refused_naming_the_field(api, body: dict, field: str) -> None:

@@ -32,7 +32,9 @@ def test_a_week_s_overtime_is_the_larger_of_the_days_and_the_week_s() -> None:
     assert ordinary.overtime([10 * 60] * 5) == 10 * 60  # 5 h beyond the days, 10 beyond the week: one count
     assert Ordinary(day=None, week=40 * 60).overtime([12 * 60] * 4) == 8 * 60
     sunday, monday = DAY - dt.timedelta(days=1), DAY
-    assert weekly_overtime(ordinary, [(sunday, 600), (monday, 600)]) == {sunday - 6 * dt.timedelta(1): 60, DAY: 60}
+    by_week = weekly_overtime(ordinary, [(sunday, 600), (monday, 600)], Law().week_of)
+    assert by_week == {sunday - 6 * dt.timedelta(1): 60, DAY: 60}
+    assert weekly_overtime(ordinary, [(sunday, 600), (monday, 600)], Law(week_starts="sunday").week_of) == {sunday: 120}
     iso_2027 = years(DAY, calendar_year=True)
     assert iso_2027 == [(dt.date(2027, 1, 4), dt.date(2028, 1, 3))]
     assert len(years(DAY, calendar_year=False)) == 52
@@ -181,3 +183,35 @@ def test_profiles_count_overtime_as_the_acts_do() -> None:
     }
     assert aml["total_hours_per_7_days"].value == 48 and "total_hours_per_7_days" not in atl
     assert not Law().overtime_calendar_year and Law(profile="se-atl").overtime_calendar_year
+
+
+def test_an_agreement_can_start_the_weeks_on_another_day() -> None:
+    """Weeks from Wednesday: Monday to Thursday's long days fall in two weeks (6 h of overtime each),
+    and a week of days 08-14 leaves 58 h of rest from Sunday 14:00 to Wednesday; weekly rest and
+    overtime say the week's day, and earlier overtime must name a Wednesday."""
+    wednesday = {"law": {"profile": "no-aml", "week_starts": "wednesday"}}
+    p = problem([worker("w")], LONG_DAYS, settings=wednesday)
+    assert len(run(p).assignments) == 4 and validate(p, everyone(LONG_DAYS)) == []
+    from tests.test_rules_law import WEEK_OF_DAYS
+
+    week = problem([worker("w")], WEEK_OF_DAYS, settings=wednesday)
+    assert len(run(week).assignments) == 7
+    monday = problem([worker("w")], WEEK_OF_DAYS)
+    assert "in the week from Monday 2027-06-14" in validate(monday, everyone(WEEK_OF_DAYS))[0].message
+    tight = problem(
+        [worker("w")], WEEK_OF_DAYS, settings={"law": {**wednesday["law"], "overrides": {"weekly_rest_hours": 60}}}
+    )
+    found = validate(tight, everyone(WEEK_OF_DAYS))
+    assert [v.rule for v in found] == ["weekly_rest"] and "the week from Wednesday 2027-06-16" in found[0].message
+    import pytest
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match=r"earlier_overtime_hours\.2027-06-07[\s\S]*a Monday; a week is named"):
+        problem([worker("w", earlier_overtime_hours={"2027-06-07": 3})], settings=wednesday)
+    held = problem([worker("w", earlier_overtime_hours={"2027-06-09": 30})], LONG_DAYS, settings=wednesday)
+    assert len(run(held).assignments) == 4  # the week from Wednesday 9 June holds the horizon's Monday
+    named = problem([worker("w", earlier_overtime_hours={"2027-06-02": 20})], LONG_DAYS[:2], settings=wednesday)
+    assert len(run(named).assignments) == 1  # 20 h in the week before last, and 3 h for each day
+    assert validate(named, everyone(LONG_DAYS[:2]))[0].message.endswith(
+        "in the 4 weeks from Wednesday 2027-05-19; limit 25 h (AML § 10-6 (4))"
+    )

@@ -10,6 +10,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from models.law import WEEKDAYS, Law
 from models.problem import Problem
 from models.solution import SolveStatus
 from solver.construct import greedy
@@ -22,6 +23,8 @@ from solver.validator import LOWER_BOUND_RULES, validate, validate_solution
 from tests.factory import DAY, at, problem, shift, worker
 
 SKILLS = ("nurse", "assistant_nurse", "drivers_licence")
+WEEK_STARTS = st.sampled_from(["monday", "monday", "wednesday", "sunday"])
+"""The day the law's weeks start: Monday by default, or as an agreement says."""
 OPTIONS = SolveOptions(time_limit=10, workers=1, seed=3)
 PROPERTY = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -253,9 +256,10 @@ def test_solver_optimum_equals_brute_force_over_all_valid_rosters(p: Problem) ->
 @st.composite
 def law_pools(draw: st.DrawFn) -> Problem:
     """Tiny pools under a working-time law profile, with the organisation's and the contract's
-    overrides: items of 4 to 14 hours at any hour over a week, so rest in 24 h, rest in the week, hours
-    in 24 h, night workers' hours and strenuous nights all bind; kept work outside the plan around it, which rest,
-    rolling hours, runs of days and night workers' hours count."""
+    overrides and weeks starting on Monday or another day: items of 4 to 14 hours at any hour over a
+    week, so rest in 24 h, rest in the week, hours in 24 h, night workers' hours and strenuous nights
+    all bind; kept work outside the plan around it, which rest, rolling hours, runs of days and night
+    workers' hours count."""
     overrides = st.fixed_dictionaries(
         {},
         optional={
@@ -267,7 +271,11 @@ def law_pools(draw: st.DrawFn) -> Problem:
             "night_max_hours_per_24h": st.sampled_from([0, 8, 10]),
         },
     )
-    law = {"profile": draw(st.sampled_from(["no-aml", "se-atl", "custom"])), "overrides": draw(overrides)}
+    law = {
+        "profile": draw(st.sampled_from(["no-aml", "se-atl", "custom"])),
+        "week_starts": draw(WEEK_STARTS),
+        "overrides": draw(overrides),
+    }
     ws = [
         worker(
             f"w{k}",
@@ -392,8 +400,14 @@ def overtime_pools(draw: st.DrawFn) -> Problem:
             "total_hours_per_7_days": st.sampled_from([16, 48]),
         },
     )
-    law = {"profile": draw(st.sampled_from(["no-aml", "se-atl", "custom"])), "overrides": draw(overrides)}
-    weeks = st.sampled_from([-30, -4, -3, -1, 0]).map(lambda k: str(DAY + dt.timedelta(weeks=k)))
+    starts = draw(WEEK_STARTS)
+    law = {
+        "profile": draw(st.sampled_from(["no-aml", "se-atl", "custom"])),
+        "week_starts": starts,
+        "overrides": draw(overrides),
+    }
+    week_of = Law(week_starts=starts).week_of
+    weeks = st.sampled_from([-30, -4, -3, -1, 0]).map(lambda k: str(week_of(DAY + dt.timedelta(weeks=k))))
     earlier = st.dictionaries(weeks, st.sampled_from([0, 2, 5, 9]), max_size=2)
     ws = [
         worker(f"w{k}", working_time=draw(st.one_of(st.just({}), overrides)), earlier_overtime_hours=draw(earlier))
@@ -413,6 +427,44 @@ def overtime_pools(draw: st.DrawFn) -> Problem:
     return problem(
         ws, shifts, outside_work=outside, settings={"min_rest_hours": 0, "coverage_first": False, "law": law}
     )
+
+
+@st.composite
+def week_pools(draw: st.DrawFn) -> Problem:
+    """Tiny pools over ten days whose weeks start on any day, with weekly rest long enough and overtime
+    caps low enough to bind in those weeks, and the horizon's own week named in the earlier overtime
+    (which must not count)."""
+    starts = draw(st.sampled_from(WEEKDAYS))
+    overrides = st.fixed_dictionaries(
+        {},
+        optional={
+            "weekly_rest_hours": st.sampled_from([48, 72, 96]),
+            "ordinary_hours_per_7_days": st.sampled_from([8, 16]),
+            "overtime_per_7_days": st.sampled_from([0, 4]),
+            "overtime_per_4_weeks": st.sampled_from([2, 10]),
+            "night_average_hours": st.sampled_from([1, 2]),
+        },
+    )
+    law = {"profile": draw(st.sampled_from(["no-aml", "custom"])), "week_starts": starts, "overrides": draw(overrides)}
+    week_of = Law(week_starts=starts).week_of
+    history = {
+        str(week_of(DAY + dt.timedelta(days=k))): 6 for k in draw(st.lists(st.sampled_from([-7, 0]), max_size=2))
+    }
+    ws = [worker(f"w{k}", earlier_overtime_hours=history) for k in range(draw(st.integers(1, 2)))]
+    shifts = [
+        shift(f"s{k}", draw(st.integers(0, 9)), draw(st.sampled_from([0, 8, 20])), draw(st.integers(6, 12)))
+        for k in range(draw(st.integers(2, 5)))
+    ]
+    return problem(ws, shifts, settings={"min_rest_hours": 0, "coverage_first": False, "law": law})
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(week_pools())
+def test_weeks_that_start_on_any_day_agree_with_brute_force(p: Problem) -> None:
+    """Weekly rest, night averages and overtime over weeks from the agreement's day: the solver's
+    optimum is the best roster the validator accepts, and the greedy construction keeps the rules."""
+    _agrees_with_brute_force(p)
+    _greedy_keeps_the_rules(p)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -424,3 +424,21 @@ def test_the_greedy_construction_keeps_strenuous_nights() -> None:
         p = problem([worker("w")], shifts, settings=strenuous)
         roster = _greedy_roster(p)
         assert len(roster) == 1 and validate(p, roster) == []
+
+
+def test_the_greedy_construction_counts_overlapping_kept_work_as_the_rules_do() -> None:
+    """Kept work that overlaps other kept work counts in full toward hours in 7 days, in the model and
+    the check alike; the greedy construction, which merges it for rest, must count it the same (found
+    by the overtime property: it had taken the union only)."""
+    outside = [
+        {"worker_id": "w", "label": "o1", "start": at(0, 7), "end": at(0, 12)},
+        {"worker_id": "w", "label": "o2", "start": at(0, 7), "end": at(0, 10)},
+    ]
+    p = problem(
+        [worker("w", max_hours_per_7_days=10)],
+        [shift("s", 1, 8, 3)],
+        outside_work=outside,
+        settings={"min_rest_hours": 0, "law": law("custom")},
+    )
+    assert [v.rule for v in validate(p, [("w", "s")])] == ["weekly_hours"]  # 5 h + 3 h + 3 h
+    assert run(p).assignments == [] and _greedy_roster(p) == []

@@ -173,6 +173,10 @@ def test_the_working_time_law_is_shown_and_changed_on_the_setup_page(coordinator
     assert "AML § 10-6 (4)" in r.text and "AML § 10-4 (1)" in r.text  # the act's other overtime numbers
     r = coordinator.post("/pool/law", data={"csrf": token, "profile": "no-aml", "overtime_per_year": "9000"})
     assert r.status_code == 422 and "Overtime in a year:" in r.text
+    r = coordinator.post("/pool/law", data={"csrf": token, "profile": "no-aml", "week_starts": "sunday"})
+    assert r.status_code == 200 and '<option value="sunday" selected>' in r.text
+    r = coordinator.post("/pool/law", data={"csrf": token, "profile": "no-aml", "week_starts": "funday"})
+    assert r.status_code == 422 and "Weeks start on:" in r.text
 
 
 def test_the_law_form_offers_every_parameter() -> None:

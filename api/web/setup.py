@@ -22,7 +22,7 @@ from api.web.session import guard_forms, page_for
 from models import problem as p
 from models import tables as t
 from models.enums import Role, SiteKind
-from models.law import PARAMETERS, PROFILES, Law
+from models.law import PARAMETERS, PROFILES, WEEKDAYS, Law
 
 router = APIRouter(prefix="/pool", include_in_schema=False, dependencies=[Depends(guard_forms)])
 
@@ -57,6 +57,7 @@ def _setup_page(request: Request, session: Session, user: t.User, status_code: i
         law=working_time.view(session, user.organisation_id),
         profiles=PROFILES,
         law_fields=LAW_FORM,
+        weekdays=WEEKDAYS,
         form=extra.pop("form", {}),
         **chrome(user, "/pool/setup"),
         **extra,
@@ -77,10 +78,11 @@ def _place_body(schema: type[p.Place], what: str, form: dict[str, Any]) -> p.Pla
     return schema.model_validate({k: v for k, v in form.items() if v != "" and (k != "kind" or what == "sites")})
 
 
-LAW_FIELDS = ("profile", "holidays", *PARAMETERS)
+LAW_FIELDS = ("profile", "holidays", "week_starts", *PARAMETERS)
 LAW_LABELS = {
     "profile": "Law",
     "holidays": "Public holidays of",
+    "week_starts": "Weeks start on",
     "daily_rest_hours": "Daily rest (hours)",
     "weekly_rest_hours": "Weekly rest (hours)",
     "max_hours_per_24h": "Most hours in 24 h",
@@ -97,7 +99,7 @@ LAW_LABELS = {
 }
 LAW_FORM = (
     ("daily_rest_hours", "Daily rest (hours in the 24 h from the start of work)"),
-    ("weekly_rest_hours", "Weekly rest (hours in each calendar week)"),
+    ("weekly_rest_hours", "Weekly rest (hours in each week)"),
     ("max_hours_per_24h", "Most hours of work in 24 h"),
     ("total_hours_per_7_days", "Most hours of work in any 7 days, overtime included"),
     ("ordinary_hours_per_24h", "Ordinary hours in a day (beyond them is overtime)"),
@@ -121,7 +123,9 @@ async def set_law(request: Request, user: CoordinatorUser, session: SessionDep) 
     try:
         overrides = {k: form[k] for k in PARAMETERS if form[k].strip()}
         holidays = form["holidays"].strip() or None
-        law = Law.model_validate({"profile": form["profile"], "holidays": holidays, "overrides": overrides})
+        week_starts = form["week_starts"].strip() or "monday"
+        body = {"profile": form["profile"], "holidays": holidays, "week_starts": week_starts, "overrides": overrides}
+        law = Law.model_validate(body)
     except ValidationError as error:
         code, problems = refusal(error, session, (422,), LAW_LABELS)
         return _setup_page(request, session, user, code, problems=problems, form={"law": form})

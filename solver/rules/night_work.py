@@ -1,7 +1,7 @@
 """Night work. ``night_average`` (AML § 10-11 (6), ATL § 13 a): a night worker works on average at
-most ``night_average_hours`` per 24 h over ``night_reference_weeks`` calendar weeks (Monday 00:00
-local), the profile's weekly rest left out of the days averaged over (AML: the 35 h of § 10-8 (2);
-ATL: 24 h per seven days). A worker is a night worker in the weeks that hold an item of hers with the
+most ``night_average_hours`` per 24 h over ``night_reference_weeks`` weeks (from 00:00 local on the
+law's ``week_starts``), the profile's weekly rest left out of the days averaged over (AML: the 35 h of
+§ 10-8 (2); ATL: 24 h per seven days). A worker is a night worker in the weeks that hold an item of hers with the
 profile's 3 hours of night time (``models.night``), planned or kept outside the plan. A stretch of
 weeks binds when it holds planned work.
 
@@ -38,7 +38,7 @@ def model(b: Build) -> None:
     """For each stretch of weeks a candidate touches: its worked minutes within the allowance, enforced
     when a night item is taken in it (or one is kept outside the plan, and planned work is taken). A
     stretch whose weeks with candidates the contract's hours per 7 days already keep within it (each
-    calendar week is a 7-day window) needs nothing more."""
+    week is a 7-day window) needs nothing more."""
     inst, m, x = b.inst, b.v.model, b.v.x
     law, tz = inst.problem.settings.law, inst.problem.tz
     for w, pairs in enumerate(inst.by_worker):
@@ -51,12 +51,9 @@ def model(b: Build) -> None:
         spans = sorted((*inst.spans[inst.pairs[p].i], p) for p in pairs)
         starts, longest = [s for s, _, _ in spans], max(e - s for s, e, _ in spans)
         at = [t for p in pairs for t in (inst.items[inst.pairs[p].i].start, inst.items[inst.pairs[p].i].end)]
-        mondays = {d - dt.timedelta(days=d.weekday()) for d in (t.astimezone(tz).date() for t in at)}
+        touched = {law.week_of(t.astimezone(tz).date()) for t in at}
         for first, lo, hi in week_stretches(inst, at, weeks):
-            if (
-                not fixed
-                and per_week * sum(first <= mo < first + dt.timedelta(weeks=weeks) for mo in mondays) <= allowed
-            ):
+            if not fixed and per_week * sum(first <= d < first + dt.timedelta(weeks=weeks) for d in touched) <= allowed:
                 continue  # the contract's hours per 7 days keep each of its weeks, so the stretch, within it
             near = spans[bisect.bisect_left(starts, lo - longest) : bisect.bisect_left(starts, hi)]
             inside = [(p, min(e, hi) - max(s, lo)) for s, e, p in near if min(e, hi) > max(s, lo)]
@@ -139,7 +136,7 @@ def check(s: Schedule) -> list[Violation]:
     allowed = dt.timedelta(minutes=round(average.value * 60 * days_counted))
     timed = [(it.start, it.end, True) for it in s.items] + [(o.start, o.end, False) for o in s.outside]
     touched = {it.start.astimezone(tz).date() for it in s.items} | {it.end.astimezone(tz).date() for it in s.items}
-    firsts = {d - dt.timedelta(days=d.weekday() + 7 * j) for d in touched for j in range(weeks)}
+    firsts = {law.week_of(d) - dt.timedelta(weeks=j) for d in touched for j in range(weeks)}
     for first in sorted(firsts):
         lo = dt.datetime.combine(first, dt.time(), tzinfo=tz)
         hi = dt.datetime.combine(first + dt.timedelta(weeks=weeks), dt.time(), tzinfo=tz)
@@ -153,7 +150,7 @@ def check(s: Schedule) -> list[Violation]:
             hours = allowed.total_seconds() / 3600
             text = (
                 f"{worker.id}: works at night and {worked.total_seconds() / 3600:g} h in the {weeks} weeks from"
-                f" Monday {first}; a night worker may work {hours:.4g} h in them, {average.value:g} h per 24 h"
+                f" {first:%A} {first}; a night worker may work {hours:.4g} h in them, {average.value:g} h per 24 h"
                 f" on average ({average.source})"
             )
             return [Violation("night_average", text, worker.id)]  # the first stretch over is enough to say

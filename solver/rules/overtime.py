@@ -1,5 +1,5 @@
-"""Overtime (AML § 10-6 (4), ATL § 8): at most ``overtime_per_7_days`` in a calendar week
-(``overtime_week``), ``overtime_per_4_weeks`` in any four calendar weeks in a row
+"""Overtime (AML § 10-6 (4), ATL § 8): at most ``overtime_per_7_days`` in a week
+(``overtime_week``), ``overtime_per_4_weeks`` in any four weeks in a row
 (``overtime_4_weeks``) and ``overtime_per_year`` in a year (``overtime_year``: any 52 weeks in a row,
 or the calendar year under ATL). What overtime is, and which weeks count from where, is
 ``models.overtime``'s: hours beyond the ordinary hours per day or per week, each item on the day it
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from models.law import Law, Limit, limits
-from models.overtime import SPANS, WEEK, Ordinary, monday, mondays, weekly_overtime, windows, years
+from models.overtime import SPANS, WEEK, Ordinary, weekly_overtime, weeks_between, windows, years
 from models.problem import Worker
 from solver.instance import Instance
 from solver.rules.family import Family
@@ -48,15 +48,15 @@ def known(inst: Instance, w: int, ordinary: Ordinary, held: set[dt.date]) -> Kno
         out.fixed[(inst.origin + dt.timedelta(minutes=s)).astimezone(tz).date()] += e - s
     earlier = inst.workers[w].earlier_overtime_hours
     out.weeks = {week: round(h * 60) for week, h in earlier.items() if week not in held}
-    for week, minutes in weekly_overtime(ordinary, out.fixed.items()).items():
+    for week, minutes in weekly_overtime(ordinary, out.fixed.items(), inst.problem.settings.law.week_of).items():
         if week in held or week not in earlier:
             out.weeks[week] = minutes
     return out
 
 
-def held_weeks(days: list[dt.date]) -> set[dt.date]:
-    """The calendar weeks that hold the horizon's days: reckoned from items, never from history."""
-    return set(mondays(monday(days[0]), monday(days[-1]) + WEEK)) if days else set()
+def held_weeks(law: Law, days: list[dt.date]) -> set[dt.date]:
+    """The weeks that hold the horizon's days: reckoned from items, never from history."""
+    return set(weeks_between(law.week_of(days[0]), law.week_of(days[-1]) + WEEK)) if days else set()
 
 
 @dataclass
@@ -68,11 +68,12 @@ class _Week:
 
 
 def model(b: Build) -> None:
-    """Per calendar week with candidates, its overtime as a variable above each part (the days' hours
+    """Per week with candidates, its overtime as a variable above each part (the days' hours
     beyond the ordinary day, the week's beyond the ordinary week); each stretch the caps name holds
     the sum, or keeps every candidate in it out where work already kept puts it over."""
     inst, m = b.inst, b.v.model
-    law, held = inst.problem.settings.law, held_weeks(b.days)
+    law = inst.problem.settings.law
+    held = held_weeks(law, b.days)
     for w, pairs in enumerate(inst.by_worker):
         bound = caps(law, inst.workers[w])
         if not pairs or bound is None:
@@ -84,7 +85,7 @@ def model(b: Build) -> None:
             planned[inst.items[inst.pairs[p].i].local_day].append(p)
         weeks = {
             week: _week(b, ordinary, week, planned, base.fixed, f"ot_{w}_{week}")
-            for week in sorted({monday(d) for d in planned})
+            for week in sorted({law.week_of(d) for d in planned})
         }
         _caps(m, law, rules, weeks, base)
 
@@ -114,8 +115,8 @@ def _caps(m: cp_model.CpModel, law: Law, rules: dict[str, Limit], weeks: dict[dt
             for lo, hi in (years(week, law.overtime_calendar_year) if name == YEAR else windows(week, SPANS[name]))
         }
         for lo, hi in sorted(stretches.items()):
-            inside = [wk for wk in mondays(lo, hi) if wk in weeks]
-            held_minutes = sum(base.weeks.get(wk, 0) for wk in mondays(lo, hi) if wk not in weeks)
+            inside = [wk for wk in weeks_between(lo, hi) if wk in weeks]
+            held_minutes = sum(base.weeks.get(wk, 0) for wk in weeks_between(lo, hi) if wk not in weeks)
             if held_minutes + most(inside) <= cap:
                 continue
             if held_minutes + sum(weeks[wk].lower for wk in inside) > cap:  # over already: nothing planned in it
@@ -185,11 +186,11 @@ def check(s: Schedule) -> list[Violation]:
     ordinary = Ordinary.of(rules)
     if ordinary is None or not s.items or not s.days:
         return []
-    first, last = s.days[0] - dt.timedelta(days=s.days[0].weekday()), s.days[-1]
+    first, last = law.week_of(s.days[0]), s.days[-1]
     planned = [(it.local_day, it.minutes) for it in s.items]
     kept = [(o.start.astimezone(tz).date(), (o.end - o.start) // dt.timedelta(minutes=1)) for o in s.outside]
-    reckoned = weekly_overtime(ordinary, planned + kept)
-    kept_only = weekly_overtime(ordinary, kept)
+    reckoned = weekly_overtime(ordinary, planned + kept, law.week_of)
+    kept_only = weekly_overtime(ordinary, kept, law.week_of)
 
     def overtime(week: dt.date) -> int:
         in_horizon = first <= week <= last
@@ -197,7 +198,7 @@ def check(s: Schedule) -> list[Violation]:
             return round(worker.earlier_overtime_hours[week] * 60)
         return reckoned.get(week, 0) if in_horizon else kept_only.get(week, 0)
 
-    taken = sorted({d - dt.timedelta(days=d.weekday()) for d, _ in planned})
+    taken = sorted({law.week_of(d) for d, _ in planned})
     most = sum(reckoned.values()) + sum(kept_only.values()) + sum(worker.earlier_overtime_hours.values()) * 60
 
     def first_over(name: str) -> str | None:
@@ -230,11 +231,11 @@ def check(s: Schedule) -> list[Violation]:
 def _words(worker: Worker, ordinary: Ordinary, minutes: int, lo: dt.date, hi: dt.date, limit: Limit, law: Law) -> str:
     weeks = (hi - lo).days // 7
     when = (
-        f"in the week from Monday {lo}"
+        f"in the week from {lo:%A} {lo}"
         if weeks == 1
-        else f"in {(lo + dt.timedelta(days=3)).isocalendar().year}"
+        else f"in {(lo + dt.timedelta(days=3)).year}"
         if weeks > 4 and law.overtime_calendar_year
-        else f"in the {weeks} weeks from Monday {lo}"
+        else f"in the {weeks} weeks from {lo:%A} {lo}"
     )
     ordinary_words = " and ".join(
         words

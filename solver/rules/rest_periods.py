@@ -1,6 +1,6 @@
 """Rest the working-time law asks for (``models.law``): continuous rest of ``daily_rest_hours`` in the
 24 h from the start of each item (``daily_rest``: AML § 10-8 (1), ATL § 13) and of ``weekly_rest_hours``
-in each calendar week, Monday 00:00 local time (``weekly_rest``: AML § 10-8 (2), ATL § 14). A week
+in each week, from 00:00 local on the law's ``week_starts`` (``weekly_rest``: AML § 10-8 (2), ATL § 14). A week
 binds a worker who works in it. Kept work outside the plan (``Problem.outside_work``) takes up time;
 beyond it, time outside the horizon counts as free.
 """
@@ -101,14 +101,14 @@ def check(s: Schedule) -> list[Violation]:
                 out.append(Violation("daily_rest", text, worker.id, it.id))
     if (weekly := rules.get("weekly_rest_hours")) and s.items:
         touched = {t.astimezone(tz).date() for it in s.items for t in (it.start, it.end - dt.timedelta.resolution)}
-        for monday in sorted({d - dt.timedelta(days=d.weekday()) for d in touched}):
-            lo = dt.datetime.combine(monday, dt.time(), tzinfo=tz).astimezone(dt.UTC)
-            hi = dt.datetime.combine(monday + dt.timedelta(days=7), dt.time(), tzinfo=tz).astimezone(dt.UTC)
+        for first in sorted({s.problem.settings.law.week_of(d) for d in touched}):
+            lo = dt.datetime.combine(first, dt.time(), tzinfo=tz).astimezone(dt.UTC)
+            hi = dt.datetime.combine(first + dt.timedelta(days=7), dt.time(), tzinfo=tz).astimezone(dt.UTC)
             free = _longest_free(s, lo, hi)
             if free < dt.timedelta(hours=weekly.value):
                 text = (
                     f"{worker.id}: at most {free.total_seconds() / 3600:g} h of continuous rest in the week from"
-                    f" Monday {monday}; {weekly.value:g} h required ({weekly.source})"
+                    f" {first:%A} {first}; {weekly.value:g} h required ({weekly.source})"
                 )
                 out.append(Violation("weekly_rest", text, worker.id))
     return out
