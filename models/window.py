@@ -16,7 +16,7 @@ from collections import defaultdict
 from models.law import limits
 from models.overtime import Ordinary, weekly_overtime
 from models.problem import OutsideWork, Problem, Worker
-from models.work_items import item_ids, work_items
+from models.work_items import WorkItem, item_ids, work_items
 
 AROUND = dt.timedelta(days=14)
 """How far outside the window kept work still counts: two rolling weeks, and a run of days as long."""
@@ -36,46 +36,47 @@ def window(problem: Problem, first: dt.date, last: dt.date, regions: set[str] | 
         if j.farm_id in farms and j.first_day <= last and j.last_day >= first
     ]
     part = problem.model_copy(update={"shifts": shifts, "jobs": jobs})
-    kept = item_ids(part)
+    planned = item_ids(part)
+    kept = {(a.worker_id, a.item_id) for a in problem.assignments if a.kept and a.item_id not in planned}
+    left_out = {it.id: it for it in work_items(problem) if it.id in {i for _, i in kept}} if kept else {}
     return part.model_copy(
         update={
-            "workers": _with_overtime(problem, kept, first),
-            "assignments": [a for a in problem.assignments if a.item_id in kept],
-            "requests": [r for r in problem.requests if r.item_id in kept],
-            "outside_work": [*problem.outside_work, *_outside(problem, kept, first, last)],
+            "workers": _with_overtime(problem, kept, left_out, first),
+            "assignments": [a for a in problem.assignments if a.item_id in planned],
+            "requests": [r for r in problem.requests if r.item_id in planned],
+            "outside_work": [*problem.outside_work, *_outside(problem, kept, left_out, first, last)],
         }
     )
 
 
-def _outside(problem: Problem, planned: set[str], first: dt.date, last: dt.date) -> list[OutsideWork]:
-    """Kept work on the items the window leaves out, within ``AROUND`` of it."""
+def _outside(
+    problem: Problem, kept: set[tuple[str, str]], items: dict[str, WorkItem], first: dt.date, last: dt.date
+) -> list[OutsideWork]:
+    """Kept work on the items the window leaves out (``kept``: worker and item ids), within ``AROUND`` of it."""
     tz = problem.tz
     lo = dt.datetime.combine(first, dt.time(), tzinfo=tz) - AROUND
     hi = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=tz) + AROUND
-    kept = {(a.worker_id, a.item_id) for a in problem.assignments if a.kept and a.item_id not in planned}
-    if not kept:
-        return []
-    items = {it.id: it for it in work_items(problem) if it.id not in planned and it.start < hi and lo < it.end}
+    near = {i for i, it in items.items() if it.start < hi and lo < it.end}
     return [
-        OutsideWork(worker_id=w, label=i, start=items[i].start, end=items[i].end) for w, i in sorted(kept) if i in items
+        OutsideWork(worker_id=w, label=i, start=items[i].start, end=items[i].end) for w, i in sorted(kept) if i in near
     ]
 
 
-def _with_overtime(problem: Problem, planned: set[str], first: dt.date) -> list[Worker]:
+def _with_overtime(
+    problem: Problem, kept: set[tuple[str, str]], items: dict[str, WorkItem], first: dt.date
+) -> list[Worker]:
     """Each worker with the overtime of her kept work in the weeks before the window's first, where her
     working-time rules count overtime (weeks the snapshot already names keep what it says)."""
-    start = problem.settings.law.week_of(first)
-    kept: dict[str, set[str]] = defaultdict(set)
-    for a in problem.assignments:
-        if a.kept and a.item_id not in planned:
-            kept[a.worker_id].add(a.item_id)
     if not kept:
         return problem.workers
-    items = {it.id: it for it in work_items(problem) if it.id in set().union(*kept.values())}
+    start = problem.settings.law.week_of(first)
+    by_worker: dict[str, set[str]] = defaultdict(set)
+    for w, i in kept:
+        by_worker[w].add(i)
     out = []
     for worker in problem.workers:
         ordinary = Ordinary.of(limits(problem.settings.law, worker.working_time))
-        mine = [items[i] for i in kept.get(worker.id, ()) if i in items]
+        mine = [items[i] for i in by_worker.get(worker.id, ()) if i in items]
         before = [(it.local_day, it.minutes) for it in mine if start - HISTORY <= it.local_day < start]
         if ordinary is None or not before:
             out.append(worker)

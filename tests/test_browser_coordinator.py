@@ -53,3 +53,26 @@ def test_the_coordinator_plans_watches_and_offers(desk, tmp_path: Path) -> None:
     screenshot(page, "coordinator-plan", tmp_path)
     page.get_by_role("button", name=re.compile(r"Offer 1 proposal")).click()
     expect(page.get_by_text("1 offer(s) sent")).to_be_visible()
+
+
+def test_the_coordinator_sets_the_working_time_law_in_the_browser(desk) -> None:
+    """The setup page's law form on a phone: the Swedish act chosen, weeks from Sunday and the
+    agreement's overtime cap saved; the table then says each rule with its source, nothing runs off
+    the screen and no serious accessibility violation."""
+    page = desk
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, ACCOUNTS["coordinator"])
+    page.goto("/pool/setup")
+    expect(page.get_by_text("AML § 10-6 (4)").first).to_be_visible()  # the Norwegian act's overtime caps
+    page.get_by_text("Change the law or the organisation's agreement").click()
+    page.get_by_label("Law", exact=True).select_option("se-atl")
+    page.get_by_label("Weeks start on").select_option("sunday")
+    page.get_by_label("Most overtime in 4 weeks in a row (hours)").fill("30")
+    page.get_by_role("button", name="Save the working-time law").click()
+    expect(page.get_by_text("The pool now follows Swedish Working Hours Act")).to_be_visible()
+    expect(page.get_by_text("ATL § 14").first).to_be_visible()
+    expect(page.locator("#law-week-starts")).to_have_value("sunday")
+    expect(page.locator("#law-overtime_per_4_weeks")).to_have_value("30")
+    # the tables scroll inside their own box; their hidden "Edit <name>" words once widened the page
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert serious_violations(page) == []
