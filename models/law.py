@@ -25,7 +25,9 @@ The numbers, as the acts say them (checked against the texts):
   8 hours per 24 hours, over four weeks, the weekly rest of § 10-8 (2) left out; ATL § 13 a: 8 hours
   on average over at most four months, 24 hours left out for each seven days. Bemanna takes four
   calendar weeks for both (the most that work outside the plan reaches) and counts a worker as a night
-  worker in the weeks where she works an item with 3 hours of night time (``models.night``).
+  worker in the weeks where she works an item with 3 hours of night time (``models.night``). AML
+  § 10-11 (1) lets a collective agreement fix another night of at least 8 hours holding 00:00 to
+  06:00 (``Law.night_from``, ``night_to``).
 - AML § 10-11 (7), ATL § 13 a second paragraph: at most 8 hours in 24 hours with night work in them
   where the work carries special risks or heavy physical or mental strain. Which work does is the
   organisation's or the contract's call, so no profile sets ``night_max_hours_per_24h``; 8 is the
@@ -39,10 +41,10 @@ The numbers, as the acts say them (checked against the texts):
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from models.night import AML_NIGHT, ATL_NIGHT, Night
 from models.sundays import supported_countries
@@ -117,6 +119,25 @@ class Law(BaseModel):
     week_starts: Weekday = Field(
         "monday", description="The day the weeks of weekly rest, night averages and overtime start, 00:00 local"
     )
+    night_from: dt.time | None = Field(None, description="Agreed start of night time, local (with night_to)")
+    night_to: dt.time | None = Field(
+        None,
+        validate_default=True,
+        description="Agreed end of night time: at least 8 h from night_from, holding 00:00 to 06:00",
+    )
+
+    @field_validator("night_to")
+    @classmethod
+    def _agreed_night(cls, end: dt.time | None, info: ValidationInfo) -> dt.time | None:
+        """AML § 10-11 (1): an agreed night lasts at least 8 hours and holds 00:00 to 06:00."""
+        start = info.data.get("night_from")
+        if (start is None) != (end is None):
+            raise ValueError("night_from and night_to are set together")
+        if start is not None and end is not None:
+            a, b = (t.hour * 60 + t.minute for t in (start, end))
+            if (b - a) % 1440 < 480 or not (a == 0 or a > b) or b < 360:
+                raise ValueError("an agreed night lasts at least 8 h and holds 00:00 to 06:00 (AML § 10-11 (1))")
+        return end
 
     @field_validator("holidays")
     @classmethod
@@ -131,7 +152,11 @@ class Law(BaseModel):
 
     @property
     def night(self) -> Night:
-        return PROFILES[self.profile].night
+        """The profile's night time, or the organisation's agreed one."""
+        night = PROFILES[self.profile].night
+        if self.night_from is None or self.night_to is None:
+            return night
+        return replace(night, start=self.night_from, end=self.night_to)
 
     @property
     def overtime_calendar_year(self) -> bool:
@@ -158,6 +183,7 @@ class Profile:
     country: str | None = None  # whose public holidays count as Sundays
     night: Night = AML_NIGHT  # what counts as night work
     overtime_calendar_year: bool = False  # the year of the overtime cap: the calendar year, else any 52 weeks
+    night_source: str = "AML § 10-11 (1)"  # where ``night`` comes from
 
 
 PROFILES: dict[str, Profile] = {
@@ -195,6 +221,7 @@ PROFILES: dict[str, Profile] = {
         "SE",
         ATL_NIGHT,
         overtime_calendar_year=True,
+        night_source="ATL § 13 a",
     ),
     "custom": Profile("custom", "the organisation's own rules", {}),
 }

@@ -5,7 +5,8 @@ AML § 10-11 (1): work between 21:00 and 06:00 is night work, and § 10-11 (6) a
 who works more than 3 hours at night. ATL § 13 a: night is 22:00 to 06:00, and a night worker
 normally does at least 3 hours of a shift at night. Bemanna reads "works at night" per item: an item
 with more (AML) or at least (ATL) 3 hours of night time makes its worker a night worker in the weeks
-that hold it.
+that hold it. AML § 10-11 (1) lets a collective agreement fix another night of at least 8 hours that
+holds 00:00 to 06:00 (``Law.night_from``, ``Law.night_to``).
 """
 
 from __future__ import annotations
@@ -37,9 +38,10 @@ def night_minutes(start: dt.datetime, end: dt.datetime, tz: ZoneInfo, night: Nig
     start, end = start.astimezone(tz), end.astimezone(tz)
     total = dt.timedelta()
     day = start.date() - dt.timedelta(days=1)
+    overnight = night.start >= night.end  # 21:00 to 06:00; an agreed 00:00 to 08:00 lies in one day
     while day <= end.date():
         lo = dt.datetime.combine(day, night.start, tzinfo=tz)
-        hi = dt.datetime.combine(day + dt.timedelta(days=1), night.end, tzinfo=tz)
+        hi = dt.datetime.combine(day + dt.timedelta(days=1 if overnight else 0), night.end, tzinfo=tz)
         overlap = min(end, hi) - max(start, lo)
         if overlap > dt.timedelta():
             total += overlap

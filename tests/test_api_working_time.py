@@ -44,6 +44,7 @@ def test_the_law_is_read_by_all_set_by_the_coordinator_and_reaches_the_snapshot(
     }
     assert len(body["rules"]) == 12  # each parameter once
     assert body["holiday_calendar"] == "NO"
+    assert body["night_time"] == "21:00–06:00 (AML § 10-11 (1))"
     swedish = {"profile": "se-atl", "overrides": {"daily_rest_hours": 9}}
     assert client.put("/organisation/working-time", json=swedish, headers=manager).status_code == 403
     r = client.put("/organisation/working-time", json=swedish, headers=coord)
@@ -80,6 +81,7 @@ def test_the_law_is_read_by_all_set_by_the_coordinator_and_reaches_the_snapshot(
         ({"overrides": {"night_reference_weeks": 17}}, "night_reference_weeks"),
         ({"holidays": "Narnia"}, "holidays"),
         ({"week_starts": "funday"}, "week_starts"),
+        ({"night_from": "23:00", "night_to": "06:00"}, "night_to"),
         ({"overrides": {"overtime_per_year": -5}}, "overtime_per_year"),
     ],
 )

@@ -256,7 +256,7 @@ def test_solver_optimum_equals_brute_force_over_all_valid_rosters(p: Problem) ->
 @st.composite
 def law_pools(draw: st.DrawFn) -> Problem:
     """Tiny pools under a working-time law profile, with the organisation's and the contract's
-    overrides and weeks starting on Monday or another day: items of 4 to 14 hours at any hour over a
+    overrides, weeks starting on Monday or another day and an agreed night: items of 4 to 14 hours at any hour over a
     week, so rest in 24 h, rest in the week, hours in 24 h, night workers' hours and strenuous nights
     all bind; kept work outside the plan around it, which rest, rolling hours, runs of days and night
     workers' hours count."""
@@ -271,10 +271,16 @@ def law_pools(draw: st.DrawFn) -> Problem:
             "night_max_hours_per_24h": st.sampled_from([0, 8, 10]),
         },
     )
+    night = draw(
+        st.sampled_from(
+            [{}, {}, {"night_from": "22:00", "night_to": "07:00"}, {"night_from": "00:00", "night_to": "08:00"}]
+        )
+    )
     law = {
         "profile": draw(st.sampled_from(["no-aml", "se-atl", "custom"])),
         "week_starts": draw(WEEK_STARTS),
         "overrides": draw(overrides),
+        **night,
     }
     ws = [
         worker(

@@ -442,3 +442,23 @@ def test_the_greedy_construction_counts_overlapping_kept_work_as_the_rules_do() 
     )
     assert [v.rule for v in validate(p, [("w", "s")])] == ["weekly_hours"]  # 5 h + 3 h + 3 h
     assert run(p).assignments == [] and _greedy_roster(p) == []
+
+
+def test_an_agreement_can_move_the_night() -> None:
+    """AML § 10-11 (1): evenings 18:00-02:00 hold 5 h of the act's night (21-06), so they make a night
+    worker, whose agreed 2 h a day on average allows five of six; under an agreed night of 00:00 to
+    08:00 they hold 2 h and make none, so all six. An agreed night shorter than 8 h, or one that leaves
+    out 00:00-06:00, is refused by field."""
+    evenings = [shift(f"e{k}", k, 18, 8) for k in range(6)]
+    agreed = law(night_average_hours=2, weekly_rest_hours=0)
+    p = problem([worker("w")], evenings, settings={"min_rest_hours": 0, "law": agreed})
+    assert len(run(p).assignments) == 5
+    assert [v.rule for v in validate(p, [("w", s["id"]) for s in evenings])] == ["night_average"]
+    moved = {**agreed, "night_from": "00:00", "night_to": "08:00"}
+    p = problem([worker("w")], evenings, settings={"min_rest_hours": 0, "law": moved})
+    assert len(run(p).assignments) == 6 and validate(p, [("w", s["id"]) for s in evenings]) == []
+    for bad in ({"night_from": "23:00", "night_to": "06:00"}, {"night_from": "01:00", "night_to": "09:00"}):
+        with pytest.raises(ValidationError, match=r"law\.night_to[\s\S]*at least 8 h and holds 00:00 to 06:00"):
+            problem([worker("w")], settings={"law": {**agreed, **bad}})
+    with pytest.raises(ValidationError, match="set together"):
+        problem([worker("w")], settings={"law": {**agreed, "night_from": "22:00"}})

@@ -177,6 +177,11 @@ def test_the_working_time_law_is_shown_and_changed_on_the_setup_page(coordinator
     assert r.status_code == 200 and '<option value="sunday" selected>' in r.text
     r = coordinator.post("/pool/law", data={"csrf": token, "profile": "no-aml", "week_starts": "funday"})
     assert r.status_code == 422 and "Weeks start on:" in r.text
+    agreed = {"csrf": token, "profile": "no-aml", "night_from": "22:00", "night_to": "07:00"}
+    r = coordinator.post("/pool/law", data=agreed)
+    assert r.status_code == 200 and "22:00–07:00 (the organisation&#39;s agreement)" in r.text
+    r = coordinator.post("/pool/law", data={**agreed, "night_to": "05:00"})
+    assert r.status_code == 422 and "Night ends:" in r.text and "holds 00:00 to 06:00" in r.text
 
 
 def test_the_law_form_offers_every_parameter() -> None:

@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from models import tables as t
-from models.law import PROFILES, Law, limits
+from models.law import ORGANISATION, PROFILES, Law, limits
 from solver import catalogue
 
 
@@ -23,6 +23,7 @@ class LawRule(BaseModel):
 class WorkingTimeOut(Law):
     profile_name: str = Field(description="The act the profile follows, in words")
     holiday_calendar: str | None = Field(description="Whose public holidays count as Sundays (None: Sundays only)")
+    night_time: str = Field(description="What counts as night, in words: '21:00–06:00 (AML § 10-11 (1))'")
     rules: list[LawRule] = Field(description="The law rules that bind, before any worker's contract")
 
 
@@ -57,8 +58,15 @@ def view(session: Session, organisation_id: int) -> WorkingTimeOut:
         **law.model_dump(),
         profile_name=PROFILES[law.profile].name,
         holiday_calendar=law.holiday_country,
+        night_time=_night_time(law),
         rules=rules,
     )
+
+
+def _night_time(law: Law) -> str:
+    night = law.night
+    source = ORGANISATION if law.night_from is not None else PROFILES[law.profile].night_source
+    return f"{night.start:%H:%M}–{night.end:%H:%M} ({source})"
 
 
 def _says(parameter: str, value: float) -> str:

@@ -78,11 +78,13 @@ def _place_body(schema: type[p.Place], what: str, form: dict[str, Any]) -> p.Pla
     return schema.model_validate({k: v for k, v in form.items() if v != "" and (k != "kind" or what == "sites")})
 
 
-LAW_FIELDS = ("profile", "holidays", "week_starts", *PARAMETERS)
+LAW_FIELDS = ("profile", "holidays", "week_starts", "night_from", "night_to", *PARAMETERS)
 LAW_LABELS = {
     "profile": "Law",
     "holidays": "Public holidays of",
     "week_starts": "Weeks start on",
+    "night_from": "Night starts",
+    "night_to": "Night ends",
     "daily_rest_hours": "Daily rest (hours)",
     "weekly_rest_hours": "Weekly rest (hours)",
     "max_hours_per_24h": "Most hours in 24 h",
@@ -123,8 +125,14 @@ async def set_law(request: Request, user: CoordinatorUser, session: SessionDep) 
     try:
         overrides = {k: form[k] for k in PARAMETERS if form[k].strip()}
         holidays = form["holidays"].strip() or None
-        week_starts = form["week_starts"].strip() or "monday"
-        body = {"profile": form["profile"], "holidays": holidays, "week_starts": week_starts, "overrides": overrides}
+        body = {
+            "profile": form["profile"],
+            "holidays": holidays,
+            "week_starts": form["week_starts"].strip() or "monday",
+            "night_from": form["night_from"].strip() or None,
+            "night_to": form["night_to"].strip() or None,
+            "overrides": overrides,
+        }
         law = Law.model_validate(body)
     except ValidationError as error:
         code, problems = refusal(error, session, (422,), LAW_LABELS)
