@@ -7,11 +7,12 @@ per 100,000 candidate pairs. Items are taken most urgent first (the weight of an
 equal urgency those with the fewest spare candidates first; each place goes to the cheapest candidate
 (travel, preferences, requests, pay, hours already given) who can still take it under rest and
 overlap, forbidden successions, hours per 24 h, per 7 days and in all, daily and weekly rest, night
-workers' hours and strenuous nights, shifts per type, consecutive working days, days off between working days, weekends
-and Sundays off. Those rules only get harder as work is added, so checking them at each step is
-enough. Minimum hours and minimum runs of working days are not: a roster that misses them is still a
-good hint, and CP-SAT repairs it (``solver.solve``). The model itself is the arbiter: the roster
-counts as a first solution only once CP-SAT completes it with every choice fixed.
+workers' hours and strenuous nights, shifts per type, consecutive working days, days off between
+working days, weekends, Sundays off and overtime. Those rules only get harder as work is added, so
+checking them at each step is enough. Minimum hours and minimum runs of working days are not: a
+roster that misses them is still a good hint, and CP-SAT repairs it (``solver.solve``). The model
+itself is the arbiter: the roster counts as a first solution only once CP-SAT completes it with every
+choice fixed.
 """
 
 from __future__ import annotations
@@ -37,8 +38,8 @@ class _Load:
     """What one worker already has in the roster being built."""
 
     starts: list[int] = field(default_factory=list)  # sorted item starts (minutes from the origin)
-    twice: list[tuple[int, int]] = field(default_factory=list)  # kept work overlapping other kept work
     ends: list[int] = field(default_factory=list)  # the same items' ends, in the same order
+    twice: list[tuple[int, int]] = field(default_factory=list)  # kept work overlapping other kept work
     minutes: int = 0
     types: Counter[str] = field(default_factory=Counter)
     days: dict[int, set[str | None]] = field(default_factory=lambda: defaultdict(set))  # ordinal -> types
