@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
@@ -51,8 +51,8 @@ from models.sundays import supported_countries
 
 ProfileId = Literal["no-aml", "se-atl", "custom"]
 DEFAULT_PROFILE: ProfileId = "no-aml"
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+WEEKDAYS: tuple[str, ...] = get_args(Weekday)  # in order, Monday first, as ``date.weekday`` counts
 
 
 class WorkingTime(BaseModel):

@@ -29,6 +29,9 @@ from models.law import Limit
 WEEK = dt.timedelta(weeks=1)
 SPANS = {"overtime_per_7_days": 1, "overtime_per_4_weeks": 4}
 """The caps over a fixed number of weeks in a row; the year's is ``years``'."""
+YEAR = "overtime_per_year"
+CAPS = (*SPANS, YEAR)
+"""Every overtime cap, shortest first."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,16 @@ def years(week: dt.date, calendar_year: bool) -> list[tuple[dt.date, dt.date]]:
         return january - dt.timedelta(days=(january - week).days % 7)
 
     return [(first(year), first(year + 1))]
+
+
+def stretches(cap: str, week: dt.date, calendar_year: bool) -> list[tuple[dt.date, dt.date]]:
+    """The stretches of weeks that the cap ``cap`` names and that hold ``week``: (first day, end day)."""
+    return years(week, calendar_year) if cap == YEAR else windows(week, SPANS[cap])
+
+
+def week_days(week: dt.date) -> list[dt.date]:
+    """The seven days of the week that starts on ``week``."""
+    return [week + dt.timedelta(days=k) for k in range(7)]
 
 
 def weeks_between(first: dt.date, end: dt.date) -> list[dt.date]:

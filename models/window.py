@@ -38,7 +38,8 @@ def window(problem: Problem, first: dt.date, last: dt.date, regions: set[str] | 
     part = problem.model_copy(update={"shifts": shifts, "jobs": jobs})
     planned = item_ids(part)
     kept = {(a.worker_id, a.item_id) for a in problem.assignments if a.kept and a.item_id not in planned}
-    left_out = {it.id: it for it in work_items(problem) if it.id in {i for _, i in kept}} if kept else {}
+    kept_items = {i for _, i in kept}
+    left_out = {it.id: it for it in work_items(problem) if it.id in kept_items} if kept else {}
     return part.model_copy(
         update={
             "workers": _with_overtime(problem, kept, left_out, first),

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from models.enums import RequestKind
 from models.law import Limit, hours_per_7_days, limits
-from models.overtime import SPANS, Ordinary, weeks_between, windows
+from models.overtime import Ordinary, stretches, week_days, weeks_between
 from models.problem import Worker
 from models.work_items import horizon
 from solver.instance import Instance
@@ -197,25 +197,28 @@ class _Builder:
         """Every stretch of weeks a cap names that holds the new item's week, with its overtime added."""
         bound = self.overtime[w]
         assert bound is not None
-        ordinary, rules, base = bound
-        day = self.inst.items[i].local_day
-        week = self.inst.problem.settings.law.week_of(day)
-        new = ordinary.overtime(
-            base.fixed.get(d, 0) + load.worked.get(d, 0) + (self.inst.minutes[i] if d == day else 0)
-            for d in (week + dt.timedelta(days=k) for k in range(7))
-        )
+        _, rules, base = bound
+        item = self.inst.items[i]
+        week = self.inst.problem.settings.law.week_of(item.local_day)
+        new = self._week_overtime(w, load, week, {item.local_day: item.minutes})
         calendar = self.inst.problem.settings.law.overtime_calendar_year
         most = new + sum(load.overtime.values()) + sum(base.weeks.values())  # all weeks at once, some twice
         for name, rule in rules.items():
             if most <= round(rule.value * 60):
                 continue
-            stretches = overtime.years(week, calendar) if name == overtime.YEAR else windows(week, SPANS[name])
-            for lo, hi in stretches:
+            for lo, hi in stretches(name, week, calendar):
                 weeks = weeks_between(lo, hi)
                 minutes = new + sum(load.overtime.get(k, base.weeks.get(k, 0)) for k in weeks if k != week)
                 if minutes > round(rule.value * 60):
                     return False
         return True
+
+    def _week_overtime(self, w: int, load: _Load, week: dt.date, more: dict[dt.date, int]) -> int:
+        """A week's overtime with the worker's kept and planned work, and ``more`` minutes by day."""
+        bound = self.overtime[w]
+        assert bound is not None
+        ordinary, _, base = bound
+        return ordinary.overtime(base.fixed.get(d, 0) + load.worked.get(d, 0) + more.get(d, 0) for d in week_days(week))
 
     def _night_average(self, i: int, load: _Load, start: int, end: int, weeks: int, allowed: int) -> bool:
         """Each stretch of ``weeks`` calendar weeks holding the new item: within a night worker's hours
@@ -287,12 +290,10 @@ class _Builder:
             load.sundays |= set(self._sundays_in(start, end))
         if self.night_item and self.night_item[i]:
             load.nights.append((start, end))
-        if (bound := self.overtime[w]) is not None:
-            ordinary, _, base = bound
+        if self.overtime[w] is not None:
             load.worked[item.local_day] += item.minutes
             week = self.inst.problem.settings.law.week_of(item.local_day)
-            days = [week + dt.timedelta(days=k) for k in range(7)]
-            load.overtime[week] = ordinary.overtime(base.fixed.get(d, 0) + load.worked.get(d, 0) for d in days)
+            load.overtime[week] = self._week_overtime(w, load, week, {})
 
 
 def _free(spans: list[tuple[int, int]], lo: int, hi: int) -> int:

@@ -36,9 +36,8 @@ def _org(session: Session, organisation_id: int) -> t.Organisation:
 def view(session: Session, organisation_id: int) -> WorkingTimeOut:
     law = Law.model_validate(_org(session, organisation_id).settings.get("law", {}))
     bound = limits(law)
-    first: dict[
-        str, catalogue.Rule
-    ] = {}  # each parameter under the first rule it sets (the ordinary hours set all three overtime caps)
+    # each parameter under the first rule it sets (the ordinary hours set all three overtime caps)
+    first: dict[str, catalogue.Rule] = {}
     for r in catalogue.RULES:
         for p in r.params:
             if p in bound:

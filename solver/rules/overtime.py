@@ -15,21 +15,19 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from models.law import Law, Limit, limits
-from models.overtime import SPANS, WEEK, Ordinary, weekly_overtime, weeks_between, windows, years
+from models.overtime import CAPS, WEEK, YEAR, Ordinary, stretches, week_days, weekly_overtime, weeks_between
 from models.problem import Worker
 from solver.instance import Instance
 from solver.rules.family import Family
 from solver.variables import Build, Literal, exclusive
 from solver.violations import Schedule, Violation
 
-YEAR = "overtime_per_year"
-
 
 def caps(law: Law, worker: Worker) -> tuple[Ordinary, dict[str, Limit]] | None:
     """A worker's ordinary hours and the overtime caps that bind her, if any do."""
     rules = limits(law, worker.working_time)
     ordinary = Ordinary.of(rules)
-    bound = {name: rules[name] for name in (*SPANS, YEAR) if name in rules}
+    bound = {name: rules[name] for name in CAPS if name in rules}
     return (ordinary, bound) if ordinary is not None and bound else None
 
 
@@ -103,18 +101,14 @@ def _caps(m: cp_model.CpModel, law: Law, rules: dict[str, Limit], weeks: dict[dt
         blocks = -(-((inside[-1] - inside[0]).days // 7 + 1) // 4)
         return min(top, blocks * per_4_weeks + sum(weeks[wk].lower for wk in inside))
 
-    for name in (*SPANS, YEAR):
+    for name in CAPS:
         if name not in rules:
             continue
         cap = round(rules[name].value * 60)
         if sum(base.weeks.values()) + most(sorted(weeks)) <= cap:  # every week at once, some twice
             continue
-        stretches = {
-            lo: hi
-            for week in weeks
-            for lo, hi in (years(week, law.overtime_calendar_year) if name == YEAR else windows(week, SPANS[name]))
-        }
-        for lo, hi in sorted(stretches.items()):
+        named = {lo: hi for week in weeks for lo, hi in stretches(name, week, law.overtime_calendar_year)}
+        for lo, hi in sorted(named.items()):
             inside = [wk for wk in weeks_between(lo, hi) if wk in weeks]
             held_minutes = sum(base.weeks.get(wk, 0) for wk in weeks_between(lo, hi) if wk not in weeks)
             if held_minutes + most(inside) <= cap:
@@ -139,7 +133,7 @@ def _week(
     excess as a sum over them, at most one taken; another day gets a variable above its excess. The
     week's part (hours beyond the ordinary week) needs a variable above both, where it can arise."""
     inst, m, x = b.inst, b.v.model, b.v.x
-    days = [week + dt.timedelta(days=k) for k in range(7)]
+    days = week_days(week)
     mine = [p for d in days for p in planned.get(d, [])]
     lits = [x[p] for p in mine]
     lower = ordinary.overtime(fixed.get(d, 0) for d in days)
@@ -207,13 +201,9 @@ def check(s: Schedule) -> list[Violation]:
         limit = rules.get(name)
         if limit is None or most <= round(limit.value * 60):
             return None
-        stretches = {
-            lo: hi
-            for week in taken
-            for lo, hi in (years(week, law.overtime_calendar_year) if name == YEAR else windows(week, SPANS[name]))
-        }
-        for lo, hi in sorted(stretches.items()):
-            minutes = sum(overtime(lo + dt.timedelta(weeks=k)) for k in range((hi - lo).days // 7))
+        named = {lo: hi for week in taken for lo, hi in stretches(name, week, law.overtime_calendar_year)}
+        for lo, hi in sorted(named.items()):
+            minutes = sum(overtime(wk) for wk in weeks_between(lo, hi))
             if minutes > round(limit.value * 60):
                 return _words(worker, ordinary, minutes, lo, hi, limit, law)
         return None
