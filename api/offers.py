@@ -23,6 +23,7 @@ from fastapi import HTTPException, status
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from api.services import booking
 from models import tables as t
 from models.enums import AssignmentStatus
 from models.revisions import assignment_span, organisation_zone, revise, work_of
@@ -99,8 +100,11 @@ def _conflict(message: str) -> HTTPException:
     return HTTPException(status.HTTP_409_CONFLICT, message)
 
 
-def accept(session: Session, assignment_id: int) -> t.Assignment:
-    """Offered -> accepted, if a place is free and the worker has no overlapping accepted work. Commits."""
+def accept(
+    session: Session, assignment_id: int, refused: str = "you cannot accept this work", you: bool = True
+) -> t.Assignment:
+    """Offered -> accepted, if a place is free and the worker keeps every hard rule with it (409
+    ``refused: <the rules it breaks>`` else; ``you``: the words speak to the worker). Commits."""
     found = session.get(t.Assignment, assignment_id)
     assert found is not None
     a = lock_assignments(session, [found])[assignment_id]  # the state after the locks
@@ -131,12 +135,21 @@ def accept(session: Session, assignment_id: int) -> t.Assignment:
             raise _conflict("you have accepted other work at the same time")
     if BEFORE_WRITE is not None:
         BEFORE_WRITE()
-    a.status = AssignmentStatus.accepted
-    revise(session, a)
+
+    def write() -> None:
+        a.status = AssignmentStatus.accepted
+        revise(session, a)
+
+    booking.lawful(session, a.organisation_id, [a.worker_id], local_days(mine, tz), write, refused, you=you)
     if len(accepted) + 1 >= capacity:
         _answer_asks(session, a)
     session.commit()
     return a
+
+
+def local_days(when: Span, tz: ZoneInfo) -> tuple[dt.date, dt.date]:
+    """The local days a span of work touches, first and last."""
+    return when.start.astimezone(tz).date(), (when.end - dt.timedelta.resolution).astimezone(tz).date()
 
 
 FILLED = "every place on this work is taken now"

@@ -7,7 +7,7 @@ failure part-way leaves nothing half-written.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -304,15 +304,22 @@ def load_problem(session: Session, ref: str) -> p.Problem:
     return load_snapshot(session, ref).problem
 
 
-def load_snapshot(session: Session, ref: str) -> Snapshot:
+def load_snapshot(session: Session, ref: str, workers: Collection[int] | None = None) -> Snapshot:
     """The organisation's pool as a validated snapshot, and the stored rows it had to leave out. The API
     refuses such rows at the door; rows stored before a rule existed, or by another tool, are reported
-    and skipped here rather than failing every solve, fill and report of the organisation."""
+    and skipped here rather than failing every solve, fill and report of the organisation.
+
+    ``workers`` (row ids) keeps only those workers, with their assignments and requests: what checking
+    their own schedules needs (the law on a booking), without reading everyone else's."""
     org = organisation(session, ref)
     oid = org.id
 
     def rows(model: Any) -> list[Any]:
-        return list(session.exec(select(model).where(model.organisation_id == oid).order_by(model.id)))
+        query = select(model).where(model.organisation_id == oid)
+        if workers is not None and model in (t.Worker, t.Assignment):
+            key = model.id if model is t.Worker else model.worker_id
+            query = query.where(col(key).in_(sorted(workers)))
+        return list(session.exec(query.order_by(model.id)))
 
     skill_rows, region_rows, type_rows = rows(t.Skill), rows(t.Region), rows(t.ShiftType)
     types = {r.id: r.ref for r in type_rows}

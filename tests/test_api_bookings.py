@@ -86,8 +86,10 @@ def test_a_job_edit_that_breaks_a_booked_day_is_refused(engine: Engine) -> None:
     assert r.status_code == 409 and "2 workers have accepted 2027-06-14" in r.text, r.text
     r = client.put("/jobs/pick", json={**body, "daily_start": "10:00"}, headers=coord)  # 10-16 meets eve at 15
     assert r.status_code == 409 and "Worker a has accepted other work" in r.text, r.text
+    r = client.put("/jobs/pick", json={**body, "daily_start": "07:00"}, headers=coord)  # no overlap, 2 h rest
+    assert r.status_code == 409 and "Worker a would get under" in r.text and "rest" in r.text, r.text
     assert contents(engine) == before
-    assert client.put("/jobs/pick", json={**body, "daily_start": "07:00"}, headers=coord).status_code == 200
+    assert client.put("/jobs/pick", json={**body, "title": "Strawberries"}, headers=coord).status_code == 200
 
 
 def test_an_accept_racing_a_cancel_a_decline_or_an_edit_never_deadlocks(engine: Engine) -> None:

@@ -73,7 +73,7 @@ def test_offer_accept_decline_and_sick_call(engine: Engine) -> None:
     r = client.post(f"/assignments/{ids['c', 's2']}/cancel", headers=who["manager"])
     assert r.status_code == 404  # the manager runs no site here: the work is not theirs to see
     statuses = {x["item"]: x["status"] for x in client.get("/assignments?worker=b", headers=coord).json()["items"]}
-    assert statuses == {"s0": "accepted"}
+    assert statuses == {"s0": "accepted", "s1": "offered"}  # a's decline of s1 went on to b at once
     assert client.get("/assignments?status=accepted", headers=coord).json()["total"] == 2
 
 

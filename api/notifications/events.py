@@ -62,15 +62,16 @@ def offered(session: Session, rows: list[t.Assignment], now: dt.datetime | None 
             continue
         tz = organisation_zone(session, a.organisation_id)
         what, when, address = words(session, a, tz)
+        until = links.answer_by(a, now).astimezone(tz)
         accept = links.make(session, user, a, "accept", now)
         decline = links.make(session, user, a, "decline", now)
-        until = (now + dt.timedelta(hours=settings().action_link_hours)).astimezone(tz)
         body = (
             f"Hello {user.name or 'there'},\n\nYou are offered work:\n\n  {what}\n  {when}\n"
             + (f"  {address}\n" if address else "")
-            + f"\nAccept: {_url(f'/a/{accept}')}\nDecline: {_url(f'/a/{decline}')}\n\n"
-            f"Each link works once, until {until:%a %d %b %H:%M}. You can also answer under My work:"
-            f" {_url('/my')}\n"
+            + f"\nPlease answer by {until:%a %d %b %H:%M} {until.tzname()}; after that the offer goes to"
+            " someone else.\n"
+            f"\nAccept: {_url(f'/a/{accept}')}\nDecline: {_url(f'/a/{decline}')}\n\n"
+            f"Each link works once, until then. You can also answer under My work: {_url('/my')}\n"
         )
         if outbox.enqueue(session, user, "offer", f"offer:{a.id}:{a.sequence}", f"Offer: {what}, {when}", body, now):
             staged += 1
@@ -103,12 +104,7 @@ def cancelled(
         )
     if was != AssignmentStatus.accepted:
         return 0
-    if a.shift_id is not None:
-        shift = session.get(t.Shift, a.shift_id)
-        fill = _url(f"/manage/shifts/{shift.ref if shift else ''}/fill")
-    else:
-        job = session.get(t.Job, a.job_id)
-        fill = _url(f"/farm/jobs/{job.ref if job else ''}/days/{a.day}/fill")
+    fill = _fill_url(session, a)
     staged = 0
     for user in _runners(session, a):
         body = (
@@ -174,6 +170,55 @@ def expired(session: Session, a: t.Assignment, now: dt.datetime) -> int:
     return int(
         outbox.enqueue(session, user, "offer_expiry", key, f"Offer expired: {what}, {when}", body, now) is not None
     )
+
+
+def passed_on(session: Session, a: t.Assignment, why: str, offered: list[str], now: dt.datetime) -> int:
+    """An offer was declined or ran out, and the place went on to the next ranked candidates (or to
+    nobody): the managers or farmers of the place hear who was asked next, with the link to fill it."""
+    tz = organisation_zone(session, a.organisation_id)
+    what, when, _ = words(session, a, tz)
+    worker = session.get(t.Worker, a.worker_id)
+    name = worker.name if worker else "A worker"
+    names = [
+        w.name
+        for w in session.exec(
+            select(t.Worker).where(t.Worker.organisation_id == a.organisation_id, col(t.Worker.ref).in_(offered))
+        )
+    ]
+    then = (
+        f"It is offered now to {', '.join(sorted(names))}."
+        if names
+        else f"Nobody else fits it by the rules, so it stays open: {_fill_url(session, a)}"
+    )
+    body = f"Hello {{name}},\n\n{name} {why}:\n\n  {what}\n  {when}\n\n{then}\n"
+    key = f"passed_on:{a.id}:{a.sequence}"
+    subject = f"{name} {why}: {what}, {when}"
+    staged = 0
+    for user in _runners(session, a):
+        said = body.replace("{name}", user.name or "there")
+        staged += outbox.enqueue(session, user, "work_changed", key, subject, said, now) is not None
+    return staged
+
+
+def _fill_url(session: Session, a: t.Assignment) -> str:
+    """The page where the place's manager or farmer fills the work's open places."""
+    if a.shift_id is not None:
+        shift = session.get(t.Shift, a.shift_id)
+        return _url(f"/manage/shifts/{shift.ref if shift else ''}/fill")
+    job = session.get(t.Job, a.job_id)
+    return _url(f"/farm/jobs/{job.ref if job else ''}/days/{a.day}/fill")
+
+
+def outdated(session: Session, row: t.Notification) -> str | None:
+    """Why a queued message is no longer true when its turn to be sent comes (an offer answered,
+    withdrawn or moved on before the sender's tick), or None to send it."""
+    if row.event != "offer" or not row.key.startswith("offer:"):
+        return None
+    _, assignment_id, sequence = (row.key.split(":") + ["", ""])[:3]
+    a = session.get(t.Assignment, int(assignment_id)) if assignment_id.isdigit() else None
+    if a is None or a.status != AssignmentStatus.offered or str(a.sequence) != sequence:
+        return "the offer was answered, withdrawn or changed before it was sent"
+    return None
 
 
 def _span(row: t.TimeOff, tz: ZoneInfo) -> str:

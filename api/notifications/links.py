@@ -13,13 +13,22 @@ from sqlmodel import Session, col, select
 
 from api.security import digest
 from models import tables as t
+from models.revisions import utc
 from models.settings import settings
 
 ACTIONS = ("accept", "decline")
 
 
+def answer_by(assignment: t.Assignment, now: dt.datetime) -> dt.datetime:
+    """When an offer's links stop working: when the offer runs out, or ``action_link_hours`` from now if
+    that is sooner (an offer without an end)."""
+    longest = now + dt.timedelta(hours=settings().action_link_hours)
+    ends = assignment.offer_expires_at
+    return min(longest, utc(ends)) if ends is not None else longest
+
+
 def make(session: Session, user: t.User, assignment: t.Assignment, action: str, now: dt.datetime) -> str:
-    """A new link's secret (staged with the caller's change)."""
+    """A new link's secret (staged with the caller's change); it works until the offer runs out."""
     assert action in ACTIONS and user.id is not None and assignment.id is not None
     token = secrets.token_urlsafe(32)
     session.add(
@@ -30,7 +39,7 @@ def make(session: Session, user: t.User, assignment: t.Assignment, action: str, 
             action=action,
             digest=digest(token),
             created_at=now,
-            expires_at=now + dt.timedelta(hours=settings().action_link_hours),
+            expires_at=answer_by(assignment, now),
         )
     )
     return token

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from api.background import Periodic
+from api.notifications import events
 from api.notifications.channels import Channel, Message, configured, message_id
 from api.notifications.outbox import phone_of
 from models import tables as t
@@ -95,6 +96,12 @@ class Sender(Periodic):
             row = session.get(t.Notification, row_id)
             user = session.get(t.User, row.user_id) if row is not None else None
             if row is None or user is None:
+                return False
+            stale = events.outdated(session, row)
+            if stale is not None:  # not sent, and never tried again
+                row.failed_at, row.error, row.body, row.claimed_until = now, stale, "", None
+                session.add(row)
+                session.commit()
                 return False
             to = phone_of(session, user) if row.channel == "sms" else user.email
             message = Message(to, row.subject, row.body, message_id(row_id, self.domain), row.created_at)

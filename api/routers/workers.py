@@ -18,18 +18,17 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, ConfigDict, Field
-from sqlmodel import col, delete, select
+from sqlmodel import col, select
 
 from api import crud
 from api.deps import Coordinator, CurrentUser, SessionDep
 from api.schemas import Page
 from api.services import members, profiles, week
-from api.services.profiles import ORGANISATION_FIELDS, Profile, add_worker
+from api.services.profiles import Profile, add_worker
 from models import tables as t
 from models.enums import Role, WorkerKind
 from models.problem import Day
 from models.revisions import before_worker_deleted
-from models.store import worker_children, worker_row
 
 router = APIRouter(prefix="/workers", tags=["workers"])
 
@@ -150,32 +149,7 @@ def replace_worker(ref: str, body: Profile, user: CurrentUser, session: SessionD
     """Replace the profile, qualifications and availability. A worker's own edit keeps approvals as they were.
 
     ``availability`` here is what people entered; busy times imported from a calendar stay as they are."""
-    row = crud.get(session, t.Worker, user.organisation_id, ref, "worker")
-    profiles.own_or(user, row, Role.coordinator)
-    if body.id != ref:
-        raise crud.invalid("id", f"{body.id!r} differs from the path's {ref!r}")
-    if user.role != Role.coordinator:  # what the organisation decides stays as it was
-        body = body.model_copy(update={f: getattr(row, f) for f in ORGANISATION_FIELDS})
-    region_id, skills = profiles.checked(session, body, user.organisation_id)
-    assert row.id is not None
-    if user.role != Role.coordinator:
-        held = {q.skill_id: q for q in session.exec(select(t.Qualification).where(t.Qualification.worker_id == row.id))}
-        for q in body.qualifications:
-            before = held.get(skills[q.skill])
-            q.approved = before.approved if before else False
-            q.valid_until = before.valid_until if before else q.valid_until
-    for field, value in (
-        worker_row(user.organisation_id, body, region_id).model_dump(exclude={"id", "organisation_id", "ref"}).items()
-    ):
-        setattr(row, field, value)
-    session.add(row)
-    session.execute(delete(t.Qualification).where(col(t.Qualification.worker_id) == row.id))
-    session.execute(  # imported busy times are the import's own: GET /workers/{id}/busy-times
-        delete(t.Availability).where(col(t.Availability.worker_id) == row.id, col(t.Availability.source).is_(None))
-    )
-    session.add_all(worker_children(row.id, body, skills))
-    session.commit()
-    return profiles.views(session, [row], user.organisation_id)[0]
+    return profiles.replace(session, user, ref, body)
 
 
 @router.get("/{ref}/weeks/{day}", response_model=WeekOut)

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from api import offers
 from api.notifications import events
+from api.services import cascade
 from api.services.postings import local_midnight
 from models import tables as t
 from models.enums import AssignmentStatus, ItemKind, Role
@@ -172,8 +173,13 @@ def accept(session: Session, user: t.User, assignment_id: int) -> t.Assignment:
 
 
 def decline(session: Session, user: t.User, assignment_id: int) -> t.Assignment:
+    """The offered worker says no: the place goes on to the next ranked candidates at once, and the
+    place's managers or farmers hear to whom (``cascade.move_on``)."""
     a = _own_offer(session, user, assignment_id)
-    return offers.move(session, a, (AssignmentStatus.offered,), AssignmentStatus.declined)
+    row = offers.move(session, a, (AssignmentStatus.offered,), AssignmentStatus.declined)
+    cascade.move_on(session, row, "declined the offer", dt.datetime.now(dt.UTC))
+    session.refresh(row)
+    return row
 
 
 def cancel(session: Session, user: t.User, assignment_id: int) -> t.Assignment:

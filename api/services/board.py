@@ -138,8 +138,11 @@ def check(
     return places
 
 
-def book(session: Session, worker: t.Worker, work: t.Shift | t.Job, day: dt.date | None) -> t.Assignment:
-    """Book the worker on the work through the race-safe accept (the caller holds the locks). Commits."""
+def book(
+    session: Session, worker: t.Worker, work: t.Shift | t.Job, day: dt.date | None, who: str = "you"
+) -> t.Assignment:
+    """Book the worker on the work through the race-safe accept, which keeps every hard rule (the caller
+    holds the locks; ``who`` is named when a rule refuses it). Commits."""
     on_shift = isinstance(work, t.Shift)
     same = (
         (t.Assignment.shift_id == work.id)
@@ -159,4 +162,4 @@ def book(session: Session, worker: t.Worker, work: t.Shift | t.Job, day: dt.date
     session.add(a)
     session.flush()
     assert a.id is not None
-    return offers.accept(session, a.id)
+    return offers.accept(session, a.id, refused=f"{who} cannot take this work", you=who == "you")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from fastapi import HTTPException
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -66,11 +67,25 @@ def expire(session: Session, assignment_id: int, now: dt.datetime) -> list[str]:
     revise(session, a, now)
     events.expired(session, a, now)
     session.commit()
+    return move_on(session, a, "did not answer the offer in time", now)
+
+
+def move_on(session: Session, a: t.Assignment, why: str, now: dt.datetime) -> list[str]:
+    """``a``'s offer is declined or ran out: its place goes to the next ranked candidates at once, and the
+    managers or farmers of the place hear to whom (``why``: what the worker did). The workers offered
+    now; none once the work has begun. Commits."""
     target = target_of(session, a)
     start = offers.span(session, a, organisation_zone(session, a.organisation_id)).start
     if target is None or start <= now:
         return []
-    return fill.rank_and_offer(session, a.organisation_id, target, offer=True).offered
+    try:
+        offered = fill.rank_and_offer(session, a.organisation_id, target, offer=True).offered
+    except HTTPException:  # the work breaks a rule now (a stored row left out): nobody to offer it to
+        session.rollback()
+        offered = []
+    events.passed_on(session, a, why, offered, now)
+    session.commit()
+    return offered
 
 
 def run_due(engine: Engine, now: dt.datetime | None = None) -> list[str]:

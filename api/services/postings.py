@@ -17,10 +17,11 @@ from sqlmodel import Session, col, delete, select
 
 from api import crud, offers
 from api.notifications import events
+from api.services import booking
 from models import problem as p
 from models import tables as t
 from models.enums import AssignmentStatus, Role
-from models.revisions import bury_job_days, bury_shift, job_days, organisation_zone, revise
+from models.revisions import bury_job_days, bury_shift, job_days, organisation_zone, revise, utc
 from models.store import job_data, job_row, shift_data, shift_row, skill_links
 
 REVISION = {"uid", "sequence", "updated_at"}  # an edit raises these (revise), never resets them
@@ -170,17 +171,34 @@ def replace(session: Session, user: t.User, kind: Kind, ref: str, given: p.Shift
             if a.day not in keep:
                 events.cancelled(session, a, user, a.status, now)
         bury_job_days(session, row, [d for d in job_days(row) if d not in keep])
-    for field, value in fresh.model_dump(exclude={"id", "organisation_id", "ref", *REVISION}).items():
-        setattr(row, field, value)
-    revise(session, row)
+    days = _days(row, tz) + _days(fresh, tz)
+
+    def write() -> None:
+        for field, value in fresh.model_dump(exclude={"id", "organisation_id", "ref", *REVISION}).items():
+            setattr(row, field, value)
+        revise(session, row)
+        owner = getattr(kind.link, kind.owner)
+        session.execute(delete(kind.link).where(col(owner) == row.id))
+        session.add_all(skill_links(kind.link, row.id, body.required_skills, skills))
+
+    booked_workers = {a.worker_id for a in booked}
+    refused = "this change would break the working-time rules for people who accepted it"
+    booking.lawful(session, user.organisation_id, booked_workers, (min(days), max(days)), write, refused)
     for a, before in told:
         if isinstance(row, t.Shift) or a.day in keep:
             events.work_edited(session, a, before, row.sequence, now)
-    owner = getattr(kind.link, kind.owner)
-    session.execute(delete(kind.link).where(col(owner) == row.id))
-    session.add_all(skill_links(kind.link, row.id, body.required_skills, skills))
     session.commit()
     return views(session, kind, [row], user.organisation_id)[0]
+
+
+def _days(work: t.Shift | t.Job, tz: ZoneInfo) -> list[dt.date]:
+    """The first and last local day the work touches."""
+    if isinstance(work, t.Job):
+        return [work.first_day, work.last_day]
+    return [
+        utc(work.start_utc).astimezone(tz).date(),
+        (utc(work.end_utc) - dt.timedelta.resolution).astimezone(tz).date(),
+    ]
 
 
 def _told(session: Session, work: t.Shift | t.Job, tz: ZoneInfo) -> list[tuple[t.Assignment, tuple[str, str, str]]]:

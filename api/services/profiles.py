@@ -7,17 +7,19 @@ only their own (``own_or``). What the organisation decides stays the organisatio
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from typing import Any
 
 from fastapi import HTTPException, status
 from pydantic import Field
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, delete, select
 
-from api import crud
+from api import crud, offers
+from api.services import booking
 from models import problem as p
 from models import tables as t
-from models.enums import Role
+from models.enums import AssignmentStatus, Role
 from models.revisions import organisation_zone
 from models.store import worker_children, worker_data, worker_row
 
@@ -111,3 +113,78 @@ def add_worker(
     assert row.id is not None
     session.add_all(worker_children(row.id, body, skills))
     return row
+
+
+def replace(session: Session, user: t.User, ref: str, body: Profile) -> Profile:
+    """Replace a profile, its qualifications and the availability people entered (busy times imported
+    from a calendar stay the import's own). A worker's own edit keeps the organisation's fields and
+    approvals as they were. 409 naming the rule when the new profile would break a hard rule on work she
+    has accepted (say, marking herself unavailable over it: time off is asked for instead). Commits."""
+    row = crud.get(session, t.Worker, user.organisation_id, ref, "worker")
+    own_or(user, row, Role.coordinator)
+    if body.id != ref:
+        raise crud.invalid("id", f"{body.id!r} differs from the path's {ref!r}")
+    if user.role != Role.coordinator:  # what the organisation decides stays as it was
+        body = body.model_copy(update={f: getattr(row, f) for f in ORGANISATION_FIELDS})
+    region_id, skills = checked(session, body, user.organisation_id)
+    assert row.id is not None
+    worker_id = row.id
+    offers.lock_in_order(session, workers=[worker_id])  # no booking of hers slips in between
+    if user.role != Role.coordinator:
+        held = {q.skill_id: q for q in session.exec(select(t.Qualification).where(t.Qualification.worker_id == row.id))}
+        for q in body.qualifications:
+            before = held.get(skills[q.skill])
+            q.approved = before.approved if before else False
+            q.valid_until = before.valid_until if before else q.valid_until
+
+    def write() -> None:
+        fresh = worker_row(user.organisation_id, body, region_id)
+        for field, value in fresh.model_dump(exclude={"id", "organisation_id", "ref"}).items():
+            setattr(row, field, value)
+        session.add(row)
+        session.execute(delete(t.Qualification).where(col(t.Qualification.worker_id) == worker_id))
+        session.execute(
+            delete(t.Availability).where(
+                col(t.Availability.worker_id) == worker_id, col(t.Availability.source).is_(None)
+            )
+        )
+        session.add_all(worker_children(worker_id, body, skills))
+
+    now = dt.datetime.now(dt.UTC)
+    today = now.astimezone(organisation_zone(session, user.organisation_id)).date()
+    last = _last_kept_day(session, worker_id) or today
+    who = "you" if user.role == Role.worker else row.name
+    refused = (
+        f"this change would take {who} away from accepted work"
+        if who == "you"
+        else (f"this change would break the rules on work {who} accepted")
+    )
+    booking.lawful(
+        session,
+        user.organisation_id,
+        [worker_id],
+        (today, max(today, last)),
+        write,
+        refused,
+        you=user.role == Role.worker,
+        since=now,
+    )
+    session.commit()
+    return views(session, [row], user.organisation_id)[0]
+
+
+def _last_kept_day(session: Session, worker_id: int) -> dt.date | None:
+    """The last local day of the worker's kept work (accepted, or pinned), if she has any."""
+    kept = session.exec(
+        select(t.Assignment).where(
+            t.Assignment.worker_id == worker_id,
+            col(t.Assignment.status).in_([AssignmentStatus.accepted, AssignmentStatus.proposed]),
+        )
+    ).all()
+    tz = organisation_zone(session, kept[0].organisation_id) if kept else None
+    days = [
+        offers.local_days(offers.span(session, a, tz), tz)[1]
+        for a in kept
+        if tz is not None and (a.status == AssignmentStatus.accepted or a.pinned)
+    ]
+    return max(days, default=None)

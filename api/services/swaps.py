@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from api import crud, offers
 from api.notifications import events
-from api.services import assignments, fill
+from api.services import assignments, booking, fill
 from api.services.board import approved_worker
 from api.services.cascade import target_of
 from api.services.deciders import confirms, may_decide, of_work
@@ -196,14 +196,31 @@ def take(session: Session, user: t.User, swap_id: int) -> t.Swap:
         events.swap_asked(session, row, given, of_work(session, row.organisation_id, [given]), now)
         session.commit()
         return row
-    taken = _move(session, row, given, me.id, now)
+    taken = _move(session, row, given, me.id, now, "you cannot take this work", you=True)
     events.swapped(session, given, taken, now)
     session.commit()
     return row
 
 
-def _move(session: Session, row: t.Swap, given: t.Assignment, taker_id: int, now: dt.datetime) -> t.Assignment:
-    """The giver's booking becomes the taker's (the caller holds the locks and commits)."""
+def _move(
+    session: Session, row: t.Swap, given: t.Assignment, taker_id: int, now: dt.datetime, refused: str, you: bool
+) -> t.Assignment:
+    """The giver's booking becomes the taker's, the taker keeping every hard rule with it (409 ``refused:
+    <the rules it breaks>`` else; the giver only loses work). The caller holds the locks and commits."""
+    tz = organisation_zone(session, given.organisation_id)
+    days = offers.local_days(offers.span(session, given, tz), tz)
+    return booking.lawful(
+        session,
+        given.organisation_id,
+        [taker_id],
+        days,
+        lambda: _moved(session, row, given, taker_id, now),
+        refused,
+        you,
+    )
+
+
+def _moved(session: Session, row: t.Swap, given: t.Assignment, taker_id: int, now: dt.datetime) -> t.Assignment:
     same = (
         (t.Assignment.shift_id == given.shift_id)
         if given.shift_id is not None
@@ -275,7 +292,7 @@ def decide(session: Session, user: t.User, swap_id: int, approve: bool, note: st
     why = _fits(session, taker, given)
     if why is not None:
         raise HTTPException(status.HTTP_409_CONFLICT, f"{taker.name} cannot take this work now: {why}")
-    taken = _move(session, row, given, row.taker_id, now)
+    taken = _move(session, row, given, row.taker_id, now, "the swap cannot be approved", you=False)
     events.swapped(session, given, taken, now)
     events.swap_approved(session, taken, now)
     session.commit()

@@ -150,7 +150,7 @@ def decide(session: Session, user: t.User, row_id: int, confirm: bool, note: str
     if not confirm:
         session.commit()
         return row
-    board.book(session, worker, work, row.day)  # commits the answer with the booking
+    board.book(session, worker, work, row.day, who=worker.name)  # commits the answer with the booking
     return row
 
 

@@ -4,7 +4,6 @@ solving: start a solve for a window and regions, watch it live, read its result,
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -41,14 +40,13 @@ def _today(tz: ZoneInfo) -> dt.date:
     return dt.datetime.now(tz).date()
 
 
-def _chart(rows: list[Any], label: str, series: dict[str, str]) -> str:
-    """A chart's data for ``static/charts.js``: labels and one bar series per column (JSON, not script)."""
-    return json.dumps(
-        {
-            "labels": [str(r[label]) for r in rows],
-            "series": [{"name": name, "values": [int(r[key]) for r in rows]} for key, name in series.items()],
-        }
-    )
+def _chart(rows: list[Any], label: str, series: dict[str, str]) -> dict[str, Any]:
+    """A chart's data for ``static/charts.js``: labels and one bar series per column (the template
+    writes it as JSON with ``tojson``, which escapes ``<``, ``>``, ``&`` and ``'`` inside the script block)."""
+    return {
+        "labels": [str(r[label]) for r in rows],
+        "series": [{"name": name, "values": [int(r[key]) for r in rows]} for key, name in series.items()],
+    }
 
 
 @router.get("")
@@ -205,14 +203,12 @@ def start_solve(
 def _job_context(session: Session, user: t.User, job: t.SolveJob) -> dict[str, Any]:
     tz = organisation_zone(session, user.organisation_id)
     points = course(job.trace)
-    chart = json.dumps(
-        {
-            "seconds": [p.seconds for p in points],
-            "phases": [p.phase for p in points],
-            "objective": [p.objective_index for p in points],
-            "bound": [p.bound_index for p in points],
-        }
-    )
+    chart = {
+        "seconds": [p.seconds for p in points],
+        "phases": [p.phase for p in points],
+        "objective": [p.objective_index for p in points],
+        "bound": [p.bound_index for p in points],
+    }
     done = job.state == JobState.succeeded
     proposals = 0
     if done:

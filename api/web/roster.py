@@ -6,7 +6,6 @@ plan, or accepted work."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
 from typing import Annotated, Any
 
@@ -107,8 +106,8 @@ def roster(
         total_people=len(people),
         start=start,
         rows=ROWS,
-        by_place=json.dumps(by_place),
-        by_person=json.dumps(by_person),
+        by_place=by_place,
+        by_person=by_person,
         zone=tz.key,
         **chrome(user, "/pool/roster"),
     )

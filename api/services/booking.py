@@ -1,0 +1,129 @@
+"""The working-time law on every booking: one check that every path which books or moves booked work
+goes through (accepting an offer or its one-click link, taking open work, confirming an ask, taking
+over a swap, editing a shift or a job, a worker's profile or availability).
+
+The check compares before and after. Under the caller's locks it reads the schedules of the workers
+the change touches, lets the caller write (flushed, not committed), reads them again and refuses the
+change, rolled back, with 409 when a hard rule is broken that was not broken before: the same checks
+as the independent validator (``solver.validator``), over the days around the change, with the kept
+work outside them and the overtime before them counted (``models.window``). A rule a roster already
+broke before the change (say a licence that ran out since) does not block an unrelated change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from typing import TypeVar
+
+from fastapi import HTTPException, status
+from sqlmodel import Session
+
+from models import tables as t
+from models.law import limits
+from models.problem import Problem, Worker
+from models.store import load_snapshot
+from models.window import window
+from solver import catalogue
+from solver.explain import skills_text
+from solver.fill import Fixed
+from solver.validator import LOWER_BOUND_RULES, Violation, item_violations, outside_by_worker, schedule_violations
+
+MARGIN = dt.timedelta(days=28)
+"""Work this far either side of a change is read for the check: four weeks of overtime, weekly rest,
+hours in 7 days and runs of days; kept work further out counts through ``models.window``."""
+
+RULES = {r.id: r for r in catalogue.RULES}
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Broken:
+    """A hard rule a change would break, in words a person reads."""
+
+    worker: str  # the worker's name
+    rule: str  # the rule's id (``solver.catalogue``)
+    words: str  # why, with the rule's name and the section it comes from
+
+    def said(self, you: bool) -> str:
+        return self.words if you else f"{self.worker} {self.words}"
+
+
+def _words(problem: Problem, worker: Worker, v: Violation, fixed: Fixed) -> str:
+    """What the rule keeps her from, its name and where its number comes from (the law's section, the
+    agreement or the contract), e.g. 'would get too little continuous rest in 24 h (daily rest,
+    AML § 10-8 (1))'."""
+    rule = RULES.get(v.rule)
+    if rule is None:
+        return v.message
+    item = fixed.items.get(v.item_id or "")
+    said = rule.meaning
+    if rule.ruled_out:
+        said = rule.ruled_out.format(
+            skills=skills_text(item.required_skills) if item else "skill",
+            km=fixed.travel.km(worker, item) if item else 0.0,
+            radius=worker.max_travel_km,
+            rest=problem.settings.min_rest_hours,
+        )
+    bound = limits(problem.settings.law, worker.working_time)
+    section = next((bound[p].source for p in rule.params if p in bound), "")
+    where = f"{rule.name.lower()}, {section}" if section else rule.name.lower()
+    return f"{said} ({where})"
+
+
+def _broken(
+    session: Session, ref: str, workers: Collection[int], first: dt.date, last: dt.date, since: dt.datetime | None
+) -> dict[tuple[str, str, str], Broken]:
+    """Every hard rule the workers' kept work breaks over the days ``first`` to ``last`` (and ``MARGIN``
+    around them), keyed by worker, rule and the validator's own words; with ``since``, not those on work
+    that ended before it."""
+    problem = load_snapshot(session, ref, workers=workers).problem
+    part = window(problem, first - MARGIN, last + MARGIN)
+    fixed = Fixed.of(part)
+    outside = outside_by_worker(part)
+    out: dict[tuple[str, str, str], Broken] = {}
+    for w in part.workers:
+        mine = [fixed.items[i] for i in fixed.kept.get(w.id, [])]
+        found = [v for it in mine for v in item_violations(part, w, it, fixed.travel)]
+        found += [
+            v
+            for v in schedule_violations(part, w, mine, fixed.days, outside.get(w.id, []))
+            if v.rule not in LOWER_BOUND_RULES  # judged on complete rosters, not on one booking
+        ]
+        for v in found:
+            item = fixed.items.get(v.item_id or "")
+            if since is not None and item is not None and item.end <= since:
+                continue  # work done: what a profile says now does not change it
+            out.setdefault((w.id, v.rule, v.message), Broken(w.name, v.rule, _words(part, w, v, fixed)))
+    return out
+
+
+def lawful(
+    session: Session,
+    organisation_id: int,
+    workers: Collection[int],
+    days: tuple[dt.date, dt.date],
+    write: Callable[[], T],
+    refused: str,
+    you: bool = False,
+    since: dt.datetime | None = None,
+) -> T:
+    """Run ``write`` (it changes rows, and neither commits nor rolls back) between two reads of the
+    ``workers``' schedules (row ids) around the local ``days``; 409 ``refused: <each rule newly broken>``,
+    with the change rolled back, when it breaks a hard rule. The caller holds the booking locks and
+    commits. ``you``: the words speak to the worker herself; ``since``: rules broken on work that ended
+    before it do not count (a profile changed today does not judge last month's work)."""
+    org = session.get(t.Organisation, organisation_id)
+    assert org is not None
+    first, last = days
+    before = _broken(session, org.ref, workers, first, last, since)
+    result = write()
+    session.flush()
+    after = _broken(session, org.ref, workers, first, last, since)
+    new = [b for key, b in after.items() if key not in before]
+    if new:
+        session.rollback()
+        said = list(dict.fromkeys(b.said(you) for b in new))
+        raise HTTPException(status.HTTP_409_CONFLICT, f"{refused}: {'; '.join(said)}")
+    return result
