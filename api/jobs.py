@@ -9,7 +9,7 @@ State lives in the database, not here, so several servers can share one database
   longer running and stops the search; its roster is discarded.
 - One queue serves every tenant fairly: an organisation has at most one job running while others wait
   (claims lock the organisation's row to decide), organisations take turns (the one served longest ago
-  first), and each may have at most ``MAX_QUEUED`` jobs waiting.
+  first), and each may have at most ``services.solve_jobs.MAX_QUEUED`` jobs waiting.
 """
 
 from __future__ import annotations
@@ -48,7 +48,6 @@ PROGRESS_EVERY = 1.0  # seconds between progress writes
 TRACE = 400  # points of the course kept for the live chart
 LEASE = dt.timedelta(seconds=30)  # a runner silent this long is taken for dead
 RENEW_EVERY = 5.0  # seconds between lease renewals (and checks for a cancel)
-MAX_QUEUED = 5  # jobs one organisation may have waiting
 
 
 def _now() -> dt.datetime:

@@ -23,13 +23,10 @@ from fastapi import HTTPException, status
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from api.services import booking
 from models import tables as t
 from models.enums import AssignmentStatus
 from models.revisions import assignment_span, organisation_zone, revise, work_of
 from models.settings import settings
-
-BEFORE_WRITE: Callable[[], None] | None = None  # a test seam: widens the race window in the race tests
 
 
 @dataclass(frozen=True)
@@ -41,12 +38,19 @@ class Span:
         return self.start < other.end and other.start < self.end
 
 
+def work_or_none(session: Session, a: t.Assignment) -> t.Shift | t.Job | None:
+    """The shift or job ``a`` is on, or None once it was deleted."""
+    if a.shift_id is not None:
+        return session.get(t.Shift, a.shift_id)
+    return session.get(t.Job, a.job_id) if a.job_id is not None else None
+
+
 def span(session: Session, a: t.Assignment, tz: ZoneInfo) -> Span:
     """When the assignment's work happens (UTC)."""
     return Span(*assignment_span(a, work_of(session, a), tz))
 
 
-def _other_accepted(session: Session, a: t.Assignment) -> list[t.Assignment]:
+def other_accepted(session: Session, a: t.Assignment) -> list[t.Assignment]:
     """The worker's accepted work besides ``a``."""
     query = select(t.Assignment).where(
         t.Assignment.worker_id == a.worker_id,
@@ -96,85 +100,13 @@ def lock_assignments(session: Session, rows: Iterable[t.Assignment]) -> dict[int
     )
 
 
-def _conflict(message: str) -> HTTPException:
+def conflict(message: str) -> HTTPException:
     return HTTPException(status.HTTP_409_CONFLICT, message)
-
-
-def accept(
-    session: Session, assignment_id: int, refused: str = "you cannot accept this work", you: bool = True
-) -> t.Assignment:
-    """Offered -> accepted, if a place is free and the worker keeps every hard rule with it (409
-    ``refused: <the rules it breaks>`` else; ``you``: the words speak to the worker). Commits."""
-    found = session.get(t.Assignment, assignment_id)
-    assert found is not None
-    a = lock_assignments(session, [found])[assignment_id]  # the state after the locks
-    if a.shift_id is not None:
-        shift = session.get(t.Shift, a.shift_id)
-        assert shift is not None
-        capacity = shift.max_headcount or shift.headcount
-        same_work = col(t.Assignment.shift_id) == a.shift_id
-    else:
-        assert a.job_id is not None
-        job = session.get(t.Job, a.job_id)
-        assert job is not None
-        capacity = job.headcount
-        same_work = (col(t.Assignment.job_id) == a.job_id) & (col(t.Assignment.day) == a.day)
-    if a.status != AssignmentStatus.offered:
-        raise _conflict(f"this assignment is {a.status}, not offered")
-    accepted = session.exec(
-        select(t.Assignment).where(same_work, t.Assignment.status == AssignmentStatus.accepted)
-    ).all()
-    if len(accepted) >= capacity:
-        raise _conflict("every place on this work is taken already")
-    org = session.get(t.Organisation, a.organisation_id)
-    assert org is not None
-    tz = ZoneInfo(org.timezone)
-    mine = span(session, a, tz)
-    for other in _other_accepted(session, a):
-        if span(session, other, tz).overlaps(mine):
-            raise _conflict("you have accepted other work at the same time")
-    if BEFORE_WRITE is not None:
-        BEFORE_WRITE()
-
-    def write() -> None:
-        a.status = AssignmentStatus.accepted
-        revise(session, a)
-
-    booking.lawful(session, a.organisation_id, [a.worker_id], local_days(mine, tz), write, refused, you=you)
-    if len(accepted) + 1 >= capacity:
-        _answer_asks(session, a)
-    session.commit()
-    return a
 
 
 def local_days(when: Span, tz: ZoneInfo) -> tuple[dt.date, dt.date]:
     """The local days a span of work touches, first and last."""
     return when.start.astimezone(tz).date(), (when.end - dt.timedelta.resolution).astimezone(tz).date()
-
-
-FILLED = "every place on this work is taken now"
-
-
-def asks_on(shift_id: int | None, job_id: int | None, day: dt.date | None) -> Any:
-    """The condition for asks to take the shift, or the job's day."""
-    if shift_id is not None:
-        return col(t.TakeRequest.shift_id) == shift_id
-    return (col(t.TakeRequest.job_id) == job_id) & (col(t.TakeRequest.day) == day)
-
-
-def _answer_asks(session: Session, a: t.Assignment) -> None:
-    """The last place is booked: asks to take this work (at places that confirm takes) are answered,
-    hers as confirmed, everyone else's declined and told so, whichever way the place was filled."""
-    from api.notifications import events  # events put work in words with this module's spans
-
-    now = dt.datetime.now(dt.UTC)
-    same = asks_on(a.shift_id, a.job_id, a.day)
-    for ask in session.exec(select(t.TakeRequest).where(same, t.TakeRequest.state == "pending")):
-        mine = ask.worker_id == a.worker_id
-        ask.state, ask.decided_at, ask.note = ("confirmed" if mine else "declined"), now, "" if mine else FILLED
-        session.add(ask)
-        if not mine:
-            events.take_decided(session, ask, now)
 
 
 def kept_overlapping(
@@ -218,9 +150,12 @@ def move(
     """A status change without capacity questions (offer, decline, cancel). ``then(row, status before)``
     stages what goes with it (its messages) in the same transaction. Commits."""
     assert a.id is not None
-    locked = lock_assignments(session, [a])[a.id]
+    locked = lock_assignments(session, [a]).get(a.id)
+    if locked is None or work_or_none(session, locked) is None:  # deleted with its work meanwhile
+        session.rollback()
+        raise conflict("this work was withdrawn: it is no longer posted")
     if locked.status not in frm:
-        raise _conflict(f"this assignment is {locked.status}; only {' or '.join(frm)} ones can become {to}")
+        raise conflict(f"this assignment is {locked.status}; only {' or '.join(frm)} ones can become {to}")
     was, locked.status = locked.status, to
     revise(session, locked)
     if then is not None:
@@ -229,31 +164,36 @@ def move(
     return locked
 
 
-def _accepted_on(session: Session, work: t.Shift | t.Job) -> list[t.Assignment]:
+def _on(session: Session, work: t.Shift | t.Job) -> list[t.Assignment]:
+    """Every assignment on the work, whatever its state, as the database has it now."""
     column = t.Assignment.shift_id if isinstance(work, t.Shift) else t.Assignment.job_id
-    query = select(t.Assignment).where(column == work.id, t.Assignment.status == AssignmentStatus.accepted)
+    query = select(t.Assignment).where(column == work.id)
     return list(session.exec(query.order_by(col(t.Assignment.id)).execution_options(populate_existing=True)))
 
 
 def lock_work(session: Session, work: t.Shift | t.Job, tries: int = 5) -> list[t.Assignment]:
-    """Lock a shift or job for an edit or a delete, after the workers booked on it (the one order); the
-    accepted assignments on it as they stand once locked. If someone accepted it between the read and
-    the locks, their worker is not locked yet: start again."""
+    """Lock a shift or job for an edit or a delete in the one order: the workers of every assignment on
+    it (an edit or a delete writes each one's calendar events, whose rows name her, so an accept of
+    hers must queue behind it, not deadlock with it), the work, then those assignments; the accepted
+    ones as they stand once locked. If someone was offered it between the read and the locks, her
+    worker is not locked yet: start again."""
     assert work.id is not None
     for _ in range(tries):
-        workers = {a.worker_id for a in _accepted_on(session, work)}
+        rows = _on(session, work)
+        workers = {a.worker_id for a in rows}
         work_ids = [work.id]
-        lock_in_order(
+        locked = lock_in_order(
             session,
             workers=workers,
             shifts=work_ids if isinstance(work, t.Shift) else (),
             jobs=work_ids if isinstance(work, t.Job) else (),
+            assignments=[a.id for a in rows if a.id is not None],
         )
-        booked = _accepted_on(session, work)
-        if {a.worker_id for a in booked} <= workers:
-            return booked
+        now_on = _on(session, work)
+        if {a.worker_id for a in now_on} <= workers:
+            return [a for a in now_on if a.status == AssignmentStatus.accepted and a.id in locked]
         session.rollback()
-    raise _conflict("this work is being booked right now; try again")
+    raise conflict("this work is being booked right now; try again")
 
 
 def ensure_bookings_fit(
@@ -285,7 +225,7 @@ def ensure_bookings_fit(
                 )
     for a in kept:
         mine = Span(*assignment_span(a, fresh, tz))
-        for other in _other_accepted(session, a):
+        for other in other_accepted(session, a):
             if isinstance(fresh, t.Job) and other.job_id == work_id:
                 continue  # a job's other days move with it and never overlap each other
             theirs = span(session, other, tz)
@@ -295,7 +235,7 @@ def ensure_bookings_fit(
                     f"{names[a.worker_id]} has accepted other work at {local:%Y-%m-%d %H:%M} that the new times overlap"
                 )
     if broken:
-        raise _conflict(
+        raise conflict(
             "this change would break accepted bookings: "
             + "; ".join(broken)
             + ". Cancel those bookings first (POST /assignments/{id}/cancel), then change it."

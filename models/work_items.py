@@ -41,7 +41,14 @@ class WorkItem:
 
     @property
     def minutes(self) -> int:
-        return int((self.end - self.start).total_seconds() // 60)
+        return int((self.end - self.start).total_seconds() // 60)  # UTC times: minutes as they pass
+
+
+def hours_between(start: dt.datetime, end: dt.datetime) -> float:
+    """The hours worked from ``start`` to ``end`` as they pass, the one reckoning every page, message,
+    report and feed uses: across the clocks' change a 22:00-07:00 night is 10 h in October and 8 h in
+    March. (Two times of one zone subtract as wall clocks in Python, which would say 9 h both times.)"""
+    return (end.astimezone(dt.UTC) - start.astimezone(dt.UTC)).total_seconds() / 3600
 
 
 def job_item_id(job_id: str, day: dt.date) -> str:

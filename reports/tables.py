@@ -6,7 +6,7 @@ import pandas as pd
 
 from models.problem import Problem
 from models.solution import Solution
-from models.work_items import WorkItem, work_items
+from models.work_items import WorkItem, hours_between, work_items
 from solver.spread import spread
 
 ROLE_NONE = "general"
@@ -57,7 +57,7 @@ def hours_per_worker(problem: Problem, solution: Solution) -> pd.DataFrame:
     """Hours assigned to every worker of the pool (zero for those without work)."""
     hours: dict[str, float] = {}
     for a in solution.assignments:
-        hours[a.worker_id] = hours.get(a.worker_id, 0.0) + (a.end - a.start).total_seconds() / 3600
+        hours[a.worker_id] = hours.get(a.worker_id, 0.0) + hours_between(a.start, a.end)
     return pd.DataFrame(
         [{"worker_id": w.id, "kind": w.kind.value, "hours": hours.get(w.id, 0.0)} for w in problem.workers],
         columns=["worker_id", "kind", "hours"],
@@ -132,7 +132,7 @@ def supply_demand(problem: Problem, solution: Solution) -> pd.DataFrame:
     need_rows = [
         {"region": row.region, "skill": skill, "places": row.places, "open": row.open}
         for row in need.itertuples()
-        for skill in sorted(items[row.item_id].required_skills)
+        for skill in sorted(items[str(row.item_id)].required_skills)
     ]
     needs = pd.DataFrame(need_rows, columns=["region", "skill", "places", "open"])
     left = supply.groupby(["region", "skill"]).size().rename("approved_workers")

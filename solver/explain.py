@@ -21,8 +21,10 @@ from solver.validator import outside_by_worker, schedule_violations
 BUSY_WORDS = catalogue.BUSY_WORDS
 
 
-def skills_text(skills: Iterable[str]) -> str:
-    names = sorted(skills)
+def skills_text(skills: Iterable[str], problem: Problem | None = None) -> str:
+    """The skills in words, by the names the pool gave them (their ids where it gave none)."""
+    named = {k.id: k.name or k.id for k in problem.skills} if problem is not None else {}
+    names = sorted(named.get(s, s) for s in skills)
     if not names:
         return "any skill"
     quoted = [f"'{s}'" for s in names]
@@ -75,7 +77,7 @@ class Explainer:
         p = self.problem
         places = "place" if item.headcount == 1 else "places"
         head = f"{missing} of {item.headcount} {places} open {when_text(item, p)} at {item.place_name}: "
-        skill = skills_text(item.required_skills)
+        skill = skills_text(item.required_skills, p)
         qualified = [w for w in p.workers if is_qualified(w, item, p.tz) and w.id not in self.on_item[item.id]]
         if not qualified:
             pending = sum(1 for w in p.workers if item.required_skills <= {q.skill for q in w.qualifications})

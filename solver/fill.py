@@ -98,7 +98,7 @@ def ruled_out(problem: Problem, fixed: Fixed, w: Worker, item: WorkItem) -> str 
     for rule in RULED_OUT_WORDS:
         if rule in problems:
             return RULED_OUT_WORDS[rule].format(
-                skills=skills_text(item.required_skills),
+                skills=skills_text(item.required_skills, problem),
                 km=fixed.travel.km(w, item),
                 radius=w.max_travel_km,
                 rest=problem.settings.min_rest_hours,

@@ -13,9 +13,9 @@ from sqlalchemy import select as select_core
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from api import offers
 from api.app import create_app
 from api.security import new_user
+from api.services import booking
 from models import problem as p
 from models.enums import AssignmentStatus, Role
 from models.store import save_problem
@@ -95,7 +95,7 @@ def contents(engine: Engine, *skip: str) -> dict[str, list[tuple]]:
 
 def race(calls: list[Callable[[], int]]) -> Counter[int]:
     """Run the calls at once, each in its own thread, with the window between a write's checks and its
-    write widened (``offers.BEFORE_WRITE``); the status codes they answered."""
+    write widened (``booking.BEFORE_WRITE``); the status codes they answered."""
     barrier = threading.Barrier(len(calls), timeout=30)
     codes: list[int] = []
 
@@ -104,12 +104,12 @@ def race(calls: list[Callable[[], int]]) -> Counter[int]:
         codes.append(call())
 
     threads = [threading.Thread(target=go, args=(call,)) for call in calls]
-    offers.BEFORE_WRITE = lambda: time.sleep(0.05)
+    booking.BEFORE_WRITE = lambda: time.sleep(0.05)
     try:
         for th in threads:
             th.start()
         for th in threads:
             th.join(timeout=120)
     finally:
-        offers.BEFORE_WRITE = None
+        booking.BEFORE_WRITE = None
     return Counter(codes)

@@ -115,3 +115,33 @@ def test_an_accept_racing_a_cancel_a_decline_or_an_edit_never_deadlocks(engine: 
     for k, name in enumerate(names):
         codes.update(race(pair(k, name)))
     assert set(codes) <= {200, 409} and sum(codes.values()) == 2 * len(names), codes
+
+
+def test_deleting_work_while_it_is_accepted_or_called_off_never_fails(engine: Engine) -> None:
+    """Issue 34 defect 1b: a shift deleted while a worker accepted it, or a manager called in sick on
+    it, answered 500 or 503. Either the answer lands first and the delete then cancels it, or the delete
+    lands first and the answer is 409 (or 404 once the offer is gone); never a server error."""
+    names = [f"w{k}" for k in range(6)]
+    shifts = [shift(f"s{k}", k, 7, 8) for k in range(6)]
+    who = setup_pool(engine, names, shifts, [(n, f"s{k}") for k, n in enumerate(names)])
+    client, coord = who["client"], who["coord@oslo.no"]
+    client.post("/assignments/offer", json={}, headers=coord)
+    ids = offer_ids(client, coord)
+    mine = TestClient(client.app, raise_server_exceptions=False)
+    theirs = TestClient(client.app, raise_server_exceptions=False)
+    codes: Counter[int] = Counter()
+    for k, name in enumerate(names):
+        aid = ids[name, f"s{k}"]
+        if k % 2:  # accepted first, so that the second half races a sick call
+            assert mine.post(f"/assignments/{aid}/accept", headers=who[name]).status_code == 200
+        answer = f"/assignments/{aid}/{'cancel' if k % 2 else 'accept'}"
+        by = coord if k % 2 else who[name]
+        codes.update(
+            race(
+                [
+                    lambda answer=answer, by=by: mine.post(answer, headers=by).status_code,
+                    lambda k=k: theirs.delete(f"/shifts/s{k}", headers=coord).status_code,
+                ]
+            )
+        )
+    assert set(codes) <= {200, 204, 404, 409} and codes[204] == len(names), codes

@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import io
 
+import pandas as pd
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from models import problem as p
 from models.enums import AssignmentStatus, Role
 from models.store import save_problem
+from reports.export import spreadsheet_csv
 from tests.api_helpers import add_org, add_user, client_for, sign_in
 from tests.factory import problem, shift, worker
 
@@ -82,3 +84,9 @@ def test_fairness_report_per_kind_and_place_as_json_and_csv(engine: Engine) -> N
     assert r.status_code == 200 and "gini" in r.text.splitlines()[0]
     manager = sign_in(client, "manager@oslo.no")
     assert client.get(f"/reports/fairness?{DAYS}", headers=manager).status_code == 403
+
+
+def test_a_spreadsheet_download_keeps_letters_and_never_runs_a_formula() -> None:
+    text = spreadsheet_csv(pd.DataFrame({"name": ["Åse Ødegård", "=1+2", "@SUM(A1)"], "share": [12.5, 3.0, 1.0]}))
+    assert text.startswith("\ufeff")
+    assert text[1:].splitlines() == ["name;share", "Åse Ødegård;12,5", "'=1+2;3,0", "'@SUM(A1);1,0"]

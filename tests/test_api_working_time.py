@@ -43,6 +43,11 @@ def test_the_law_is_read_by_all_set_by_the_coordinator_and_reaches_the_snapshot(
         "overtime_per_year": ("overtime_year", "200 h", "AML § 10-6 (4)"),
     }
     assert len(body["rules"]) == 12  # each parameter once
+    names = {x["parameter"]: x["name"] for x in body["rules"]}  # what overtime counts from, named as such
+    assert (
+        names["ordinary_hours_per_7_days"] == "Ordinary hours a week"
+        and names["overtime_per_7_days"] != names["ordinary_hours_per_24h"]
+    )
     assert body["holiday_calendar"] == "NO"
     assert body["night_time"] == "21:00–06:00 (AML § 10-11 (1))"
     swedish = {"profile": "se-atl", "overrides": {"daily_rest_hours": 9}}

@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 from models import tables as t
 from models.store import load_snapshot
 from solver.validator import validate
+from tests.api_helpers import PASSWORD
 from tests.factory import at, shift
 from tests.test_api_offers import offer_ids, setup_pool
 
@@ -142,3 +143,15 @@ def test_a_profile_cannot_mark_her_unavailable_over_accepted_work(engine: Engine
     r = client.put("/workers/a", json={**profile, "availability": [elsewhere]}, headers=a)
     assert r.status_code == 200, r.text
     _kept_roster_is_lawful(engine)
+
+
+def test_a_deleted_worker_can_no_longer_sign_in_or_read_the_pool(engine: Engine) -> None:
+    """Issue 34 defect 1b: a deleted worker's account still signed in and read the organisation's sites,
+    farms and law settings. Her accounts and sessions go with her."""
+    who = setup_pool(engine, ["a"], [shift("s", 1, 7, 8)], [("a", "s")])
+    client, a, coord = who["client"], who["a"], who["coord@oslo.no"]
+    assert client.get("/sites", headers=a).status_code == 200
+    assert client.delete("/workers/a", headers=coord).status_code == 204
+    assert client.get("/sites", headers=a).status_code == 401  # the session she had is gone
+    r = client.post("/auth/token", data={"username": "a@oslo.no", "password": PASSWORD})
+    assert r.status_code == 401, r.text

@@ -256,3 +256,18 @@ def test_an_ask_is_answered_when_the_place_is_filled_another_way(engine: Engine,
     _send(engine)
     assert smtp.to("bo@oslo.no")[-1]["Subject"].startswith("Not confirmed: Open4 at Lia sykehjem")
     assert not any(m["Subject"].startswith("Not confirmed") for m in smtp.to("cy@oslo.no"))
+
+
+def test_a_digest_does_not_announce_what_was_decided_before_it_was_sent(engine: Engine, smtp: Inbox) -> None:
+    """Issue 34 defect 8: the digest was written when queued and sent as written, hours later."""
+    _confirming(engine)
+    client = client_for(engine)
+    ask = client.post("/open-places/open4/take", headers=sign_in(client, "bo@oslo.no")).json()["id"]
+    morning = (dt.datetime.now(OSLO) - dt.timedelta(days=1)).replace(hour=7, minute=30).astimezone(dt.UTC)
+    assert digest.run_due(engine, morning) == 2  # the coordinator and lia's manager: one ask waits
+    manager = sign_in(client, ACCOUNTS["manager"])
+    r = client.post(f"/take-requests/{ask}/decision", json={"approve": False, "note": "full"}, headers=manager)
+    assert r.status_code == 200, r.text
+    _send(engine)
+    assert not any(m["Subject"].startswith("Waiting for your decision") for m in smtp.to("manager@oslo.no"))
+    assert not any(m["Subject"].startswith("Waiting for your decision") for m in smtp.to("coord@oslo.no"))

@@ -104,3 +104,12 @@ def test_rest_and_the_weeks_hours_are_counted_from_kept_work() -> None:
     why = {c.worker_id: c.reason for c in fill(prob, "gap").candidates}
     assert "17 h rest after their last work" in why["near"]
     assert "16 h in the 7 days to this work's end" in why["near"]
+
+
+def test_reasons_name_skills_by_the_names_the_pool_gave_them() -> None:
+    """Issue 34 defect 8: the reasons said 'drivers_licence' where the pool calls it 'Driving licence'."""
+    named = gap_problem().model_copy(
+        update={"skills": [p.Skill(id="nurse", name="Registered nurse"), p.Skill(id="assistant_nurse")]}
+    )
+    why = {c.worker_id: c for c in fill(named, "gap").candidates}
+    assert why["unskilled"].reason == "lacks an approved, valid skill 'Registered nurse'"

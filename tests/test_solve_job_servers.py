@@ -19,7 +19,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from api.app import create_app
-from api.jobs import LEASE, MAX_QUEUED, JobRunner
+from api.jobs import LEASE, JobRunner
+from api.services.solve_jobs import MAX_QUEUED
 from models import tables as t
 from models.enums import JobState
 from tests.api_helpers import client_for, sign_in

@@ -116,7 +116,10 @@ def test_the_dashboards_tables_download_as_csv_with_the_session(coordinator: Tes
     last = local(13, 0)[:10]
     r = coordinator.get("/pool/reports/coverage.csv", params={"from": day, "to": last})
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
-    assert r.text.splitlines()[0] == "region,role,places,filled,open,coverage_pct"
+    # for Excel under Nordic settings (issue 34 defect 8): the UTF-8 mark, ';' between columns, decimal comma
+    assert r.content.startswith("\ufeff".encode())
+    assert r.text.lstrip("\ufeff").splitlines()[0] == "region;role;places;filled;open;coverage_pct"
+    assert all("." not in line.split(";")[-1] for line in r.text.splitlines()[1:])
     assert "attachment" in r.headers["content-disposition"]
     r = coordinator.get("/pool/reports/supply-demand.csv", params={"from": day, "to": last, "basis": "accepted"})
     assert r.status_code == 200 and "approved_workers" in r.text.splitlines()[0]

@@ -9,7 +9,11 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
 
+from models import tables as t
+from models.enums import AssignmentStatus
+from models.people import distinct_names
 from tests.test_web_pages import page_sign_in
 from tests.web_fixture import ACCOUNTS, OSLO, local, pages_client, seed_web_pool
 
@@ -68,3 +72,37 @@ def test_the_roster_keeps_to_a_month_and_to_its_organisation(coordinator: TestCl
     assert "Ada Lund" not in text and timeline(text)["rows"] == [] and timeline(text, "by-person")["rows"] == []
     page_sign_in(other, ACCOUNTS["manager"])
     assert other.get("/pool/roster").status_code == 403
+
+
+def test_people_who_share_a_name_get_rows_of_their_own(sqlite_engine: Engine) -> None:
+    """Issue 34 defect 3: two people of one name were drawn on one row of the timeline by person, and
+    read as one in the grid and on fill the gap. Each list now tells them apart by id."""
+    engine = sqlite_engine
+    seed_web_pool(engine)
+    with Session(engine) as session:
+        bo = session.exec(select(t.Worker).where(t.Worker.ref == "bo")).one()
+        bo.name = "Ada Lund"  # two Ada Lunds
+        day1 = session.exec(select(t.Shift).where(t.Shift.ref == "day1")).one()
+        session.add(bo)
+        session.add(
+            t.Assignment(
+                organisation_id=bo.organisation_id, worker_id=bo.id, shift_id=day1.id, status=AssignmentStatus.accepted
+            )
+        )
+        session.commit()
+    client = pages_client(engine)
+    page_sign_in(client, ACCOUNTS["coordinator"])
+    text = client.get("/pool/roster", params={"from": local(0, 0)[:10], "to": local(6, 0)[:10]}).text
+    people = timeline(text, "by-person")
+    assert sorted(people["rows"]) == ["Ada Lund (ada)", "Ada Lund (bo)"]
+    rows = {b["row"] for s in people["sets"] for b in s["bars"]}
+    assert rows == {"Ada Lund (ada)", "Ada Lund (bo)"}
+    assert '<th scope="row">Ada Lund (bo)</th>' in text and '<th scope="row">Ada Lund (ada)</th>' in text
+    page_sign_in(client, ACCOUNTS["manager"])
+    fill = client.get("/manage/shifts/day1/fill").text
+    assert "Ada Lund (ada)" in fill and "Ada Lund (bo)" in fill
+
+
+def test_distinct_names_keep_unique_names_as_they_are() -> None:
+    shown = distinct_names([("w1", "Kari Hansen"), ("w2", "Kari Hansen"), ("w3", "Ola Nordmann")])
+    assert shown == {"w1": "Kari Hansen (w1)", "w2": "Kari Hansen (w2)", "w3": "Ola Nordmann"}

@@ -214,7 +214,7 @@ def outdated(session: Session, row: t.Notification) -> str | None:
     withdrawn or moved on before the sender's tick), or None to send it."""
     if row.event != "offer" or not row.key.startswith("offer:"):
         return None
-    _, assignment_id, sequence = (row.key.split(":") + ["", ""])[:3]
+    _, assignment_id, sequence = [*row.key.split(":"), "", ""][:3]
     a = session.get(t.Assignment, int(assignment_id)) if assignment_id.isdigit() else None
     if a is None or a.status != AssignmentStatus.offered or str(a.sequence) != sequence:
         return "the offer was answered, withdrawn or changed before it was sent"

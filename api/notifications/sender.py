@@ -22,6 +22,7 @@ from api.background import Periodic
 from api.notifications import events
 from api.notifications.channels import Channel, Message, configured, message_id
 from api.notifications.outbox import phone_of
+from api.services import digest
 from models import tables as t
 from models.settings import settings
 
@@ -98,6 +99,8 @@ class Sender(Periodic):
             if row is None or user is None:
                 return False
             stale = events.outdated(session, row)
+            if stale is None and row.event == "digest" and not digest.refresh(session, row, user, now):
+                stale = "everything it listed was decided before it was sent"
             if stale is not None:  # not sent, and never tried again
                 row.failed_at, row.error, row.body, row.claimed_until = now, stale, "", None
                 session.add(row)

@@ -8,37 +8,20 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request, Response, status
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field
 from sqlmodel import select
 
 from api import crud
 from api.deps import Coordinator, SessionDep
 from api.schemas import Page
 from api.services import solve_jobs as service
-from api.services.solve_jobs import MAX_DAYS
+from api.services.solve_jobs import SolveJobIn
 from api.services.solve_results import CoursePoint, SolveResult, course, gap_percent, result_of
 from models import tables as t
 from models.enums import JobState
-from models.problem import Day, Ref
 from models.revisions import organisation_zone
 
 router = APIRouter(prefix="/solve-jobs", tags=["solve jobs"])
-
-
-class SolveJobIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-    first_day: Day = Field(alias="from", description="First local day to plan")
-    last_day: Day = Field(alias="to", description="Last local day to plan (inclusive)")
-    regions: list[Ref] = Field(default_factory=list, max_length=100, description="Region ids; empty = every region")
-    time_limit: float = Field(30.0, ge=1, le=600, description="Seconds of search")
-
-    @model_validator(mode="after")
-    def _days(self) -> SolveJobIn:
-        if self.last_day < self.first_day:
-            raise ValueError("'to' must not be before 'from'")
-        if (self.last_day - self.first_day).days >= MAX_DAYS:
-            raise ValueError(f"plan at most {MAX_DAYS} days per job")
-        return self
 
 
 class SolveJobOut(BaseModel):

@@ -28,7 +28,6 @@ from api.services.profiles import Profile, add_worker
 from models import tables as t
 from models.enums import Role, WorkerKind
 from models.problem import Day
-from models.revisions import before_worker_deleted
 
 router = APIRouter(prefix="/workers", tags=["workers"])
 
@@ -172,10 +171,7 @@ def set_week(ref: str, day: dt.date, body: WeekIn, user: CurrentUser, session: S
 
 @router.delete("/{ref}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_worker(ref: str, user: Coordinator, session: SessionDep) -> None:
-    row = crud.get(session, t.Worker, user.organisation_id, ref, "worker")
-    before_worker_deleted(session, row)
-    session.delete(row)
-    session.commit()
+    profiles.remove(session, user, ref)
 
 
 @router.post("/{ref}/approval", response_model=Profile | None)

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from api import offers
 from api.notifications import events
-from api.services import cascade
+from api.services import booking, cascade
 from api.services.postings import local_midnight
 from models import tables as t
 from models.enums import AssignmentStatus, ItemKind, Role
@@ -169,7 +169,7 @@ def _own_offer(session: Session, user: t.User, assignment_id: int) -> t.Assignme
 def accept(session: Session, user: t.User, assignment_id: int) -> t.Assignment:
     """The offered worker takes the work; 409 if its places are taken or they have other work then."""
     _own_offer(session, user, assignment_id)
-    return offers.accept(session, assignment_id)
+    return booking.accept(session, assignment_id)
 
 
 def decline(session: Session, user: t.User, assignment_id: int) -> t.Assignment:

@@ -18,7 +18,7 @@ from fastapi import HTTPException, status
 from sqlmodel import Session, select
 
 from api import crud, offers
-from api.services import fill
+from api.services import booking, fill
 from api.services.cascade import target_of
 from models import tables as t
 from models.enums import AssignmentStatus, ItemKind, Role
@@ -162,4 +162,4 @@ def book(
     session.add(a)
     session.flush()
     assert a.id is not None
-    return offers.accept(session, a.id, refused=f"{who} cannot take this work", you=who == "you")
+    return booking.accept(session, a.id, refused=f"{who} cannot take this work", you=who == "you")

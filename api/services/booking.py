@@ -1,6 +1,7 @@
-"""The working-time law on every booking: one check that every path which books or moves booked work
-goes through (accepting an offer or its one-click link, taking open work, confirming an ask, taking
-over a swap, editing a shift or a job, a worker's profile or availability).
+"""The one booking path: accepting an offer (the board's take and a confirmed ask book as an offer
+answered at once), and the working-time law on every booking: one check that every path which books
+or moves booked work goes through (accepting an offer or its one-click link, taking open work,
+confirming an ask, taking over a swap, editing a shift or a job, a worker's profile).
 
 The check compares before and after. Under the caller's locks it reads the schedules of the workers
 the change touches, lets the caller write (flushed, not committed), reads them again and refuses the
@@ -15,14 +16,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from fastapi import HTTPException, status
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
+from api import offers
+from api.notifications import events
 from models import tables as t
+from models.enums import AssignmentStatus
 from models.law import limits
 from models.problem import Problem, Worker
+from models.revisions import revise
 from models.store import load_snapshot
 from models.window import window
 from solver import catalogue
@@ -61,7 +67,7 @@ def _words(problem: Problem, worker: Worker, v: Violation, fixed: Fixed) -> str:
     said = rule.meaning
     if rule.ruled_out:
         said = rule.ruled_out.format(
-            skills=skills_text(item.required_skills) if item else "skill",
+            skills=skills_text(item.required_skills, problem) if item else "skill",
             km=fixed.travel.km(worker, item) if item else 0.0,
             radius=worker.max_travel_km,
             rest=problem.settings.min_rest_hours,
@@ -127,3 +133,77 @@ def lawful(
         said = list(dict.fromkeys(b.said(you) for b in new))
         raise HTTPException(status.HTTP_409_CONFLICT, f"{refused}: {'; '.join(said)}")
     return result
+
+
+GONE = "this work was withdrawn: it is no longer posted"
+
+BEFORE_WRITE: Callable[[], None] | None = None  # a test seam: widens the race window in the race tests
+
+
+def accept(
+    session: Session, assignment_id: int, refused: str = "you cannot accept this work", you: bool = True
+) -> t.Assignment:
+    """Offered -> accepted, if a place is free and the worker keeps every hard rule with it (409
+    ``refused: <the rules it breaks>`` else; ``you``: the words speak to the worker). Commits."""
+    found = session.get(t.Assignment, assignment_id)
+    assert found is not None
+    a = offers.lock_assignments(session, [found]).get(assignment_id)  # the state after the locks
+    work = offers.work_or_none(session, a) if a is not None else None
+    if a is None or work is None:  # the work was deleted while she answered
+        session.rollback()
+        raise offers.conflict(GONE)
+    if isinstance(work, t.Shift):
+        capacity = work.max_headcount or work.headcount
+        same_work = col(t.Assignment.shift_id) == a.shift_id
+    else:
+        capacity = work.headcount
+        same_work = (col(t.Assignment.job_id) == a.job_id) & (col(t.Assignment.day) == a.day)
+    if a.status != AssignmentStatus.offered:
+        raise offers.conflict(f"this assignment is {a.status}, not offered")
+    accepted = session.exec(
+        select(t.Assignment).where(same_work, t.Assignment.status == AssignmentStatus.accepted)
+    ).all()
+    if len(accepted) >= capacity:
+        raise offers.conflict("every place on this work is taken already")
+    org = session.get(t.Organisation, a.organisation_id)
+    assert org is not None
+    tz = ZoneInfo(org.timezone)
+    mine = offers.span(session, a, tz)
+    for other in offers.other_accepted(session, a):
+        if offers.span(session, other, tz).overlaps(mine):
+            raise offers.conflict("you have accepted other work at the same time")
+    if BEFORE_WRITE is not None:
+        BEFORE_WRITE()
+
+    def write() -> None:
+        a.status = AssignmentStatus.accepted
+        revise(session, a)
+
+    lawful(session, a.organisation_id, [a.worker_id], offers.local_days(mine, tz), write, refused, you=you)
+    if len(accepted) + 1 >= capacity:
+        _answer_asks(session, a)
+    session.commit()
+    return a
+
+
+FILLED = "every place on this work is taken now"
+
+
+def asks_on(shift_id: int | None, job_id: int | None, day: dt.date | None) -> Any:
+    """The condition for asks to take the shift, or the job's day."""
+    if shift_id is not None:
+        return col(t.TakeRequest.shift_id) == shift_id
+    return (col(t.TakeRequest.job_id) == job_id) & (col(t.TakeRequest.day) == day)
+
+
+def _answer_asks(session: Session, a: t.Assignment) -> None:
+    """The last place is booked: asks to take this work (at places that confirm takes) are answered,
+    hers as confirmed, everyone else's declined and told so, whichever way the place was filled."""
+    now = dt.datetime.now(dt.UTC)
+    same = asks_on(a.shift_id, a.job_id, a.day)
+    for ask in session.exec(select(t.TakeRequest).where(same, t.TakeRequest.state == "pending")):
+        mine = ask.worker_id == a.worker_id
+        ask.state, ask.decided_at, ask.note = ("confirmed" if mine else "declined"), now, "" if mine else FILLED
+        session.add(ask)
+        if not mine:
+            events.take_decided(session, ask, now)

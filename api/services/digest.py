@@ -45,17 +45,37 @@ def waiting(session: Session, user: t.User, today: dt.date) -> list[tuple[str, s
     return lines
 
 
-def stage(session: Session, user: t.User, now: dt.datetime) -> bool:
-    """Queue today's digest for ``user`` if something waits (the caller commits)."""
+def compose(session: Session, user: t.User, now: dt.datetime) -> tuple[str, str] | None:
+    """The digest's subject and body as things stand at ``now``; None when nothing waits."""
     today = now.astimezone(organisation_zone(session, user.organisation_id)).date()
     lines = waiting(session, user, today)
     if not lines:
-        return False
+        return None
     base = settings().public_url.rstrip("/")
     text = "".join(f"  {line}\n    {base}{path}\n" for line, path in lines)
     body = f"Hello {user.name or 'there'},\n\nThis waits for your decision:\n\n{text}"
-    subject = f"Waiting for your decision: {'; '.join(line.split(':')[0] for line, _ in lines)}"
+    return f"Waiting for your decision: {'; '.join(line.split(':')[0] for line, _ in lines)}", body
+
+
+def stage(session: Session, user: t.User, now: dt.datetime) -> bool:
+    """Queue today's digest for ``user`` if something waits (the caller commits). It is written again
+    when its turn to be sent comes (``refresh``): what was decided meanwhile is not announced."""
+    composed = compose(session, user, now)
+    if composed is None:
+        return False
+    today = now.astimezone(organisation_zone(session, user.organisation_id)).date()
+    subject, body = composed
     return outbox.enqueue(session, user, "digest", f"digest:{today.isoformat()}", subject, body, now) is not None
+
+
+def refresh(session: Session, row: t.Notification, user: t.User, now: dt.datetime) -> bool:
+    """Bring a queued digest up to date before it is sent (quiet hours may have held it for hours):
+    False when nothing waits any more, and it is not to be sent."""
+    composed = compose(session, user, now)
+    if composed is None:
+        return False
+    row.subject, row.body = composed
+    return True
 
 
 def run_due(engine: Engine, now: dt.datetime | None = None) -> int:

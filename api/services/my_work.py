@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from api.services.assignments import AssignmentOut, view, visible
 from models import tables as t
 from models.enums import AssignmentStatus
+from models.work_items import hours_between
 
 UPCOMING = 50  # items shown ahead; a phone does not need a year of them
 
@@ -54,7 +55,7 @@ def _item(session: Session, a: t.Assignment, worker: t.Worker) -> Item:
         place = session.get(t.Farm, job.farm_id)
         rate = job.pay_per_hour or None
     assert place is not None
-    hours = (out.end - out.start).total_seconds() / 3600
+    hours = hours_between(out.start, out.end)
     return Item(out, place.address, place.lat, place.lon, hours, None if rate is None else rate * hours)
 
 

@@ -20,7 +20,7 @@ from api.services import booking
 from models import problem as p
 from models import tables as t
 from models.enums import AssignmentStatus, Role
-from models.revisions import organisation_zone
+from models.revisions import before_worker_deleted, organisation_zone
 from models.store import worker_children, worker_data, worker_row
 
 ORGANISATION_FIELDS = frozenset(
@@ -188,3 +188,16 @@ def _last_kept_day(session: Session, worker_id: int) -> dt.date | None:
         if tz is not None and (a.status == AssignmentStatus.accepted or a.pinned)
     ]
     return max(days, default=None)
+
+
+def remove(session: Session, user: t.User, ref: str) -> None:
+    """Delete a worker, her work and her sign-in: her accounts go with her (their sessions with them), so
+    the person can no longer sign in and read the organisation's places. Her row is locked first, in
+    the one lock order, so no booking of hers is half-way meanwhile. Commits."""
+    row = crud.get(session, t.Worker, user.organisation_id, ref, "worker")
+    assert row.id is not None
+    offers.lock_in_order(session, workers=[row.id])
+    before_worker_deleted(session, row)
+    session.execute(delete(t.User).where(col(t.User.worker_id) == row.id))
+    session.delete(row)
+    session.commit()

@@ -7,14 +7,32 @@ import datetime as dt
 from typing import Any
 
 from fastapi import HTTPException, status
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from api.jobs import MAX_QUEUED
 from models import tables as t
 from models.enums import JobState
+from models.problem import Day, Ref
 
 MAX_DAYS = 92  # one quarter per solve
+MAX_QUEUED = 5  # jobs one organisation may have waiting
+
+
+class SolveJobIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    first_day: Day = Field(alias="from", description="First local day to plan")
+    last_day: Day = Field(alias="to", description="Last local day to plan (inclusive)")
+    regions: list[Ref] = Field(default_factory=list, max_length=100, description="Region ids; empty = every region")
+    time_limit: float = Field(30.0, ge=1, le=600, description="Seconds of search")
+
+    @model_validator(mode="after")
+    def _days(self) -> SolveJobIn:
+        if self.last_day < self.first_day:
+            raise ValueError("'to' must not be before 'from'")
+        if (self.last_day - self.first_day).days >= MAX_DAYS:
+            raise ValueError(f"plan at most {MAX_DAYS} days per job")
+        return self
 
 
 def get(session: Session, user: t.User, job_id: int) -> t.SolveJob:

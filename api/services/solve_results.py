@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
 
+from models.people import distinct_names
 from models.problem import Problem
 from models.solution import Solution, SolveStatus, Spread
 from models.work_items import work_items
@@ -148,7 +149,7 @@ def quality(solution: Solution) -> str:
 def summarise(problem: Problem, solution: Solution) -> dict[str, Any]:
     """The stored form of the result (UTC times), from the snapshot the job solved and its roster."""
     items = {it.id: it for it in work_items(problem)}
-    names = {w.id: w.name for w in problem.workers}
+    names = distinct_names((w.id, w.name) for w in problem.workers)
     on: dict[str, list[str]] = defaultdict(list)
     for a in solution.assignments:
         on[a.item_id].append(names.get(a.worker_id, a.worker_id))

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from api import crud, offers
 from api.notifications import events
-from api.services import assignments, board
+from api.services import assignments, board, booking
 from api.services.cascade import target_of
 from api.services.deciders import confirms, may_decide, of_work
 from models import tables as t
@@ -71,7 +71,7 @@ def take(session: Session, user: t.User, item_id: str, now: dt.datetime | None =
     if not confirms(session, work):
         return board.book(session, worker, work, day)
     asked = select(t.TakeRequest).where(
-        offers.asks_on(
+        booking.asks_on(
             work.id if isinstance(work, t.Shift) else None, work.id if isinstance(work, t.Job) else None, day
         ),
         t.TakeRequest.worker_id == worker.id,

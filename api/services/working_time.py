@@ -33,6 +33,14 @@ def _org(session: Session, organisation_id: int) -> t.Organisation:
     return org
 
 
+SHARED = {
+    "ordinary_hours_per_24h": "Ordinary hours a day",
+    "ordinary_hours_per_7_days": "Ordinary hours a week",
+}
+"""Parameters that several rules read (what overtime counts from), named for themselves rather than for
+the first rule that reads them."""
+
+
 def view(session: Session, organisation_id: int) -> WorkingTimeOut:
     law = Law.model_validate(_org(session, organisation_id).settings.get("law", {}))
     bound = limits(law)
@@ -45,7 +53,7 @@ def view(session: Session, organisation_id: int) -> WorkingTimeOut:
     rules = [
         LawRule(
             rule=r.id,
-            name=r.name,
+            name=SHARED.get(p, r.name),
             parameter=p,
             value=bound[p].value,
             says=_says(p, bound[p].value),

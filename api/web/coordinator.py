@@ -15,9 +15,9 @@ from sqlmodel import Session, col, select
 
 from api import crud
 from api.deps import SessionDep
-from api.routers.solve_jobs import SolveJobIn
 from api.services import assignments, members, solve_jobs
 from api.services.reports import Basis, open_places, snapshot
+from api.services.solve_jobs import SolveJobIn
 from api.services.solve_results import course, result_of
 from api.web.account import chrome
 from api.web.render import page
@@ -25,8 +25,9 @@ from api.web.session import guard_forms, page_for
 from models import tables as t
 from models.enums import AssignmentStatus, JobState, Role
 from models.problem import Day
-from models.revisions import organisation_zone
+from models.revisions import organisation_zone, utc
 from reports import tables
+from reports.export import spreadsheet_csv
 
 router = APIRouter(prefix="/pool", include_in_schema=False, dependencies=[Depends(guard_forms)])
 
@@ -136,7 +137,7 @@ def report_csv(
         "Skipped-Rows": str(skipped),
         "Cache-Control": "no-store",
     }
-    return Response(build(problem, solution).to_csv(index=False), media_type="text/csv; charset=utf-8", headers=headers)
+    return Response(spreadsheet_csv(build(problem, solution)), media_type="text/csv; charset=utf-8", headers=headers)
 
 
 def _regions(session: Session, user: t.User) -> list[t.Region]:
@@ -200,13 +201,20 @@ def start_solve(
     return RedirectResponse(f"/pool/solve/{row.id}", status_code=303)
 
 
+def _elapsed(job: t.SolveJob) -> int | None:
+    """Whole seconds since a running job started (a sign of life before its first progress report)."""
+    if job.state != JobState.running or job.started_at is None:
+        return None
+    return max(0, int((dt.datetime.now(dt.UTC) - utc(job.started_at)).total_seconds()))
+
+
 def _job_context(session: Session, user: t.User, job: t.SolveJob) -> dict[str, Any]:
     tz = organisation_zone(session, user.organisation_id)
     points = course(job.trace)
     chart = {
         "seconds": [p.seconds for p in points],
         "phases": [p.phase for p in points],
-        "objective": [p.objective_index for p in points],
+        "roster": [p.objective_index for p in points],
         "bound": [p.bound_index for p in points],
     }
     done = job.state == JobState.succeeded
@@ -220,6 +228,7 @@ def _job_context(session: Session, user: t.User, job: t.SolveJob) -> dict[str, A
         "running": job.state in RUNNING,
         "result": result_of(job.id or 0, job.result, tz) if done else None,
         "course_chart": chart,
+        "elapsed": _elapsed(job),
         "points": points[-1:] if points else [],
         "proposals": proposals,
     }

@@ -20,6 +20,7 @@ from api.web.account import chrome
 from api.web.render import page
 from models import tables as t
 from models.enums import AssignmentStatus, Role
+from models.people import distinct_names
 from models.revisions import organisation_zone
 
 LIVE = (AssignmentStatus.proposed, AssignmentStatus.offered, AssignmentStatus.accepted)
@@ -79,8 +80,14 @@ def staffing(
     return found
 
 
+def shown_names(result: FillOut) -> dict[str, str]:
+    """Each candidate's name as the page shows it (with her id where two share a name)."""
+    return distinct_names((c.worker_id, c.name) for c in result.candidates)
+
+
 def offered_notice(result: FillOut) -> str:
-    names = [c.name for c in result.candidates if c.worker_id in result.offered]
+    shown = shown_names(result)
+    names = [shown[c.worker_id] for c in result.candidates if c.worker_id in result.offered]
     return f"Offered to {', '.join(names)}." if names else "Nobody could be offered the place."
 
 
@@ -106,6 +113,7 @@ def fill_view(
         start=start,
         end=end,
         result=result,
+        shown=shown_names(result),
         action=action,
         back=back,
         tz=tz,

@@ -19,6 +19,7 @@ from api.web.render import page
 from api.web.session import guard_forms, page_for
 from models import tables as t
 from models.enums import Role
+from models.people import distinct_names
 from models.problem import Day
 from models.revisions import organisation_zone
 from models.work_items import work_items
@@ -51,7 +52,7 @@ def roster(
     regions = [region] if region else []
     problem, solution, _ = snapshot(session, user.organisation_id, first, last, regions, basis)
     items = {it.id: it for it in work_items(problem)}
-    names = {w.id: w.name for w in problem.workers}
+    names = distinct_names((w.id, w.name) for w in problem.workers)  # two Kari Hansens, two rows
     days = [first + dt.timedelta(days=k) for k in range((last - first).days + 1)]
     cells: dict[str, dict[dt.date, list[str]]] = defaultdict(lambda: defaultdict(list))
     theirs: dict[str, list[Any]] = defaultdict(list)

@@ -5,6 +5,7 @@
   var COLOURS = ["#11643a", "#a4161a", "#0b5cad", "#8a5a00"];
 
   function data(canvas) {
+    if (canvas.dataset.points) { return JSON.parse(canvas.dataset.points); }
     var source = document.getElementById(canvas.dataset.source);
     return source ? JSON.parse(source.textContent) : null;
   }
@@ -34,7 +35,7 @@
       type: "line",
       data: {
         datasets: [
-          { label: "Roster score (100 = first roster of the phase)", data: points(d.objective), borderColor: COLOURS[2], pointRadius: 2, stepped: true },
+          { label: "Roster score (100 = first roster of the phase)", data: points(d.roster), borderColor: COLOURS[2], pointRadius: 2, stepped: true },
           { label: "Best possible, as proven", data: points(d.bound), borderColor: COLOURS[1], borderDash: [6, 4], pointRadius: 2, stepped: true }
         ]
       },
