@@ -12,12 +12,14 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
-from api import errors, redact, web
-from api.calendar_refresh import CalendarRefresher
-from api.guard import Guard
-from api.jobs import JobRunner
-from api.notifications.sender import Sender
-from api.offer_deadlines import Deadlines
+from api import web
+from api.background.calendar_refresh import CalendarRefresher
+from api.background.jobs import JobRunner
+from api.background.offer_deadlines import Deadlines
+from api.background.sender import Sender
+from api.core.throttle import Throttle
+from api.http import errors, redact
+from api.http.guard import Guard
 from api.routers import (
     assignments,
     auth,
@@ -38,7 +40,6 @@ from api.routers import (
     workers,
     working_time,
 )
-from api.throttle import Throttle
 from models.migrate import upgrade
 from models.settings import settings
 from models.store import make_engine

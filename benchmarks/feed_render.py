@@ -25,8 +25,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from api.app import create_app
+from api.core.security import new_user
 from api.routers.calendars import RENDERED
-from api.security import new_user
 from models import problem as p
 from models.enums import AssignmentStatus, Role
 from models.store import make_engine, save_problem

@@ -57,7 +57,7 @@ def demo_accounts(session: Session, org_ref: str) -> list[tuple[Role, str, str, 
 
     from sqlalchemy import func
 
-    from api.security import new_user
+    from api.core.security import new_user
     from models.enums import AssignmentStatus
     from models.tables import Assignment, Farm, PlaceAccess, Site
 
@@ -132,7 +132,7 @@ def add_user(
     db: Db = None,
 ) -> None:
     """Add a user who signs in with email and password (asked for, or read from $BEMANNA_PASSWORD)."""
-    from api.security import new_user, password_problem
+    from api.core.security import new_user, password_problem
 
     weak = password_problem(password, email, name)
     if weak:

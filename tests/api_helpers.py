@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from api.app import create_app
-from api.security import new_user
+from api.core.security import new_user
 from api.services import booking
 from models import problem as p
 from models.enums import AssignmentStatus, Role

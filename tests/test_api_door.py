@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from api.jobs import JobRunner
+from api.background.jobs import JobRunner
 from models import tables as t
 from models.store import load_snapshot
 from tests.api_helpers import contents
@@ -290,7 +290,7 @@ def test_a_shift_dated_outside_the_window_leaves_no_tombstone_that_breaks_feeds(
 def test_a_database_that_is_away_or_locked_answers_503_not_500(pool: dict[str, Any]) -> None:
     from sqlalchemy.exc import OperationalError
 
-    from api.deps import get_session
+    from api.http.deps import get_session
 
     def locked() -> Any:
         raise OperationalError("UPDATE region", {}, Exception("database is locked"))

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
 from api.app import create_app
-from api.jobs import JobRunner
+from api.background.jobs import JobRunner
 from models.enums import Role
 from tests.api_helpers import PASSWORD, add_org, add_user, sign_in
 

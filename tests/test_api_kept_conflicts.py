@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from api.app import create_app
-from api.jobs import JobRunner
+from api.background.jobs import JobRunner
 from models import tables as t
 from models.enums import AvailabilityKind
 from tests.api_helpers import sign_in

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
 
-from api.throttle import Throttle
+from api.core.throttle import Throttle
 from calendars import fetch
 from models.enums import Role
 from models.store import init_db, make_engine

@@ -16,8 +16,8 @@ import redis
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from api import security
-from api.throttle import Throttle
+from api.core import security
+from api.core.throttle import Throttle
 from models.enums import Role
 from tests.api_helpers import PASSWORD, add_org, add_user, client_for, sign_in
 from tests.pool_fixture import registration

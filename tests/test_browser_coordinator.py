@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from api.app import create_app
-from api.jobs import JobRunner
+from api.background.jobs import JobRunner
 from models.store import init_db, make_engine
 from tests.browser_fixture import screenshot, serious_violations
 from tests.test_browser_worker import sign_in

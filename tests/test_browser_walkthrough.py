@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from api.app import create_app
-from api.jobs import JobRunner
+from api.background.jobs import JobRunner
 from models.enums import Role
 from models.store import init_db, make_engine
 from tests.api_helpers import PASSWORD, add_org, add_user

@@ -21,7 +21,7 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy.engine import Engine
 
-from api.redact import FeedTokenFilter
+from api.http.redact import FeedTokenFilter
 from models.enums import AssignmentStatus, Role
 from tests.api_helpers import add_org, add_user, client_for, sign_in, store_pool
 from tests.factory import problem, worker
@@ -329,7 +329,7 @@ def test_access_logs_never_show_a_feed_token() -> None:
     line = record.getMessage()
     assert "s3cr3t" not in line and "/calendars/workers/<token>.ics?x=1" in line
     logger = logging.getLogger("uvicorn.access")
-    from api import redact
+    from api.http import redact
 
     redact.install()
     assert any(isinstance(f, FeedTokenFilter) for f in logger.filters)
@@ -380,7 +380,7 @@ def test_a_running_server_logs_feed_requests_without_their_token(tmp_path: Path)
     """``bemanna serve`` for real: uvicorn's access log shows the feed path with the token masked."""
     from sqlmodel import Session
 
-    from api.security import new_token
+    from api.core.security import new_token
     from models.store import init_db, make_engine
     from models.tables import FeedToken, Organisation
 
@@ -441,7 +441,7 @@ def test_deleting_an_organisation_takes_its_feeds_along(engine: Engine) -> None:
 def test_tombstones_are_forgotten_once_feeds_no_longer_show_them(engine: Engine) -> None:
     from sqlmodel import Session, select
 
-    from api.calendar_refresh import CalendarRefresher
+    from api.background.calendar_refresh import CalendarRefresher
     from models.tables import CalendarTombstone
 
     who = pool(engine)

@@ -11,8 +11,8 @@ import datetime as dt
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from api.background.sender import Sender
 from api.notifications import channels
-from api.notifications.sender import Sender
 from api.services import digest
 from models import tables as t
 from models.enums import Role

@@ -68,11 +68,17 @@ def test_the_domain_and_the_solver_know_nothing_above_them() -> None:
     assert _violations(edges, "solver", ("api", "calendars", "reports", "cli", "models.store", "models.tables")) == []
 
 
-def test_services_never_import_the_faces_or_the_background() -> None:
+def test_each_wing_imports_only_what_lies_below_it() -> None:
+    """The wings of ``api``, from the bottom: ``core`` and ``http`` (the door), ``notifications``,
+    ``services`` (every business flow), then the faces over them (``routers``, ``web``) and the
+    ``background`` threads beside them."""
     edges = graph()
     assert _violations(edges, "api.services", ("api.routers", "api.web", "api.background")) == []
     assert _violations(edges, "api.web", ("api.routers",)) == []
     assert _violations(edges, "api.routers", ("api.web",)) == []
+    assert _violations(edges, "api.notifications", ("api.routers", "api.web", "api.background")) == []
+    assert _violations(edges, "api.core", ("api.services", "api.routers", "api.web", "api.background")) == []
+    assert _violations(edges, "api.http", ("api.services", "api.routers", "api.web", "api.background")) == []
 
 
 def _cycles(edges: dict[str, set[str]]) -> list[list[str]]:

@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from api.background.sender import LEASE, Sender, backoff
 from api.notifications import channels, outbox
-from api.notifications.sender import LEASE, Sender, backoff
 from models import tables as t
 from models.enums import AssignmentStatus
 from models.settings import settings

@@ -10,8 +10,8 @@ import threading
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from api.background.sender import Sender
 from api.notifications import channels
-from api.notifications.sender import Sender
 from api.services import cascade
 from models import tables as t
 from models.enums import Role

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from api.app import create_app
-from api.jobs import LEASE, JobRunner
+from api.background.jobs import LEASE, JobRunner
 from api.services.solve_jobs import MAX_QUEUED
 from models import tables as t
 from models.enums import JobState

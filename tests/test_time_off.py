@@ -7,8 +7,8 @@ from __future__ import annotations
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from api.background.sender import Sender
 from api.notifications import channels
-from api.notifications.sender import Sender
 from models import tables as t
 from models.enums import AvailabilityKind
 from models.settings import settings

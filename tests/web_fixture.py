@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from api.app import create_app
-from api.security import hash_password
+from api.core.security import hash_password
 from models import problem as p
 from models import tables as t
 from models.enums import AssignmentStatus, Role

@@ -11,7 +11,7 @@ from fastapi import HTTPException, status
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from api.security import digest
+from api.core.security import digest
 from models import tables as t
 from models.revisions import utc
 from models.settings import settings

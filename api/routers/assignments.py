@@ -10,9 +10,9 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import col, select
 
-from api import crud
-from api.deps import Coordinator, CurrentUser, SessionDep
-from api.schemas import Page
+from api.core import crud
+from api.http.deps import Coordinator, CurrentUser, SessionDep
+from api.http.schemas import Page
 from api.services import assignments as service
 from api.services.assignments import AssignmentOut
 from models import tables as t

@@ -8,10 +8,10 @@ from fastapi import APIRouter, Depends, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import CurrentUser, SessionDep, client_address, oauth2
-from api.schemas import Registration, RegistrationOut, TokenOut, UserOut
+from api.core.throttle import Throttle
+from api.http.deps import CurrentUser, SessionDep, client_address, oauth2
+from api.http.schemas import Registration, RegistrationOut, TokenOut, UserOut
 from api.services import accounts
-from api.throttle import Throttle
 from models.revisions import organisation_zone
 from models.tables import Organisation, User, Worker
 

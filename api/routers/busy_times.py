@@ -19,7 +19,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import col, delete, select
 
-from api.deps import CurrentUser, SessionDep
+from api.http.deps import CurrentUser, SessionDep
 from api.services import busy
 from calendars import imports
 from calendars.busy import MAX_BYTES

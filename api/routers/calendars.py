@@ -18,8 +18,8 @@ from fastapi import APIRouter, HTTPException, Path, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import col, delete, select
 
-from api.deps import CurrentUser, SessionDep
-from api.security import digest
+from api.core.security import digest
+from api.http.deps import CurrentUser, SessionDep
 from api.services import feeds
 from calendars.events import feed
 from calendars.render import RenderCache, fingerprint

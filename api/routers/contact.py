@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import CurrentUser, SessionDep
+from api.http.deps import CurrentUser, SessionDep
 from api.services import contact as service
 
 router = APIRouter(prefix="/workers/{ref}/contact", tags=["workers"])

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.deps import CurrentUser, SessionDep
+from api.http.deps import CurrentUser, SessionDep
 from api.services import fill as service
 from api.services.fill import FillOut
 from models.problem import Day

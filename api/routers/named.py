@@ -8,9 +8,9 @@ from typing import Any
 from fastapi import APIRouter, status
 from sqlmodel import select
 
-from api import crud
-from api.deps import Coordinator, CurrentUser, SessionDep
-from api.schemas import NamedIn, NamedOut, NamedPatch, Page
+from api.core import crud
+from api.http.deps import Coordinator, CurrentUser, SessionDep
+from api.http.schemas import NamedIn, NamedOut, NamedPatch, Page
 from api.services import setup
 from models import tables as t
 

@@ -9,8 +9,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Response, status
 from pydantic import BaseModel, Field
 
-from api.deps import CurrentUser, SessionDep
-from api.schemas import DecisionIn
+from api.http.deps import CurrentUser, SessionDep
+from api.http.schemas import DecisionIn
 from api.services import assignments, board, takes
 from api.services.assignments import AssignmentOut
 from api.services.takes import TakeOut

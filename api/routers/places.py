@@ -10,9 +10,9 @@ from typing import Any, cast
 from fastapi import APIRouter, Query, status
 from sqlmodel import Session, select
 
-from api import crud
-from api.deps import Coordinator, CurrentUser, SessionDep
-from api.schemas import Page
+from api.core import crud
+from api.http.deps import Coordinator, CurrentUser, SessionDep
+from api.http.schemas import Page
 from api.services import setup
 from models import problem as p
 from models import tables as t

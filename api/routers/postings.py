@@ -8,9 +8,9 @@ from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, HTTPException, Query, status
 
-from api import crud
-from api.deps import CurrentUser, SessionDep
-from api.schemas import Page
+from api.core import crud
+from api.http.deps import CurrentUser, SessionDep
+from api.http.schemas import Page
 from api.services import postings as service
 from api.services.postings import JOBS, SHIFTS, Kind
 from models import problem as p

@@ -7,7 +7,7 @@ import datetime as dt
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import CurrentUser, SessionDep
+from api.http.deps import CurrentUser, SessionDep
 from api.services import preferences as service
 
 router = APIRouter(prefix="/me/notifications", tags=["notifications"])

@@ -13,7 +13,7 @@ import pandas as pd
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse, Response
 
-from api.deps import Coordinator, SessionDep
+from api.http.deps import Coordinator, SessionDep
 from api.services.reports import Basis, snapshot
 from models.problem import Day, Problem
 from models.solution import Solution

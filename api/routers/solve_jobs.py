@@ -11,9 +11,9 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request, Response, st
 from pydantic import BaseModel, Field
 from sqlmodel import select
 
-from api import crud
-from api.deps import Coordinator, SessionDep
-from api.schemas import Page
+from api.core import crud
+from api.http.deps import Coordinator, SessionDep
+from api.http.schemas import Page
 from api.services import solve_jobs as service
 from api.services.solve_jobs import SolveJobIn
 from api.services.solve_results import CoursePoint, SolveResult, course, gap_percent, result_of

@@ -9,8 +9,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import CurrentUser, SessionDep
-from api.schemas import DecisionIn
+from api.http.deps import CurrentUser, SessionDep
+from api.http.schemas import DecisionIn
 from api.services import swaps as service
 from api.services.swaps import SwapOut
 from models.enums import Role

@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import CurrentUser, SessionDep
-from api.schemas import DecisionIn
+from api.http.deps import CurrentUser, SessionDep
+from api.http.schemas import DecisionIn
 from api.services import time_off as service
 from api.services.time_off import TimeOffOut
 from models.problem import Moment, to_utc

@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path, status
 from sqlmodel import select
 
-from api import crud
-from api.deps import Coordinator, SessionDep
-from api.schemas import Page
+from api.core import crud
+from api.http.deps import Coordinator, SessionDep
+from api.http.schemas import Page
 from api.services import users as service
 from api.services.users import UserIn, UserView
 from models import tables as t

@@ -20,9 +20,9 @@ from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import col, select
 
-from api import crud
-from api.deps import Coordinator, CurrentUser, SessionDep
-from api.schemas import Page
+from api.core import crud
+from api.http.deps import Coordinator, CurrentUser, SessionDep
+from api.http.schemas import Page
 from api.services import members, profiles, week
 from api.services.profiles import Profile, add_worker
 from models import tables as t

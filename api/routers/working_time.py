@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.deps import Coordinator, CurrentUser, SessionDep
+from api.http.deps import Coordinator, CurrentUser, SessionDep
 from api.services import working_time as service
 from models.law import Law
 

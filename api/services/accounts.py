@@ -12,11 +12,11 @@ import secrets
 from fastapi import HTTPException, status
 from sqlmodel import Session, col, select
 
-from api.crud import invalid
-from api.schemas import Applicant, Registration
-from api.security import HashingBusy, digest, hash_password, new_token, new_user, password_problem, verify_password
+from api.core.crud import invalid
+from api.core.security import HashingBusy, digest, hash_password, new_token, new_user, password_problem, verify_password
+from api.core.throttle import Refusal, Throttle
+from api.http.schemas import Applicant, Registration
 from api.services.profiles import ORGANISATION_FIELDS, add_worker
-from api.throttle import Refusal, Throttle
 from models import problem as p
 from models.enums import Role
 from models.settings import settings
@@ -97,17 +97,6 @@ def start_session(session: Session, user_id: int, lifetime: dt.timedelta = TOKEN
     return token, expires
 
 
-def user_of(session: Session, token: str | None) -> User | None:
-    """The active account a live token belongs to, or None."""
-    if not token:
-        return None
-    row = session.exec(select(AccessToken).where(AccessToken.digest == digest(token))).first()
-    if row is None or row.revoked or _aware(row.expires_at) <= dt.datetime.now(dt.UTC):
-        return None
-    user = session.get(User, row.user_id)
-    return user if user is not None and user.active else None
-
-
 def end_session(session: Session, user: User, token: str) -> None:
     """Revoke this token of this user (a token of someone else is left alone). Commits."""
     row = session.exec(select(AccessToken).where(AccessToken.digest == digest(token))).first()
@@ -141,10 +130,6 @@ def change_password(session: Session, user: User, current: str, new: str, keep: 
             row.revoked = True
             session.add(row)
     session.commit()
-
-
-def _aware(t: dt.datetime) -> dt.datetime:
-    return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
 
 
 RECEIVED = (

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from fastapi import HTTPException, status
 from sqlmodel import Session, select
 
-from api import crud, offers
+from api import offers
+from api.core import crud
 from api.services import booking, fill
 from api.services.cascade import target_of
 from models import tables as t

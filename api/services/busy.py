@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from fastapi import HTTPException, status
 from sqlmodel import Session, col, select
 
-from api import crud
+from api.core import crud
 from calendars import fetch, imports, sandbox
 from calendars.busy import MAX_HORIZON_DAYS, CalendarFileError
 from calendars.imports import UPLOAD

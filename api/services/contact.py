@@ -11,7 +11,8 @@ import phonenumbers
 from fastapi import HTTPException, status
 from sqlmodel import Session, col, select
 
-from api import crud, offers
+from api import offers
+from api.core import crud
 from api.services import assignments
 from models import tables as t
 from models.enums import AssignmentStatus, Role

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from fastapi import HTTPException, status
 from sqlmodel import Session, delete, select
 
-from api.security import new_token
+from api.core.security import new_token
 from models import tables as t
 from models.enums import FeedKind, Role
 

@@ -14,7 +14,8 @@ from fastapi import HTTPException, status
 from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
-from api import crud, offers
+from api import offers
+from api.core import crud
 from api.notifications import events
 from api.services.postings import JOBS, SHIFTS, may_post
 from models import tables as t

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from fastapi import HTTPException, status
 from sqlmodel import Session, col, delete, select
 
-from api import crud
+from api.core import crud
 from models import tables as t
 
 EXPIRING_DAYS = 30  # licences running out this soon are listed for renewal

@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo
 from fastapi import HTTPException, status
 from sqlmodel import Session, col, delete, select
 
-from api import crud, offers
+from api import offers
+from api.core import crud
 from api.notifications import events
 from api.services import booking
 from models import problem as p

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from api import crud
+from api.core import crud
 from api.notifications.outbox import EVENTS, preference
 from models import tables as t
 from models.enums import Role

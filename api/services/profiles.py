@@ -15,7 +15,8 @@ from fastapi import HTTPException, status
 from pydantic import Field
 from sqlmodel import Session, col, delete, select
 
-from api import crud, offers
+from api import offers
+from api.core import crud
 from api.services import booking
 from models import problem as p
 from models import tables as t

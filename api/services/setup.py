@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import HTTPException, status
 from sqlmodel import Session, select
 
-from api import crud
+from api.core import crud
 from models import problem as p
 from models import tables as t
 from models.store import place_row

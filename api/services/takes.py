@@ -15,7 +15,8 @@ from fastapi import HTTPException, status
 from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
-from api import crud, offers
+from api import offers
+from api.core import crud
 from api.notifications import events
 from api.services import assignments, board, booking
 from api.services.cascade import target_of

@@ -7,8 +7,8 @@ from fastapi import HTTPException, status
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, col, select
 
-from api import crud
-from api.security import new_user, password_problem
+from api.core import crud
+from api.core.security import new_user, password_problem
 from models import tables as t
 from models.enums import Role
 

@@ -19,7 +19,8 @@ from zoneinfo import ZoneInfo
 from fastapi import HTTPException, status
 from sqlmodel import Session, col, delete, select
 
-from api import crud, offers
+from api import offers
+from api.core import crud
 from models import problem as p
 from models import tables as t
 from models.enums import AvailabilityKind

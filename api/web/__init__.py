@@ -11,7 +11,7 @@ from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 
-from api.errors import invalid_json
+from api.http.errors import invalid_json
 from api.web import (
     account,
     answers,

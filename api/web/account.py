@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
-from api.deps import SessionDep, client_address
+from api.http.deps import SessionDep, client_address
 from api.notifications.outbox import EVENTS
 from api.services import accounts, preferences
 from api.web.forms import posted, refusal

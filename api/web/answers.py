@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from api.deps import SessionDep
+from api.http.deps import SessionDep
 from api.notifications import links
 from api.services import assignments
 from api.web.render import page

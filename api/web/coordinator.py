@@ -13,8 +13,8 @@ from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from api import crud
-from api.deps import SessionDep
+from api.core import crud
+from api.http.deps import SessionDep
 from api.services import assignments, members, solve_jobs
 from api.services.reports import Basis, open_places, snapshot
 from api.services.solve_jobs import SolveJobIn

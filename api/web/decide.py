@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
-from api.deps import SessionDep
+from api.http.deps import SessionDep
 from api.services import swaps, takes, time_off
 from api.web.account import chrome
 from api.web.forms import posted, refusal

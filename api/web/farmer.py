@@ -13,8 +13,8 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
-from api import crud
-from api.deps import SessionDep
+from api.core import crud
+from api.http.deps import SessionDep
 from api.services import assignments, fill, postings
 from api.services.postings import JOBS
 from api.web.account import chrome

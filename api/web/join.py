@@ -10,8 +10,8 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
-from api.deps import SessionDep, client_address
-from api.schemas import Registration
+from api.http.deps import SessionDep, client_address
+from api.http.schemas import Registration
 from api.services import accounts
 from api.web.account import chrome
 from api.web.forms import posted, refusal

@@ -12,8 +12,8 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session, col, select
 
-from api import crud
-from api.deps import SessionDep
+from api.core import crud
+from api.http.deps import SessionDep
 from api.services import assignments, fill, postings
 from api.services.postings import SHIFTS
 from api.services.reports import Basis, open_places, snapshot

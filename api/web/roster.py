@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from api.deps import SessionDep
+from api.http.deps import SessionDep
 from api.services.reports import Basis, snapshot
 from api.web.account import chrome
 from api.web.render import page

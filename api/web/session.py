@@ -20,8 +20,8 @@ from urllib.parse import quote, urlsplit
 from fastapi import Depends, HTTPException, Request, Response, status
 from sqlmodel import Session
 
-from api.deps import SessionDep
-from api.services import accounts
+from api.core import security
+from api.http.deps import SessionDep
 from calendars.busy import MAX_BYTES
 from models.enums import Role
 from models.settings import settings
@@ -113,7 +113,7 @@ def session_token(request: Request) -> str | None:
 
 
 def signed_in(request: Request, session: Session) -> User | None:
-    return accounts.user_of(session, session_token(request))
+    return security.user_of(session, session_token(request))
 
 
 def page_user(request: Request, session: SessionDep) -> User:

@@ -10,9 +10,9 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
-from api import crud
-from api.deps import SessionDep
-from api.schemas import NamedPatch
+from api.core import crud
+from api.http.deps import SessionDep
+from api.http.schemas import NamedPatch
 from api.services import setup, users, working_time
 from api.services.users import UserIn
 from api.web.account import chrome

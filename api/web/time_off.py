@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from api.deps import SessionDep
+from api.http.deps import SessionDep
 from api.services import time_off as service
 from api.web.account import chrome
 from api.web.forms import posted, refusal

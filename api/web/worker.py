@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import Response
 from sqlmodel import Session, select
 
-from api.deps import SessionDep
+from api.http.deps import SessionDep
 from api.services import assignments, board, busy, contact, feeds, my_work, profiles, swaps, takes, week
 from api.web.account import chrome
 from api.web.forms import posted, refusal

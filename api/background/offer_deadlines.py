@@ -8,7 +8,7 @@ import logging
 
 from sqlalchemy.engine import Engine
 
-from api.background import Periodic
+from api.background.periodic import Periodic
 from api.services import cascade, digest
 
 

@@ -10,7 +10,7 @@ from fastapi import HTTPException, Query, status
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from api.schemas import Page
+from api.http.schemas import Page
 from models import problem as p
 from models import tables as t
 

@@ -10,7 +10,7 @@ import logging
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from api.background import Periodic
+from api.background.periodic import Periodic
 from calendars.events import KEEP_CANCELLED
 from calendars.imports import refresh_due
 from models.revisions import prune_tombstones

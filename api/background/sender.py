@@ -18,7 +18,7 @@ from sqlalchemy import or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from api.background import Periodic
+from api.background.periodic import Periodic
 from api.notifications import events
 from api.notifications.channels import Channel, Message, configured, message_id
 from api.notifications.outbox import phone_of

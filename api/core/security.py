@@ -9,6 +9,7 @@ against a stand-in hash, so the answer takes as long as for a known one.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from collections.abc import Callable
@@ -16,12 +17,13 @@ from typing import TypeVar
 
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
+from sqlmodel import Session, select
 from zxcvbn import zxcvbn
 
 from models.enums import Role
 from models.settings import settings
 from models.slots import slots
-from models.tables import User
+from models.tables import AccessToken, User
 
 _config = settings()
 _hasher = PasswordHash(
@@ -103,3 +105,18 @@ def new_user(
         worker_id=worker_id,
         password_hash=hash_password(password),
     )
+
+
+def user_of(session: Session, token: str | None) -> User | None:
+    """The active account a live token belongs to, or None: what the door asks of every request."""
+    if not token:
+        return None
+    row = session.exec(select(AccessToken).where(AccessToken.digest == digest(token))).first()
+    if row is None or row.revoked or _aware(row.expires_at) <= dt.datetime.now(dt.UTC):
+        return None
+    user = session.get(User, row.user_id)
+    return user if user is not None and user.active else None
+
+
+def _aware(t: dt.datetime) -> dt.datetime:
+    return t if t.tzinfo else t.replace(tzinfo=dt.UTC)

@@ -13,7 +13,7 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordBearer
 from sqlmodel import Session
 
-from api.services import accounts
+from api.core import security
 from models.enums import Role
 from models.tables import User
 
@@ -40,7 +40,7 @@ def _unauthorised(message: str) -> HTTPException:
 def current_user(session: SessionDep, token: Annotated[str | None, Depends(oauth2)]) -> User:
     if not token:
         raise _unauthorised("sign in first: send 'Authorization: Bearer <token>' from POST /auth/token")
-    user = accounts.user_of(session, token)
+    user = security.user_of(session, token)
     if user is None:
         raise _unauthorised("the token is unknown, expired or revoked, or the account is disabled; sign in again")
     return user

@@ -1,0 +1,1 @@
+"""What every flow stands on: rows by organisation (crud), passwords and tokens (security), throttling."""
