@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, Phase, settings
@@ -20,7 +21,8 @@ from api.core.throttle import Throttle
 from calendars import fetch
 from models.enums import Role
 from models.store import init_db, make_engine
-from tests.api_helpers import add_org, add_user, client_for, sign_in
+from tests.api_helpers import PASSWORD, add_org, add_user, client_for, sign_in
+from tests.pool_fixture import worker_body
 from tests.test_api_postings import job, place, shift
 
 fetch.RESOLVE = lambda host: []  # a registered calendar URL never resolves here: no DNS, no network
@@ -44,13 +46,25 @@ def _client() -> tuple[TestClient, dict[str, str]]:
     client.post("/farms", json=place("berg"), headers=headers)
     client.post("/shifts", json=shift("s1"), headers=headers)
     client.post("/jobs", json=job("j1"), headers=headers)
+    client.post("/workers", json=worker_body(), headers=headers)
+    for email, role, extra in (
+        ("manager@oslo.no", "manager", {"sites": ["lia"]}),
+        ("farmer@oslo.no", "farmer", {"farms": ["berg"]}),
+        ("ada@oslo.no", "worker", {"worker": "ada"}),
+    ):
+        body = {"email": email, "password": PASSWORD, "role": role, **extra}
+        assert client.post("/users", json=body, headers=headers).status_code == 201
+    for email, role in (("manager@oslo.no", "manager"), ("farmer@oslo.no", "farmer"), ("ada@oslo.no", "worker")):
+        ROLES[role] = sign_in(client, email)
     engine.dispose()
     shutil.copyfile(WORK, TEMPLATE)
     return client, headers
 
 
 EXAMPLES = int(os.environ.get("BEMANNA_FUZZ_EXAMPLES", "40"))  # per operation; `make fuzz` runs 300
+ROLES: dict[str, dict[str, str]] = {"anonymous": {}}
 CLIENT, HEADERS = _client()
+ROLES["coordinator"] = HEADERS
 schema = schemathesis.openapi.from_asgi("/openapi.json", CLIENT.app).exclude(path="/auth/logout")
 # (signing out would revoke the token every other case uses; tests/test_api_auth.py covers it)
 
@@ -66,6 +80,8 @@ STEPS: list[tuple[str, str, int]] = []
 
 
 class Stateful(schema.as_state_machine()):  # type: ignore[misc]
+    headers: dict[str, str] = HEADERS  # whose sequences these are
+
     def setup(self) -> None:
         """Every scenario from the same start (Hypothesis replays them and needs them to behave alike)."""
         CLIENT.app.state.engine.dispose()
@@ -73,7 +89,7 @@ class Stateful(schema.as_state_machine()):  # type: ignore[misc]
         CLIENT.app.state.throttle = Throttle()
 
     def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, Any]:
-        return {"headers": HEADERS}
+        return {"headers": self.headers}
 
     def validate_response(self, response: Any, case: schemathesis.Case, **kwargs: Any) -> None:
         STEPS.append((case.method, case.path, response.status_code))
@@ -82,14 +98,26 @@ class Stateful(schema.as_state_machine()):  # type: ignore[misc]
 
 def test_stateful_sequences_never_get_a_server_error() -> None:
     STEPS.clear()
-    Stateful.run(
-        settings=settings(
-            max_examples=2 * EXAMPLES,
-            stateful_step_count=6,
-            deadline=None,
-            suppress_health_check=list(HealthCheck),
-            phases=[Phase.generate],  # a failure is reported as found: shrinking it would take minutes
-        )
-    )
+    Stateful.run(settings=_stateful(2 * EXAMPLES))
     linked = [step for step in STEPS if step[2] < 400]
     assert len(STEPS) >= 60 and len(linked) >= 20, STEPS  # it ran, and followed links to real rows
+
+
+@pytest.mark.parametrize("role", ["worker", "manager", "farmer", "anonymous"])
+def test_every_role_s_sequences_never_get_a_server_error(role: str) -> None:
+    """The same stateful sequences as each other role (issue 34, 1b): what a worker, a manager, a farmer
+    or nobody signed in may try, refused or not, never ends in a server error."""
+    STEPS.clear()
+    machine = type(f"Stateful_{role}", (Stateful,), {"headers": ROLES[role]})
+    machine.run(settings=_stateful(EXAMPLES // 2))
+    assert len(STEPS) >= 20, STEPS  # it ran
+
+
+def _stateful(examples: int) -> Any:
+    return settings(
+        max_examples=examples,
+        stateful_step_count=6,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        phases=[Phase.generate],  # a failure is reported as found: shrinking it would take minutes
+    )
