@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -16,6 +18,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from tests.api_helpers import PASSWORD
+from tests.browser_fixture import PHONE
 from tests.test_browser_worker import sign_in
 from tests.web_fixture import ACCOUNTS, OSLO
 
@@ -119,17 +122,25 @@ def _watch(page: Page) -> dict[str, list[Any]]:
     return seen
 
 
+@contextmanager
+def _signed_in(browser: Browser, base: str, role: str, **screen: Any) -> Iterator[tuple[Page, dict[str, list[Any]]]]:
+    """A page signed in as ``role`` (a desk's screen unless ``screen`` says otherwise), and what it sends."""
+    context = browser.new_context(base_url=base, **(screen or {"viewport": {"width": 1280, "height": 900}}))
+    try:
+        page = context.new_page()
+        sign_in(page, ACCOUNTS[role])
+        yield page, _watch(page)
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("role", ["coordinator", "manager", "farmer", "worker"])
 def test_hostile_text_stays_text_on_every_page(browser: Browser, live, role: str) -> None:
     server, _ = live
     _plant(server.url)
-    context = browser.new_context(base_url=server.url, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    sign_in(page, ACCOUNTS[role])
-    watched = _watch(page)
-    visited = _crawl(page, server.url)
-    page.wait_for_timeout(500)  # time for a load trigger to fire, had any element been made
-    context.close()
+    with _signed_in(browser, server.url, role) as (page, watched):
+        visited = _crawl(page, server.url)
+        page.wait_for_timeout(500)  # time for a load trigger to fire, had any element been made
     assert len(visited) >= 3, visited
     assert watched["posts"] == [], f"requests sent by stored text: {watched['posts']}"
     assert watched["images"] == [] and watched["dialogs"] == []
@@ -140,21 +151,17 @@ def test_the_roster_shows_hostile_titles_as_text(browser: Browser, live) -> None
     reads as text in the timeline's data, and no account was made."""
     server, _ = live
     _plant(server.url)
-    context = browser.new_context(base_url=server.url, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    sign_in(page, ACCOUNTS["coordinator"])
-    watched = _watch(page)
-    page.goto("/pool/roster")
-    page.wait_for_load_state("load")
-    _clean(page, "/pool/roster")
-    data = page.evaluate("JSON.parse(document.getElementById('by-place').textContent)")
+    with _signed_in(browser, server.url, "coordinator") as (page, watched):
+        page.goto("/pool/roster")
+        page.wait_for_load_state("load")
+        _clean(page, "/pool/roster")
+        data = page.evaluate("JSON.parse(document.getElementById('by-place').textContent)")
+        page.wait_for_timeout(500)
     labels = [b["label"] for s in data["sets"] for b in s["bars"]]
     assert any(HOSTILE in label for label in labels)  # the JSON block held, and kept the text whole
-    page.wait_for_timeout(500)
     assert watched["posts"] == []
     users = _api(server.url, ACCOUNTS["coordinator"]).get("/users").json()
     assert not any(u.get("email") == "evil@x.no" for u in (users if isinstance(users, list) else users["items"]))
-    context.close()
 
 
 def test_htmx_refuses_markup_its_templates_did_not_write(browser: Browser, live) -> None:
@@ -162,25 +169,21 @@ def test_htmx_refuses_markup_its_templates_did_not_write(browser: Browser, live)
     made in the page (as injected markup would be) asks htmx to post on load; no request leaves, while
     the page's own htmx (the offer card's accept) still works."""
     server, _ = live
-    context = browser.new_context(base_url=server.url, viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    sign_in(page, ACCOUNTS["worker"])
-    watched = _watch(page)
-    page.goto("/my")
-    page.wait_for_load_state("load")
-    page.evaluate(
-        """() => {
-            const el = document.createElement('div');
-            el.setAttribute('hx-post', '/pool/users');
-            el.setAttribute('hx-trigger', 'load');
-            el.setAttribute('data-hx-token', 'a guess');
-            document.querySelector('main').appendChild(el);
-            htmx.process(el);
-        }"""
-    )
-    page.wait_for_timeout(500)
-    assert watched["posts"] == []
-    page.get_by_role("button", name="Accept").first.click()
-    page.get_by_text(re.compile("accepted", re.I)).first.wait_for()
-    assert any(urlsplit(u).path.endswith("/accept") for u in watched["posts"])
-    context.close()
+    with _signed_in(browser, server.url, "worker", **PHONE) as (page, watched):
+        page.goto("/my")
+        page.wait_for_load_state("load")
+        page.evaluate(
+            """() => {
+                const el = document.createElement('div');
+                el.setAttribute('hx-post', '/pool/users');
+                el.setAttribute('hx-trigger', 'load');
+                el.setAttribute('data-hx-token', 'a guess');
+                document.querySelector('main').appendChild(el);
+                htmx.process(el);
+            }"""
+        )
+        page.wait_for_timeout(500)
+        assert watched["posts"] == []
+        page.get_by_role("button", name="Accept").first.click()
+        page.get_by_text(re.compile("accepted", re.I)).first.wait_for()
+        assert any(urlsplit(u).path.endswith("/accept") for u in watched["posts"])

@@ -17,7 +17,6 @@ import datetime as dt
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 from fastapi import HTTPException, status
 from sqlmodel import Session, col, select
@@ -28,7 +27,7 @@ from models import tables as t
 from models.enums import AssignmentStatus
 from models.law import limits
 from models.problem import Problem, Worker
-from models.revisions import revise
+from models.revisions import organisation_zone, revise
 from models.store import load_snapshot
 from models.window import window
 from solver import catalogue
@@ -78,17 +77,30 @@ def _words(problem: Problem, worker: Worker, v: Violation, fixed: Fixed) -> str:
     return f"{said} ({where})"
 
 
+@dataclass(frozen=True)
+class _Found:
+    """The hard rules the workers' kept work breaks, keyed by worker, rule and the validator's own words,
+    with what putting them in words needs."""
+
+    broken: dict[tuple[str, str, str], tuple[Worker, Violation]]
+    problem: Problem
+    fixed: Fixed
+
+    def named(self, key: tuple[str, str, str]) -> Broken:
+        worker, v = self.broken[key]
+        return Broken(worker.name, v.rule, _words(self.problem, worker, v, self.fixed))
+
+
 def _broken(
     session: Session, ref: str, workers: Collection[int], first: dt.date, last: dt.date, since: dt.datetime | None
-) -> dict[tuple[str, str, str], Broken]:
+) -> _Found:
     """Every hard rule the workers' kept work breaks over the days ``first`` to ``last`` (and ``MARGIN``
-    around them), keyed by worker, rule and the validator's own words; with ``since``, not those on work
-    that ended before it."""
+    around them); with ``since``, not those on work that ended before it."""
     problem = load_snapshot(session, ref, workers=workers).problem
     part = window(problem, first - MARGIN, last + MARGIN)
     fixed = Fixed.of(part)
     outside = outside_by_worker(part)
-    out: dict[tuple[str, str, str], Broken] = {}
+    out: dict[tuple[str, str, str], tuple[Worker, Violation]] = {}
     for w in part.workers:
         mine = [fixed.items[i] for i in fixed.kept.get(w.id, [])]
         found = [v for it in mine for v in item_violations(part, w, it, fixed.travel)]
@@ -101,8 +113,8 @@ def _broken(
             item = fixed.items.get(v.item_id or "")
             if since is not None and item is not None and item.end <= since:
                 continue  # work done: what a profile says now does not change it
-            out.setdefault((w.id, v.rule, v.message), Broken(w.name, v.rule, _words(part, w, v, fixed)))
-    return out
+            out.setdefault((w.id, v.rule, v.message), (w, v))
+    return _Found(out, part, fixed)
 
 
 def lawful(
@@ -127,10 +139,10 @@ def lawful(
     result = write()
     session.flush()
     after = _broken(session, org.ref, workers, first, last, since)
-    new = [b for key, b in after.items() if key not in before]
+    new = [key for key in after.broken if key not in before.broken]
     if new:
+        said = list(dict.fromkeys(after.named(key).said(you) for key in new))  # words only for these
         session.rollback()
-        said = list(dict.fromkeys(b.said(you) for b in new))
         raise HTTPException(status.HTTP_409_CONFLICT, f"{refused}: {'; '.join(said)}")
     return result
 
@@ -146,8 +158,7 @@ def accept(
     """Offered -> accepted, if a place is free and the worker keeps every hard rule with it (409
     ``refused: <the rules it breaks>`` else; ``you``: the words speak to the worker). Commits."""
     found = session.get(t.Assignment, assignment_id)
-    assert found is not None
-    a = offers.lock_assignments(session, [found]).get(assignment_id)  # the state after the locks
+    a = offers.lock_assignments(session, [found]).get(assignment_id) if found is not None else None  # as locked
     work = offers.work_or_none(session, a) if a is not None else None
     if a is None or work is None:  # the work was deleted while she answered
         session.rollback()
@@ -165,9 +176,7 @@ def accept(
     ).all()
     if len(accepted) >= capacity:
         raise offers.conflict("every place on this work is taken already")
-    org = session.get(t.Organisation, a.organisation_id)
-    assert org is not None
-    tz = ZoneInfo(org.timezone)
+    tz = organisation_zone(session, a.organisation_id)
     mine = offers.span(session, a, tz)
     for other in offers.other_accepted(session, a):
         if offers.span(session, other, tz).overlaps(mine):

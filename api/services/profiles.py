@@ -20,7 +20,7 @@ from api.core import crud
 from api.services import booking
 from models import problem as p
 from models import tables as t
-from models.enums import AssignmentStatus, Role
+from models.enums import Role
 from models.revisions import before_worker_deleted, organisation_zone
 from models.store import worker_children, worker_data, worker_row
 
@@ -152,13 +152,17 @@ def replace(session: Session, user: t.User, ref: str, body: Profile) -> Profile:
         session.add_all(worker_children(worker_id, body, skills))
 
     now = dt.datetime.now(dt.UTC)
-    today = now.astimezone(organisation_zone(session, user.organisation_id)).date()
-    last = _last_kept_day(session, worker_id) or today
-    who = "you" if user.role == Role.worker else row.name
+    tz = organisation_zone(session, user.organisation_id)
+    today = now.astimezone(tz).date()
+    ahead = offers.kept_overlapping(
+        session, worker_id, user.organisation_id, now, dt.datetime.max.replace(tzinfo=dt.UTC)
+    )
+    last = max((offers.local_days(span, tz)[1] for _, span in ahead), default=today)
+    you = user.role == Role.worker
     refused = (
-        f"this change would take {who} away from accepted work"
-        if who == "you"
-        else (f"this change would break the rules on work {who} accepted")
+        "this change would take you away from accepted work"
+        if you
+        else f"this change would break the rules on work {row.name} accepted"
     )
     booking.lawful(
         session,
@@ -167,28 +171,11 @@ def replace(session: Session, user: t.User, ref: str, body: Profile) -> Profile:
         (today, max(today, last)),
         write,
         refused,
-        you=user.role == Role.worker,
+        you=you,
         since=now,
     )
     session.commit()
     return views(session, [row], user.organisation_id)[0]
-
-
-def _last_kept_day(session: Session, worker_id: int) -> dt.date | None:
-    """The last local day of the worker's kept work (accepted, or pinned), if she has any."""
-    kept = session.exec(
-        select(t.Assignment).where(
-            t.Assignment.worker_id == worker_id,
-            col(t.Assignment.status).in_([AssignmentStatus.accepted, AssignmentStatus.proposed]),
-        )
-    ).all()
-    tz = organisation_zone(session, kept[0].organisation_id) if kept else None
-    days = [
-        offers.local_days(offers.span(session, a, tz), tz)[1]
-        for a in kept
-        if tz is not None and (a.status == AssignmentStatus.accepted or a.pinned)
-    ]
-    return max(days, default=None)
 
 
 def remove(session: Session, user: t.User, ref: str) -> None:
