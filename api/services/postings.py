@@ -196,10 +196,7 @@ def _days(work: t.Shift | t.Job, tz: ZoneInfo) -> list[dt.date]:
     """The first and last local day the work touches."""
     if isinstance(work, t.Job):
         return [work.first_day, work.last_day]
-    return [
-        utc(work.start_utc).astimezone(tz).date(),
-        (utc(work.end_utc) - dt.timedelta.resolution).astimezone(tz).date(),
-    ]
+    return list(offers.local_days(offers.Span(utc(work.start_utc), utc(work.end_utc)), tz))
 
 
 def _told(session: Session, work: t.Shift | t.Job, tz: ZoneInfo) -> list[tuple[t.Assignment, tuple[str, str, str]]]:
