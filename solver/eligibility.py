@@ -73,6 +73,23 @@ class Calendar:
         k = bisect.bisect_right(self._free_starts, start) - 1  # the last window starting at or before it
         return k >= 0 and end <= self.free[k][1]
 
+    def not_free(self, start: dt.datetime, end: dt.datetime) -> list[tuple[Span, bool]]:
+        """The parts of ``[start, end)`` that keep the worker from it, in time order, each with whether
+        she marked it busy (else she stated no free window there): what a worker is told when work she
+        almost fits is not offered to her."""
+        out = [((max(s, start), min(e, end)), True) for s, e in self.blocked if s < end and start < e]
+        if not self.worker.always_available:
+            at = start
+            for s, e in self.free:
+                if e <= at or s >= end:
+                    continue
+                if s > at:
+                    out.append(((at, s), False))
+                at = max(at, e)
+            if at < end:
+                out.append(((at, end), False))
+        return sorted(out)
+
     def preference(self, start: dt.datetime, end: dt.datetime) -> int:
         """Undesired minus preferred weight of the windows the item touches (lower is better)."""
         starts, spans, longest = self._weighted

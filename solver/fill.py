@@ -20,6 +20,7 @@ from models.problem import OutsideWork, Problem, Worker
 from models.solution import Term
 from models.work_items import WorkItem, horizon, work_items
 from solver import catalogue
+from solver.eligibility import Calendar
 from solver.explain import skills_text
 from solver.score import score, total
 from solver.travel import Travel, travel_for
@@ -81,6 +82,19 @@ class Fixed:
         return max(0, item.headcount - len(self.taken.get(item.id, ())))
 
 
+def broken_rules(problem: Problem, fixed: Fixed, w: Worker, item: WorkItem) -> set[str]:
+    """The hard rules ``w`` would break by taking ``item`` with her kept work fixed (the validator's own
+    checks); rules judged only on whole rosters left out."""
+    mine = [fixed.items[i] for i in fixed.kept.get(w.id, [])]
+    problems = {v.rule for v in item_violations(problem, w, item, fixed.travel)}
+    problems |= {
+        v.rule
+        for v in schedule_violations(problem, w, [*mine, item], fixed.days, fixed.outside.get(w.id, []))
+        if v.rule not in LOWER_BOUND_RULES  # judged on full rosters, not on one added place
+    }
+    return problems
+
+
 def ruled_out(problem: Problem, fixed: Fixed, w: Worker, item: WorkItem) -> str | None:
     """Why ``w`` may not take ``item``, in words (the most concrete broken rule first); None if they may:
     the same checks as the validator's, with the worker's kept work fixed."""
@@ -88,13 +102,7 @@ def ruled_out(problem: Problem, fixed: Fixed, w: Worker, item: WorkItem) -> str 
         return "already booked on this work"
     if w.id in fixed.refused.get(item.id, ()):
         return "declined or was cancelled on this work before"
-    mine = [fixed.items[i] for i in fixed.kept.get(w.id, [])]
-    problems = [v.rule for v in item_violations(problem, w, item, fixed.travel)]
-    problems += [
-        v.rule
-        for v in schedule_violations(problem, w, [*mine, item], fixed.days, fixed.outside.get(w.id, []))
-        if v.rule not in LOWER_BOUND_RULES  # judged on full rosters, not on one added place
-    ]
+    problems = broken_rules(problem, fixed, w, item)
     for rule in RULED_OUT_WORDS:
         if rule in problems:
             return RULED_OUT_WORDS[rule].format(
@@ -116,6 +124,32 @@ def takeable(problem: Problem, worker_id: str) -> list[tuple[WorkItem, int]]:
         places = fixed.open_places(item)
         if places and ruled_out(problem, fixed, worker, item) is None:
             out.append((item, places))
+    return out
+
+
+@dataclass(frozen=True)
+class NearMiss:
+    """Open work a worker fits by every hard rule but her stated times: what she is not offered, and the
+    parts of it she has not marked free (``busy``: she marked that part busy)."""
+
+    item: WorkItem
+    open_places: int
+    not_free: list[tuple[tuple[dt.datetime, dt.datetime], bool]]
+
+
+def near_misses(problem: Problem, worker_id: str) -> list[NearMiss]:
+    """The items with open places that ``worker_id`` could take if only she were free then: every hard
+    rule but availability holds. Soonest first."""
+    fixed = Fixed.of(problem)
+    worker = next(w for w in problem.workers if w.id == worker_id)
+    calendar = Calendar(worker)
+    out = []
+    for item in sorted(fixed.items.values(), key=lambda it: (it.start, it.id)):
+        places = fixed.open_places(item)
+        if not places or worker.id in fixed.taken.get(item.id, ()) or worker.id in fixed.refused.get(item.id, ()):
+            continue
+        if broken_rules(problem, fixed, worker, item) == {"availability"}:
+            out.append(NearMiss(item, places, calendar.not_free(item.start, item.end)))
     return out
 
 

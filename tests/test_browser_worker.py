@@ -9,11 +9,15 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
+from sqlmodel import Session, select
 
+from models import tables as t
+from models.enums import AvailabilityKind
+from models.store import make_engine
 from tests.api_helpers import PASSWORD
 from tests.browser_fixture import PHONE, screenshot, serious_violations
 from tests.test_web_pages import ICS
-from tests.web_fixture import ACCOUNTS, local
+from tests.web_fixture import ACCOUNTS, OSLO, local
 
 
 @pytest.fixture
@@ -95,11 +99,11 @@ def test_a_worker_marks_her_week_on_the_phone(phone, tmp_path: Path) -> None:
     expect(page.get_by_role("heading", name=re.compile(r"^My week from"))).to_be_visible()
     tomorrow = local(1, 0)[:10]
     page.goto(f"/my/week?day={tomorrow}")
-    night = page.get_by_label(re.compile(r", night$")).nth(dt.date.fromisoformat(tomorrow).weekday())
+    night = page.get_by_label(re.compile(r", Night ")).nth(dt.date.fromisoformat(tomorrow).weekday())
     night.select_option(label="Busy")
     page.get_by_role("button", name="Save my week").click()
     expect(page.get_by_role("status")).to_have_text("Your week is saved.")
-    expect(page.get_by_label(re.compile(r", night$")).nth(dt.date.fromisoformat(tomorrow).weekday())).to_have_value(
+    expect(page.get_by_label(re.compile(r", Night ")).nth(dt.date.fromisoformat(tomorrow).weekday())).to_have_value(
         "busy"
     )
     width = page.evaluate("document.documentElement.scrollWidth")
@@ -121,3 +125,62 @@ def test_a_worker_takes_open_work_on_the_phone(phone) -> None:
     )
     page.get_by_role("link", name="My work").click()
     expect(page.get_by_role("region", name="Coming up").get_by_role("article")).to_have_count(2)
+
+
+def test_the_week_fits_a_phone_and_shows_booked_work_and_windows_as_entered(phone, tmp_path: Path) -> None:
+    """Defect 6 of issue 34: on a 390 px screen the grid read "As entere" and showed none of her work.
+    Each day is a card whose blocks fit the screen; a block with finer windows says so in full, and
+    the day of her accepted shift lists it."""
+    page, _ = phone
+    day = dt.date.fromisoformat(local(2, 0)[:10])  # she accepted that day's shift, 08:00–15:30
+    engine = make_engine(f"sqlite:///{tmp_path / 'web.sqlite3'}")  # the live server's database
+    with Session(engine) as session:
+        ada = session.exec(select(t.Worker).where(t.Worker.ref == "ada")).one()
+        at = [dt.datetime.combine(day, dt.time(h), tzinfo=OSLO) for h in (9, 11)]
+        session.add(t.Availability(worker_id=ada.id, kind=AvailabilityKind.available, start_utc=at[0], end_utc=at[1]))
+        session.commit()
+    engine.dispose()
+    sign_in(page, ACCOUNTS["worker"])
+    page.goto(f"/my/week?day={day.isoformat()}")
+    card = page.get_by_role("group", name=day.strftime("%A %d %B"))
+    block = card.get_by_label(re.compile(r", Day 08:00–15:30$"))
+    expect(block).to_have_value("mixed")
+    expect(block.locator("option:checked")).to_have_text("As entered")
+    detail = card.locator(".detail")
+    expect(detail).to_have_text("free 09:00–11:00")
+    assert detail.evaluate("e => e.scrollWidth <= e.clientWidth"), "the windows as entered are cut off"
+    for select_ in page.locator("select").all():
+        box = select_.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    booked = card.get_by_role("list", name=re.compile("^Booked on"))
+    expect(booked).to_have_text("Booked 08:00–15:30: Day shift at Lia sykehjem")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the week is {width} px wide on a 390 px screen"
+    assert serious_violations(page) == []
+
+
+def test_open_work_says_why_work_she_almost_fits_is_not_offered_on_the_phone(phone, tmp_path: Path) -> None:
+    page, _ = phone
+    tomorrow = dt.date.fromisoformat(local(1, 0)[:10])
+    engine = make_engine(f"sqlite:///{tmp_path / 'web.sqlite3'}")
+    with Session(engine) as session:
+        ada = session.exec(select(t.Worker).where(t.Worker.ref == "ada")).one()
+        ada.always_available = False
+        session.add(ada)
+        at = [dt.datetime.combine(tomorrow, dt.time(h), tzinfo=OSLO) for h in (7, 15)]
+        session.add(t.Availability(worker_id=ada.id, kind=AvailabilityKind.available, start_utc=at[0], end_utc=at[1]))
+        offer = session.exec(select(t.Assignment).where(t.Assignment.worker_id == ada.id)).all()
+        for a in offer:
+            if a.status == "offered":
+                session.delete(a)  # nothing of hers on that shift: only the times keep her from it
+        session.commit()
+    engine.dispose()
+    sign_in(page, ACCOUNTS["worker"])
+    page.goto("/my/open")
+    expect(page.get_by_role("heading", name="Work you almost fit")).to_be_visible()
+    card = page.get_by_role("article").filter(has_text="Not offered to you")
+    expect(card).to_contain_text(f"you have not marked {tomorrow:%a} 15:00–15:30 free")
+    card.get_by_role("link", name="Change that week").click()
+    expect(page.get_by_role("heading", name=re.compile(r"^My week from"))).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert serious_violations(page) == []

@@ -28,6 +28,14 @@ def _worker(session: Session, ref: str) -> t.Worker:
     return session.exec(select(t.Worker).where(t.Worker.ref == ref)).one()
 
 
+def _free_only_where_stated(session: Session, ref: str) -> t.Worker:
+    worker = _worker(session, ref)
+    worker.always_available = False
+    session.add(worker)
+    session.commit()
+    return worker
+
+
 def _typed(session: Session, worker: t.Worker) -> list[tuple[AvailabilityKind, dt.datetime, dt.datetime]]:
     rows = session.exec(
         select(t.Availability)
@@ -165,13 +173,10 @@ def test_a_change_that_takes_her_away_from_accepted_work_is_refused_and_nothing_
 def test_a_worker_who_is_free_only_where_stated_cannot_unstate_her_accepted_work(pool: Engine) -> None:
     accepted_day = dt.date.fromisoformat(local(2, 0)[:10])
     with Session(pool) as session:
-        ada = _worker(session, "ada")
-        ada.always_available = False
-        session.add(ada)
-        session.commit()
-        week.save(session, ada, accepted_day, {(accepted_day, "day"): "free", (accepted_day, "evening"): "free"})
+        ada = _free_only_where_stated(session, "ada")
+        week.save(session, ada, accepted_day, {(accepted_day, "day"): "free"})  # the pool's day: 08:00–15:30
         with pytest.raises(HTTPException) as refused:
-            week.save(session, ada, accepted_day, {(accepted_day, "evening"): ""})
+            week.save(session, ada, accepted_day, {(accepted_day, "day"): ""})
         assert "accepted work" in refused.value.detail[0]["msg"]
 
 
@@ -193,6 +198,7 @@ def test_the_api_reads_and_sets_a_week_for_the_worker_and_the_coordinator_only(p
         "block": "night",
         "start": "2027-03-22T23:00:00+01:00",
         "end": "2027-03-23T07:00:00+01:00",
+        "reaches": "2027-03-23T07:00:00+01:00",
         "state": "busy",
         "detail": "",
     }
@@ -227,10 +233,67 @@ def test_the_week_page_saves_changed_blocks_and_says_why_it_refuses(sqlite_engin
     assert "Europe/Oslo time" in r.text and f'name="{accepted_day}/night"' in r.text
     r = client.post("/my/week", data={"csrf": token, "week": accepted_day, f"{accepted_day}/night": "prefer"})
     assert r.status_code == 200 and "Your week is saved." in r.text
-    assert '<td class="state-prefer">' in r.text
+    assert '<div class="week-cell state-prefer">' in r.text
     r = client.post("/my/week", data={"csrf": token, "week": accepted_day, f"{accepted_day}/day": "busy"})
     assert r.status_code == 422 and "Nothing was saved: you have accepted work on" in r.text
     r = client.post("/my/week", data={"csrf": token, "week": "not a day"})
     assert r.status_code == 422
     assert client.get("/my/week?day=1200-01-01").status_code == 404
     assert client.post("/my/week", data={"week": accepted_day, f"{accepted_day}/day": "busy"}).status_code == 403
+
+
+def test_the_blocks_follow_the_pools_own_work_times() -> None:
+    """Day shifts 08:00–15:30 overlapping evenings from 15:00, nights 22:45–08:15: each block starts with
+    its part's common start and reaches the end of its work; a one-off early start does not move it."""
+    at = week._minute
+    work = [(at(dt.datetime(2027, 1, 4, 8)), 450)] * 30 + [(at(dt.datetime(2027, 1, 4, 5)), 480)]
+    work += [(at(dt.datetime(2027, 1, 4, 15)), 480)] * 30 + [(at(dt.datetime(2027, 1, 4, 22, 45)), 570)] * 30
+    day, evening, night = week.blocks_of(work)
+    assert (day.start, day.until) == (dt.time(8), dt.time(15, 30))
+    assert (evening.start, evening.until) == (dt.time(15), dt.time(23))
+    assert (night.start, night.until) == (dt.time(22, 45), dt.time(8, 15))
+    assert [b.label for b in week.blocks_of([])] == ["Day 07:00–15:00", "Evening 15:00–23:00", "Night 23:00–07:00"]
+
+
+def _bo_user(session: Session, bo: t.Worker) -> t.User:
+    return t.User(organisation_id=bo.organisation_id, email="bo@oslo.no", role="worker", worker_id=bo.id)
+
+
+def test_a_free_day_in_the_grid_offers_the_pools_day_shift_that_ends_after_three(pool: Engine) -> None:
+    """The issue's case: a day shift 08:00–15:30 (the fixture's), a worker who marks her day free and
+    nothing else sees it on the open board; a busy evening next to it does not hide it."""
+    from api.services import board
+
+    tomorrow = dt.date.fromisoformat(local(1, 0)[:10])
+    with Session(pool) as session:
+        bo = _free_only_where_stated(session, "bo")
+        grid = week.week(session, bo, tomorrow)
+        assert grid.blocks[0].label == "Day 08:00–15:30"  # the pool's day shifts
+        week.save(session, bo, tomorrow, {(tomorrow, "day"): "free", (tomorrow, "evening"): "busy"})
+        shown = board.view(session, _bo_user(session, bo))
+        assert [p.item for p in shown.places] == ["day1"] and shown.almost == []
+        states = {(c.day, c.block.key): c.state for c in week.week(session, bo, tomorrow).cells}
+        assert states[(tomorrow, "day")] == "free" and states[(tomorrow, "evening")] == "busy"
+        week.save(session, bo, tomorrow, {(tomorrow, "day"): "busy"})  # the shared 15:00–15:30 follows
+        assert _typed(session, bo) == [
+            (AvailabilityKind.unavailable, _at(tomorrow, 8), _at(tomorrow, 23)),
+        ]
+
+
+def test_the_board_says_why_work_she_almost_fits_is_not_offered(pool: Engine) -> None:
+    from api.services import board
+
+    tomorrow = dt.date.fromisoformat(local(1, 0)[:10])
+    with Session(pool) as session:
+        bo = _free_only_where_stated(session, "bo")
+        session.add(  # typed with finer times (the API takes any window): free until three
+            t.Availability(
+                worker_id=bo.id, kind=AvailabilityKind.available, start_utc=_at(tomorrow, 7), end_utc=_at(tomorrow, 15)
+            )
+        )
+        session.commit()
+        shown = board.view(session, _bo_user(session, bo))
+        assert shown.places == []
+        [almost] = [a for a in shown.almost if a.place.item == "day1"]
+        assert almost.why == f"you have not marked {tomorrow:%a} 15:00–15:30 free" and almost.week == tomorrow
+        assert board.board(session, _bo_user(session, bo)) == []  # the API's list is what she may take

@@ -44,8 +44,11 @@ State = Literal["", "free", "prefer", "rather-not", "busy"]
 class CellOut(BaseModel):
     day: dt.date
     block: BlockKey
-    start: dt.datetime
+    start: dt.datetime = Field(description="Where the block's own part starts: its state is read from there to end")
     end: dt.datetime
+    reaches: dt.datetime = Field(
+        description="Where the pool's work starting in the block ends: a free block covers it up to here"
+    )
     state: State | Literal["mixed"] = Field(description='"mixed": windows with their own times, listed in detail')
     detail: str = ""
 
@@ -80,6 +83,7 @@ def _week_out(grid: week.Week) -> WeekOut:
                 block=c.block.key,  # type: ignore[arg-type]
                 start=c.start.astimezone(grid.zone),
                 end=c.end.astimezone(grid.zone),
+                reaches=max(c.end, c.reach).astimezone(grid.zone),
                 state=c.state,  # type: ignore[arg-type]
                 detail=c.detail,
             )
@@ -153,7 +157,8 @@ def replace_worker(ref: str, body: Profile, user: CurrentUser, session: SessionD
 
 @router.get("/{ref}/weeks/{day}", response_model=WeekOut)
 def get_week(ref: str, day: dt.date, user: CurrentUser, session: SessionDep) -> WeekOut:
-    """The worker's availability in the week holding ``day``, as day, evening and night blocks in local time."""
+    """The worker's availability in the week holding ``day``, as day, evening and night blocks in local time
+    that follow the pool's own shift and job times."""
     row = crud.get(session, t.Worker, user.organisation_id, ref, "worker")
     profiles.own_or(user, row, Role.coordinator)
     return _week_out(week.week(session, row, day))

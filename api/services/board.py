@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from fastapi import HTTPException, status
 from sqlmodel import Session, select
@@ -25,7 +26,7 @@ from models import tables as t
 from models.enums import AssignmentStatus, ItemKind, Role
 from models.problem import Problem
 from models.work_items import WorkItem, split_item_id
-from solver.fill import Fixed, ruled_out, takeable
+from solver.fill import Fixed, near_misses, ruled_out, takeable
 
 DAYS = 14  # how far ahead the board looks
 
@@ -85,8 +86,41 @@ def asked_for(session: Session, worker: t.Worker) -> set[str]:
     return {target.item_id for target in (target_of(session, row) for row in rows) if target is not None}
 
 
-def board(session: Session, user: t.User, now: dt.datetime | None = None) -> list[OpenPlace]:
-    """What the worker could take in the coming ``DAYS`` days, soonest first."""
+@dataclass(frozen=True)
+class AlmostPlace:
+    """Open work she fits by every rule but the times she stated: shown with why, so a free day that
+    stops at 15:00 does not silently hide a shift that ends at 15:30."""
+
+    place: OpenPlace
+    why: str  # e.g. "you have not marked 15:00–15:30 free"
+    week: dt.date  # the day to open her week grid on
+
+
+@dataclass(frozen=True)
+class Board:
+    places: list[OpenPlace]  # what she may take, soonest first
+    almost: list[AlmostPlace]  # what only her stated times keep her from, soonest first
+
+
+def _times(parts: list[tuple[tuple[dt.datetime, dt.datetime], bool]], tz: ZoneInfo) -> str:
+    def one(start: dt.datetime, end: dt.datetime) -> str:
+        a, b = start.astimezone(tz), end.astimezone(tz)
+        same = a.date() == b.date() or (b - a < dt.timedelta(days=1) and b.time() <= a.time())
+        return f"{a:%a %H:%M}–{b:%H:%M}" if same else f"{a:%a %H:%M}–{b:%a %H:%M}"
+
+    unstated = [one(*span) for span, busy in parts if not busy]
+    busy = [one(*span) for span, busy in parts if busy]
+    said = []
+    if unstated:
+        said.append(f"you have not marked {' and '.join(unstated)} free")
+    if busy:
+        said.append(f"you are busy {' and '.join(busy)} (your week, your calendar or time off)")
+    return "; ".join(said)
+
+
+def view(session: Session, user: t.User, now: dt.datetime | None = None, almost: bool = True) -> Board:
+    """What the worker could take in the coming ``DAYS`` days, and (with ``almost``) the open work there
+    that only the times she stated keep her from, each with those times."""
     worker = approved_worker(session, user)
     now = now or dt.datetime.now(dt.UTC)
     problem, today = _problem(session, user.organisation_id, now)
@@ -94,11 +128,27 @@ def board(session: Session, user: t.User, now: dt.datetime | None = None) -> lis
     confirm = {(ItemKind.shift, s.id) for s in problem.sites if s.confirm_takes}
     confirm |= {(ItemKind.job, f.id) for f in problem.farms if f.confirm_takes}
     asked = asked_for(session, worker)
-    return [
-        _shown(item, places, problem.tz, (item.kind, item.place_id) in confirm, item.id in asked)
+    tz = problem.tz
+    places = [
+        _shown(item, places, tz, (item.kind, item.place_id) in confirm, item.id in asked)
         for item, places in takeable(problem, worker.ref)
         if item.start > now and item.local_day <= last
     ]
+    near = [
+        AlmostPlace(
+            _shown(m.item, m.open_places, tz, (m.item.kind, m.item.place_id) in confirm, False),
+            _times(m.not_free, tz),
+            m.item.local_day,
+        )
+        for m in (near_misses(problem, worker.ref) if almost else [])
+        if m.item.start > now and m.item.local_day <= last
+    ]
+    return Board(places, near)
+
+
+def board(session: Session, user: t.User, now: dt.datetime | None = None) -> list[OpenPlace]:
+    """What the worker could take in the coming ``DAYS`` days, soonest first."""
+    return view(session, user, now, almost=False).places
 
 
 def work_of_item(session: Session, organisation_id: int, item_id: str) -> tuple[t.Shift | t.Job, dt.date | None]:

@@ -269,7 +269,6 @@ def _week_page(
         "worker/week.html",
         status_code,
         week=grid,
-        blocks=week.BLOCKS,
         states=week.STATE_WORDS,
         previous=grid.monday - dt.timedelta(days=7),
         following=grid.monday + dt.timedelta(days=7),
@@ -322,14 +321,15 @@ def _open_page(request: Request, session: Session, user: t.User, status_code: in
     tz = zone(session, user)
     worker = session.get(t.Worker, user.worker_id) if user.worker_id else None
     ready = worker is not None and not worker.pending
-    places = board.board(session, user) if ready else []
+    shown = board.view(session, user) if ready else board.Board([], [])
     offered = [swaps.view(session, s) for s in swaps.takeable(session, user)] if ready else []
     asked = [takes.view(session, r) for r in takes.visible(session, user) if r.state == takes.PENDING]
     return page(
         request,
         "worker/open.html",
         status_code,
-        places=places,
+        places=shown.places,
+        almost=shown.almost,
         swaps=offered,
         asked=asked,
         pending=worker is not None and worker.pending,
