@@ -6,21 +6,26 @@ failure part-way leaves nothing half-written.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
-from sqlalchemy import event
+from sqlalchemy import event, or_
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, col, create_engine, delete, select
 
 from models import problem as p
 from models import tables as t
 from models.enums import AssignmentStatus
+from models.law import limits
+from models.overtime import Ordinary, weekly_overtime
 from models.settings import settings
 from models.solution import Solution
+from models.window import AROUND, HISTORY, window
 from models.work_items import job_item_id, split_item_id
 
 DEFAULT_DATABASE_URL = "sqlite:///bemanna.sqlite3"
@@ -304,21 +309,31 @@ def load_problem(session: Session, ref: str) -> p.Problem:
     return load_snapshot(session, ref).problem
 
 
-def load_snapshot(session: Session, ref: str, workers: Collection[int] | None = None) -> Snapshot:
+def load_snapshot(
+    session: Session, ref: str, workers: Collection[int] | None = None, days: tuple[dt.date, dt.date] | None = None
+) -> Snapshot:
     """The organisation's pool as a validated snapshot, and the stored rows it had to leave out. The API
     refuses such rows at the door; rows stored before a rule existed, or by another tool, are reported
     and skipped here rather than failing every solve, fill and report of the organisation.
 
     ``workers`` (row ids) keeps only those workers, with their assignments and requests: what checking
-    their own schedules needs (the law on a booking), without reading everyone else's."""
+    their own schedules needs (the law on a booking), without reading everyone else's.
+
+    ``days`` (the first and last local day) gives the snapshot ``models.window.window`` cuts for those
+    days, reading only what it needs: the work from the start of the week ``AROUND`` before them to
+    ``AROUND`` after, in full, and of the ``HISTORY`` before that only the kept work, as each worker's
+    overtime per week. A year of history then costs one narrow query, not a load of every row."""
     org = organisation(session, ref)
     oid = org.id
+    near = None if days is None else _near(org, *days)
 
     def rows(model: Any) -> list[Any]:
         query = select(model).where(model.organisation_id == oid)
         if workers is not None and model in (t.Worker, t.Assignment):
             key = model.id if model is t.Worker else model.worker_id
             query = query.where(col(key).in_(sorted(workers)))
+        if near is not None:
+            query = query.where(*near.rows(model))
         return list(session.exec(query.order_by(model.id)))
 
     skill_rows, region_rows, type_rows = rows(t.Skill), rows(t.Region), rows(t.ShiftType)
@@ -330,16 +345,18 @@ def load_snapshot(session: Session, ref: str, workers: Collection[int] | None = 
     shift_rows, job_rows = rows(t.Shift), rows(t.Job)
     worker_ids = [w.id for w in worker_rows]
 
-    def children(model: Any, key: Any, ids: list[int]) -> dict[int, list[Any]]:
+    def children(model: Any, key: Any, ids: list[int], *where: Any) -> dict[int, list[Any]]:
         grouped: dict[int, list[Any]] = defaultdict(list)
         if ids:
             order = [model.position] if hasattr(model, "position") else [model.id]
-            for row in session.exec(select(model).where(key.in_(ids)).order_by(*order)):
+            for row in session.exec(select(model).where(key.in_(ids), *where).order_by(*order)):
                 grouped[getattr(row, key.key)].append(row)
         return grouped
 
     quals = children(t.Qualification, t.Qualification.worker_id, worker_ids)
-    avail = children(t.Availability, t.Availability.worker_id, worker_ids)
+    avail = children(
+        t.Availability, t.Availability.worker_id, worker_ids, *(near.availability() if near is not None else ())
+    )
     travel = children(t.TravelOverride, t.TravelOverride.worker_id, worker_ids)
     requests = children(t.ShiftRequest, t.ShiftRequest.worker_id, worker_ids)
     shift_skills = children(t.ShiftSkill, t.ShiftSkill.shift_id, [s.id for s in shift_rows])
@@ -383,7 +400,140 @@ def load_snapshot(session: Session, ref: str, workers: Collection[int] | None = 
             if a.worker_id in workers
         ],
     }
-    return Snapshot(*p.leaving_out_bad_records(data))
+    problem, skipped = p.leaving_out_bad_records(data)
+    if near is None:
+        return Snapshot(problem, skipped)
+    earlier = near.earlier_overtime(session, problem, {w.id: w.ref for w in worker_rows})
+    problem = problem.model_copy(
+        update={
+            "workers": [
+                w.model_copy(update={"earlier_overtime_hours": earlier[w.id] | w.earlier_overtime_hours})
+                if earlier.get(w.id)
+                else w
+                for w in problem.workers
+            ]
+        }
+    )
+    return Snapshot(window(problem, *days), skipped)  # type: ignore[misc]
+
+
+@dataclass(frozen=True)
+class _Near:
+    """The rows a snapshot of some days reads in full: work starting from ``start`` (a week's first
+    local midnight, so no week is split between the two reckonings of overtime) to ``end``."""
+
+    start: dt.datetime  # UTC
+    end: dt.datetime
+    first_day: dt.date  # local, the first day of ``start``'s week
+    last_day: dt.date
+    history: dt.date  # the first local day whose kept work counts as earlier overtime
+    tz: ZoneInfo
+
+    def rows(self, model: Any) -> list[Any]:
+        if model is t.Shift:
+            return [col(t.Shift.start_utc) >= self.start, col(t.Shift.start_utc) < self.end]
+        if model is t.Job:
+            return [col(t.Job.last_day) >= self.first_day, col(t.Job.first_day) <= self.last_day]
+        if model is t.Assignment:
+            shifts = select(t.Shift.id).where(col(t.Shift.start_utc) >= self.start, col(t.Shift.start_utc) < self.end)
+            return [
+                or_(
+                    col(t.Assignment.shift_id).in_(shifts),
+                    col(t.Assignment.day).between(self.first_day, self.last_day),
+                )
+            ]
+        return []
+
+    def availability(self) -> list[Any]:
+        return [col(t.Availability.end_utc) > self.start, col(t.Availability.start_utc) < self.end]
+
+    def earlier_overtime(self, session: Session, problem: p.Problem, refs: dict[int, str]) -> dict[str, dict]:
+        """Each worker's overtime per week (hours) from her kept work on the local days from ``history``
+        to the day before ``first_day``, as ``window`` reckons it from the work it holds."""
+        kept = or_(col(t.Assignment.status) == AssignmentStatus.accepted, col(t.Assignment.pinned).is_(True))
+        lo = dt.datetime.combine(self.history, dt.time(), tzinfo=self.tz)
+        worked: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
+        shifts = select(t.Assignment.worker_id, t.Shift.start_utc, t.Shift.end_utc).join(
+            t.Shift, col(t.Shift.id) == t.Assignment.shift_id
+        )
+        for wid, start, end in session.exec(
+            shifts.where(
+                kept,
+                col(t.Assignment.worker_id).in_(list(refs)),
+                col(t.Shift.start_utc) >= lo,
+                col(t.Shift.start_utc) < self.start,
+            )
+        ):
+            worked[wid].append((_aware(start).astimezone(self.tz).date(), int((end - start).total_seconds() // 60)))
+        jobs = select(t.Assignment.worker_id, col(t.Assignment.day), t.Job.daily_hours).join(
+            t.Job, col(t.Job.id) == t.Assignment.job_id
+        )
+        for wid, day, hours in session.exec(
+            jobs.where(
+                kept,
+                col(t.Assignment.worker_id).in_(list(refs)),
+                col(t.Assignment.day) >= self.history,
+                col(t.Assignment.day) < self.first_day,
+            )
+        ):
+            if day is not None:
+                worked[wid].append((day, int(dt.timedelta(hours=hours).total_seconds() // 60)))
+        law = problem.settings.law
+        out: dict[str, dict] = {}
+        for worker in problem.workers:
+            ordinary = Ordinary.of(limits(law, worker.working_time))
+            mine = worked.get(next((i for i, r in refs.items() if r == worker.id), -1), [])
+            if ordinary is None or not mine:
+                continue
+            out[worker.id] = {
+                week: minutes / 60 for week, minutes in weekly_overtime(ordinary, mine, law.week_of).items() if minutes
+            }
+        return out
+
+
+def kept_elsewhere(
+    session: Session, ref: str, days: tuple[dt.date, dt.date], workers: Collection[int]
+) -> dict[str, int]:
+    """The places on each piece of work of ``days`` (as ``load_snapshot`` reads them) that approved workers
+    other than ``workers`` keep: what a snapshot of those workers alone must count as taken."""
+    org = organisation(session, ref)
+    near = _near(org, *days)
+    kept = or_(col(t.Assignment.status) == AssignmentStatus.accepted, col(t.Assignment.pinned).is_(True))
+    others: list[Any] = [
+        t.Assignment.organisation_id == org.id,
+        kept,
+        col(t.Assignment.worker_id).not_in(sorted(workers)),
+        col(t.Assignment.worker_id).in_(select(t.Worker.id).where(col(t.Worker.pending).is_(False))),
+    ]
+    out: dict[str, int] = defaultdict(int)
+    shifts = select(t.Shift.ref).join(t.Assignment, col(t.Assignment.shift_id) == t.Shift.id)
+    for shift in session.exec(shifts.where(*others, *near.rows(t.Shift))):
+        out[shift] += 1
+    jobs = select(t.Job.ref, col(t.Assignment.day)).join(t.Assignment, col(t.Assignment.job_id) == t.Job.id)
+    for job, day in session.exec(jobs.where(*others, col(t.Assignment.day).between(near.first_day, near.last_day))):
+        if day is not None:
+            out[job_item_id(job, day)] += 1
+    return dict(out)
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _near(org: t.Organisation, first: dt.date, last: dt.date) -> _Near:
+    tz = ZoneInfo(org.timezone)
+    law = p.Settings.model_validate(org.settings or {}).law
+    start_day = law.week_of(first - AROUND - dt.timedelta(days=1))
+    end_day = last + AROUND + dt.timedelta(days=2)
+    week = law.week_of(first)
+    return _Near(
+        start=dt.datetime.combine(start_day, dt.time(), tzinfo=tz).astimezone(dt.UTC),
+        end=dt.datetime.combine(end_day, dt.time(), tzinfo=tz).astimezone(dt.UTC),
+        first_day=start_day,
+        last_day=end_day,
+        history=week - HISTORY,
+        tz=tz,
+    )
 
 
 def _refs(session: Session, model: Any, oid: int) -> dict[str, int]:

@@ -12,6 +12,7 @@ hours that week against their limit, their wishes and what they cost, never scor
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from models.enums import AssignmentStatus
@@ -60,9 +61,11 @@ class Fixed:
     taken: dict[str, set[str]]
     refused: dict[str, set[str]]
     outside: dict[str, list[OutsideWork]]  # each worker's kept work outside the plan
+    elsewhere: Mapping[str, int]  # places on each item kept by workers the snapshot leaves out
 
     @classmethod
-    def of(cls, problem: Problem) -> Fixed:
+    def of(cls, problem: Problem, elsewhere: Mapping[str, int] | None = None) -> Fixed:
+        """``elsewhere``: for a snapshot of some workers only, the places others keep on each item."""
         items = {it.id: it for it in work_items(problem)}
         kept: dict[str, list[str]] = {}
         taken: dict[str, set[str]] = {}
@@ -76,17 +79,23 @@ class Fixed:
             elif a.status in (AssignmentStatus.declined, AssignmentStatus.cancelled):
                 refused.setdefault(a.item_id, set()).add(a.worker_id)
         days = horizon(list(items.values()))
-        return cls(items, days, travel_for(problem), kept, taken, refused, outside_by_worker(problem))
+        return cls(items, days, travel_for(problem), kept, taken, refused, outside_by_worker(problem), elsewhere or {})
 
     def open_places(self, item: WorkItem) -> int:
-        return max(0, item.headcount - len(self.taken.get(item.id, ())))
+        return max(0, item.headcount - len(self.taken.get(item.id, ())) - self.elsewhere.get(item.id, 0))
 
 
-def broken_rules(problem: Problem, fixed: Fixed, w: Worker, item: WorkItem) -> set[str]:
+def broken_rules(
+    problem: Problem, fixed: Fixed, w: Worker, item: WorkItem, enough: Collection[str] | None = None
+) -> set[str]:
     """The hard rules ``w`` would break by taking ``item`` with her kept work fixed (the validator's own
-    checks); rules judged only on whole rosters left out."""
+    checks); rules judged only on whole rosters left out. With ``enough``, her schedule is not checked
+    once the item's own rules (skill, times, distance) break one outside ``enough``: a board asks only
+    whether she may take it, and that check is most of its time."""
     mine = [fixed.items[i] for i in fixed.kept.get(w.id, [])]
     problems = {v.rule for v in item_violations(problem, w, item, fixed.travel)}
+    if enough is not None and problems - set(enough):
+        return problems
     problems |= {
         v.rule
         for v in schedule_violations(problem, w, [*mine, item], fixed.days, fixed.outside.get(w.id, []))
@@ -114,15 +123,19 @@ def ruled_out(problem: Problem, fixed: Fixed, w: Worker, item: WorkItem) -> str 
     return None
 
 
-def takeable(problem: Problem, worker_id: str) -> list[tuple[WorkItem, int]]:
+def takeable(
+    problem: Problem, worker_id: str, elsewhere: Mapping[str, int] | None = None
+) -> list[tuple[WorkItem, int]]:
     """The items with open places that ``worker_id`` may take by every hard rule, and their open places,
-    soonest first (a worker's board of open places)."""
-    fixed = Fixed.of(problem)
+    soonest first (a worker's board of open places; ``elsewhere`` as ``Fixed.of`` takes it)."""
+    fixed = Fixed.of(problem, elsewhere)
     worker = next(w for w in problem.workers if w.id == worker_id)
     out = []
     for item in sorted(fixed.items.values(), key=lambda it: (it.start, it.id)):
         places = fixed.open_places(item)
-        if places and ruled_out(problem, fixed, worker, item) is None:
+        if not places or worker.id in fixed.taken.get(item.id, ()) or worker.id in fixed.refused.get(item.id, ()):
+            continue
+        if not broken_rules(problem, fixed, worker, item, enough=()):
             out.append((item, places))
     return out
 
@@ -137,10 +150,10 @@ class NearMiss:
     not_free: list[tuple[tuple[dt.datetime, dt.datetime], bool]]
 
 
-def near_misses(problem: Problem, worker_id: str) -> list[NearMiss]:
+def near_misses(problem: Problem, worker_id: str, elsewhere: Mapping[str, int] | None = None) -> list[NearMiss]:
     """The items with open places that ``worker_id`` could take if only she were free then: every hard
     rule but availability holds. Soonest first."""
-    fixed = Fixed.of(problem)
+    fixed = Fixed.of(problem, elsewhere)
     worker = next(w for w in problem.workers if w.id == worker_id)
     calendar = Calendar(worker)
     out = []
@@ -148,7 +161,7 @@ def near_misses(problem: Problem, worker_id: str) -> list[NearMiss]:
         places = fixed.open_places(item)
         if not places or worker.id in fixed.taken.get(item.id, ()) or worker.id in fixed.refused.get(item.id, ()):
             continue
-        if broken_rules(problem, fixed, worker, item) == {"availability"}:
+        if broken_rules(problem, fixed, worker, item, enough={"availability"}) == {"availability"}:
             out.append(NearMiss(item, places, calendar.not_free(item.start, item.end)))
     return out
 

@@ -25,6 +25,7 @@ from api.services.cascade import target_of
 from models import tables as t
 from models.enums import AssignmentStatus, ItemKind, Role
 from models.problem import Problem
+from models.revisions import organisation_zone
 from models.work_items import WorkItem, split_item_id
 from solver.fill import Fixed, near_misses, ruled_out, takeable
 
@@ -56,10 +57,22 @@ def approved_worker(session: Session, user: t.User) -> t.Worker:
     return worker
 
 
-def _problem(session: Session, organisation_id: int, now: dt.datetime) -> tuple[Problem, dt.date]:
-    snapshot = fill.pool(session, organisation_id)
-    today = now.astimezone(snapshot.tz).date()
-    return fill.around(snapshot, today, today + dt.timedelta(days=DAYS)), today
+@dataclass(frozen=True)
+class _Seen:
+    """What the board reads: the coming ``DAYS`` days with the worker alone (her own work, and the
+    places others keep counted as taken), not the organisation's history."""
+
+    problem: Problem
+    elsewhere: dict[str, int]
+    today: dt.date
+
+
+def _problem(session: Session, worker: t.Worker, now: dt.datetime) -> _Seen:
+    assert worker.id is not None
+    today = now.astimezone(organisation_zone(session, worker.organisation_id)).date()
+    last = today + dt.timedelta(days=DAYS)
+    problem = fill.near(session, worker.organisation_id, today, last, workers=[worker.id]).problem
+    return _Seen(problem, fill.elsewhere(session, worker.organisation_id, today, last, [worker.id]), today)
 
 
 def _shown(item: WorkItem, places: int, tz, confirm: bool, asked: bool) -> OpenPlace:  # type: ignore[no-untyped-def]
@@ -123,15 +136,15 @@ def view(session: Session, user: t.User, now: dt.datetime | None = None, almost:
     that only the times she stated keep her from, each with those times."""
     worker = approved_worker(session, user)
     now = now or dt.datetime.now(dt.UTC)
-    problem, today = _problem(session, user.organisation_id, now)
-    last = today + dt.timedelta(days=DAYS)
+    seen = _problem(session, worker, now)
+    problem, last = seen.problem, seen.today + dt.timedelta(days=DAYS)
     confirm = {(ItemKind.shift, s.id) for s in problem.sites if s.confirm_takes}
     confirm |= {(ItemKind.job, f.id) for f in problem.farms if f.confirm_takes}
     asked = asked_for(session, worker)
     tz = problem.tz
     places = [
         _shown(item, places, tz, (item.kind, item.place_id) in confirm, item.id in asked)
-        for item, places in takeable(problem, worker.ref)
+        for item, places in takeable(problem, worker.ref, seen.elsewhere)
         if item.start > now and item.local_day <= last
     ]
     near = [
@@ -140,7 +153,7 @@ def view(session: Session, user: t.User, now: dt.datetime | None = None, almost:
             _times(m.not_free, tz),
             m.item.local_day,
         )
-        for m in (near_misses(problem, worker.ref) if almost else [])
+        for m in (near_misses(problem, worker.ref, seen.elsewhere) if almost else [])
         if m.item.start > now and m.item.local_day <= last
     ]
     return Board(places, near)
@@ -174,8 +187,9 @@ def check(
         shifts=[work.id] if isinstance(work, t.Shift) else [],  # type: ignore[list-item]
         jobs=[work.id] if isinstance(work, t.Job) else [],  # type: ignore[list-item]
     )
-    problem, _ = _problem(session, worker.organisation_id, now)
-    fixed = Fixed.of(problem)
+    seen = _problem(session, worker, now)
+    problem = seen.problem
+    fixed = Fixed.of(problem, seen.elsewhere)
     item = fixed.items.get(item_id)
     me = next((w for w in problem.workers if w.id == worker.ref), None)
     if item is None or me is None or item.start <= now:

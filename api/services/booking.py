@@ -29,7 +29,6 @@ from models.law import limits
 from models.problem import Problem, Worker
 from models.revisions import organisation_zone, revise
 from models.store import load_snapshot
-from models.window import window
 from solver import catalogue
 from solver.explain import skills_text
 from solver.fill import Fixed
@@ -96,8 +95,7 @@ def _broken(
 ) -> _Found:
     """Every hard rule the workers' kept work breaks over the days ``first`` to ``last`` (and ``MARGIN``
     around them); with ``since``, not those on work that ended before it."""
-    problem = load_snapshot(session, ref, workers=workers).problem
-    part = window(problem, first - MARGIN, last + MARGIN)
+    part = load_snapshot(session, ref, workers=workers, days=(first - MARGIN, last + MARGIN)).problem
     fixed = Fixed.of(part)
     outside = outside_by_worker(part)
     out: dict[tuple[str, str, str], tuple[Worker, Violation]] = {}

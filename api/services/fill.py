@@ -8,6 +8,7 @@ further away cannot change rest, weekly hours or runs of days.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from fastapi import HTTPException, status
@@ -20,9 +21,8 @@ from api.notifications import events
 from api.services.postings import JOBS, SHIFTS, may_post
 from models import tables as t
 from models.enums import AssignmentStatus
-from models.problem import Problem
-from models.store import load_snapshot
-from models.window import window
+from models.revisions import organisation_zone
+from models.store import Snapshot, kept_elsewhere, load_snapshot
 from models.work_items import job_item_id
 from solver.fill import fill
 
@@ -78,36 +78,39 @@ def job_target(session: Session, user: t.User, ref: str, day: dt.date) -> Target
     return Target(job, job_item_id(ref, day), day)
 
 
-def pool(session: Session, organisation_id: int) -> Problem:
-    """The organisation's snapshot (rows that break a rule left out, as ``load_snapshot`` reports)."""
+def near(
+    session: Session, organisation_id: int, first: dt.date, last: dt.date, workers: Collection[int] | None = None
+) -> Snapshot:
+    """The organisation's snapshot of the local days ``first`` to ``last`` and ``CONTEXT_DAYS`` on each
+    side (work further away cannot change rest, weekly hours or runs of days, so every rule check sees
+    all it needs), read from the rows those days need; ``workers`` (row ids) keeps only those."""
     org = session.get(t.Organisation, organisation_id)
     assert org is not None
-    return load_snapshot(session, org.ref).problem
-
-
-def around(problem: Problem, first: dt.date, last: dt.date) -> Problem:
-    """``problem`` narrowed to the local days ``first`` to ``last`` and ``CONTEXT_DAYS`` on each side:
-    work further away cannot change rest, weekly hours or runs of days, so every rule check sees all it
-    needs."""
     margin = dt.timedelta(days=CONTEXT_DAYS)
-    return window(problem, first - margin, last + margin)
+    return load_snapshot(session, org.ref, workers=workers, days=(first - margin, last + margin))
+
+
+def elsewhere(
+    session: Session, organisation_id: int, first: dt.date, last: dt.date, workers: Collection[int]
+) -> dict[str, int]:
+    """For a ``near`` snapshot of ``workers`` only: the places others keep on each piece of work."""
+    org = session.get(t.Organisation, organisation_id)
+    assert org is not None
+    margin = dt.timedelta(days=CONTEXT_DAYS)
+    return kept_elsewhere(session, org.ref, (first - margin, last + margin), workers)
 
 
 def rank_and_offer(session: Session, organisation_id: int, target: Target, offer: bool) -> FillOut:
     """Rank the candidates for the target's open places; with ``offer``, the chosen get offers (the
     caller has checked that its user may fill this work)."""
-    org = session.get(t.Organisation, organisation_id)
-    assert org is not None
-    loaded = load_snapshot(session, org.ref)
-    snapshot = loaded.problem
-    start = _start(snapshot, target)
-    if start is None:
-        why = [
-            line for line in loaded.skipped if line.startswith((f"shift {target.row.ref!r}", f"job {target.row.ref!r}"))
-        ]
+    tz = organisation_zone(session, organisation_id)
+    row = target.row
+    day = target.day if isinstance(row, t.Job) and target.day else row.start_utc.astimezone(tz).date()  # type: ignore[union-attr]
+    loaded = near(session, organisation_id, day, day)
+    if _start(loaded.problem, target) is None:
+        why = [line for line in loaded.skipped if line.startswith((f"shift {row.ref!r}", f"job {row.ref!r}"))]
         raise HTTPException(status.HTTP_409_CONFLICT, f"this work breaks a rule and cannot be filled: {'; '.join(why)}")
-    day = start.astimezone(snapshot.tz).date()
-    result = fill(around(snapshot, day, day), target.item_id)
+    result = fill(loaded.problem, target.item_id)
     offered = _offer(session, organisation_id, target, result.chosen) if offer and result.chosen else []
     return FillOut(
         item=target.item_id,

@@ -116,7 +116,7 @@ def _fits(session: Session, me: t.Worker, a: t.Assignment) -> str | None:
     """Why ``me`` may not take over ``a``'s work by the hard rules (in words), or None."""
     tz = organisation_zone(session, a.organisation_id)
     day = offers.span(session, a, tz).start.astimezone(tz).date()
-    problem = fill.around(fill.pool(session, a.organisation_id), day, day)
+    problem = fill.near(session, a.organisation_id, day, day, workers=[me.id]).problem  # type: ignore[list-item]
     fixed = Fixed.of(problem)
     target = target_of(session, a)
     item = fixed.items.get(target.item_id) if target is not None else None
