@@ -158,7 +158,11 @@ def test_a_stored_row_that_breaks_a_rule_is_named_and_skipped_by_solves_fills_an
     assert r.status_code == 200, r.text
     assert [c["worker_id"] for c in r.json()["candidates"]] == ["bo"]
     assert any(line.startswith("worker 'ada': max_hours") for line in r.json()["skipped"]), r.json()["skipped"]
-    assert any(line.startswith("job 'j1': pay_per_hour") for line in r.json()["skipped"])
+    # A fill reads the days around its work (issue 34, defect 7): it names the bad rows it read, and the
+    # job's day is filled with the job's row read, so it says why that work cannot be filled.
+    day = r.json()["skipped"]
+    r = client.post("/jobs/j1/fill?day=2027-06-15&offer=false", headers=coord)
+    assert r.status_code == 409 and "job 'j1': pay_per_hour" in r.json()["detail"], (r.text, day)
 
     r = client.get("/reports/coverage?from=2027-01-01&to=2027-01-31", headers=coord)
     assert r.status_code == 200 and r.headers["skipped-rows"] == "2"
