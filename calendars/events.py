@@ -24,7 +24,8 @@ from calendars.render import FeedEvent
 from models import tables as t
 from models.enums import AssignmentStatus, FeedKind, SiteKind
 from models.problem import EARLIEST, LATEST
-from models.revisions import HISTORY, SHOWN, assignment_span, job_day_span, job_day_uid, shown_job_days, utc
+from models.revisions import HISTORY, SHOWN, job_day_uid, shown_job_days
+from models.rows import assignment_span, job_day_span, utc
 
 KEEP_CANCELLED = dt.timedelta(days=31)
 UID_DOMAIN = "bemanna"

@@ -9,14 +9,13 @@ the sum does too); a place's event counts its work's, which every staffing chang
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, delete, select
 
 from models import tables as t
 from models.enums import AssignmentStatus
 from models.problem import EARLIEST, LATEST
+from models.rows import assignment_span, job_day_span, organisation_zone, utc, work_of
 from models.work_items import job_item_id
 
 HISTORY = dt.timedelta(days=366)  # how far back feeds show past work
@@ -34,17 +33,6 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def utc(value: dt.datetime) -> dt.datetime:
-    """Aware UTC (SQLite hands some datetimes back naive)."""
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
-
-
-def work_of(session: Session, a: t.Assignment) -> t.Shift | t.Job:
-    work = session.get(t.Shift, a.shift_id) if a.shift_id is not None else session.get(t.Job, a.job_id)
-    assert work is not None
-    return work
-
-
 def revise(session: Session, row: t.Shift | t.Job | t.Assignment, when: dt.datetime | None = None) -> None:
     """One change to a shift, a job or an assignment (an assignment's change is its work's change too)."""
     when = when or now()
@@ -55,27 +43,8 @@ def revise(session: Session, row: t.Shift | t.Job | t.Assignment, when: dt.datet
         revise(session, work_of(session, row), when)
 
 
-def assignment_span(a: t.Assignment, work: t.Shift | t.Job, tz: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
-    if isinstance(work, t.Shift):
-        return utc(work.start_utc), utc(work.end_utc)
-    assert a.day is not None
-    return job_day_span(work, a.day, tz)
-
-
-def job_day_span(job: t.Job, day: dt.date, tz: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
-    start = dt.datetime.combine(day, job.daily_start, tzinfo=tz).astimezone(dt.UTC)
-    return start, start + dt.timedelta(hours=job.daily_hours)
-
-
 def job_day_uid(job: t.Job, day: dt.date) -> str:
     return job_item_id(job.uid, day)
-
-
-def organisation_zone(session: Session, organisation_id: int) -> ZoneInfo:
-    """The organisation's time zone, in which times without an offset are read."""
-    org = session.get(t.Organisation, organisation_id)
-    assert org is not None
-    return ZoneInfo(org.timezone)
 
 
 def _stone(
@@ -132,10 +101,6 @@ def bury_job_days(session: Session, job: t.Job, days: list[dt.date]) -> None:
         session.add(_stone(job, job_day_uid(job, day), span, job.sequence + 1, when, farm_id=job.farm_id))
     for a in rows:
         session.delete(a)
-
-
-def job_days(job: t.Job | Any) -> list[dt.date]:
-    return [job.first_day + dt.timedelta(days=i) for i in range((job.last_day - job.first_day).days + 1)]
 
 
 def shown_job_days(job: t.Job, when: dt.datetime) -> list[dt.date]:

@@ -76,9 +76,30 @@ def test_each_wing_imports_only_what_lies_below_it() -> None:
     assert _violations(edges, "api.services", ("api.routers", "api.web", "api.background")) == []
     assert _violations(edges, "api.web", ("api.routers",)) == []
     assert _violations(edges, "api.routers", ("api.web",)) == []
-    assert _violations(edges, "api.notifications", ("api.routers", "api.web", "api.background")) == []
+    assert _violations(edges, "api.notifications", ("api.services", "api.routers", "api.web", "api.background")) == []
     assert _violations(edges, "api.core", ("api.services", "api.routers", "api.web", "api.background")) == []
     assert _violations(edges, "api.http", ("api.services", "api.routers", "api.web", "api.background")) == []
+
+
+def test_the_api_root_holds_the_app_and_nothing_loose() -> None:
+    """Every module of ``api`` lives in its wing; the row helpers every wing reads through are the
+    domain's (``models.rows``), the one booking path a service (``api.services.booking``)."""
+    loose = sorted(p.name for p in (ROOT / "api").glob("*.py") if p.name not in ("__init__.py", "app.py"))
+    assert loose == []
+
+
+def test_the_flows_refuse_with_one_type_that_the_door_answers() -> None:
+    """Services, the core and notifications say no with ``Refused``; only the door (``api.http``) and the
+    faces know ``HTTPException`` (``api.http.errors`` turns one into the other)."""
+    found = []
+    for wing in ("services", "core", "notifications"):
+        for path in (ROOT / "api" / wing).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.Name) and node.id == "HTTPException":
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+                if isinstance(node, ast.alias) and node.name == "HTTPException":
+                    found.append(f"{path.relative_to(ROOT)} imports it")
+    assert found == []
 
 
 def _cycles(edges: dict[str, set[str]]) -> list[list[str]]:

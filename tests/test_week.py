@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from fastapi import HTTPException
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from api.core.refusals import Refused
 from api.services import week
 from models import tables as t
 from models.enums import AvailabilityKind
@@ -159,7 +159,7 @@ def test_a_change_that_takes_her_away_from_accepted_work_is_refused_and_nothing_
         ada = _worker(session, "ada")
         before = _typed(session, ada)
         for change in ({(accepted_day, "day"): "busy"}, {(accepted_day, "evening"): "busy"}):
-            with pytest.raises(HTTPException) as refused:
+            with pytest.raises(Refused) as refused:
                 week.save(session, ada, accepted_day, change)
             assert refused.value.status_code == 422
             message = refused.value.detail[0]["msg"]
@@ -175,7 +175,7 @@ def test_a_worker_who_is_free_only_where_stated_cannot_unstate_her_accepted_work
     with Session(pool) as session:
         ada = _free_only_where_stated(session, "ada")
         week.save(session, ada, accepted_day, {(accepted_day, "day"): "free"})  # the pool's day: 08:00–15:30
-        with pytest.raises(HTTPException) as refused:
+        with pytest.raises(Refused) as refused:
             week.save(session, ada, accepted_day, {(accepted_day, "day"): ""})
         assert "accepted work" in refused.value.detail[0]["msg"]
 

@@ -31,7 +31,7 @@ from sqlalchemy import func, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from api.offers import lock_rows
+from api.services.booking import lock_rows
 from api.services.solve_results import summarise
 from models import tables as t
 from models.enums import JobState

@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
-from fastapi import HTTPException, Query, status
+from fastapi import Query, status
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from api.core.refusals import Refused
 from api.http.schemas import Page
 from models import problem as p
 from models import tables as t
@@ -21,10 +22,10 @@ Limit = Annotated[int, Query(ge=1, le=500, description="Items per page")]
 Offset = Annotated[int, Query(ge=0, le=1_000_000_000, description="Items to skip")]
 
 
-def invalid(field: str, message: str) -> HTTPException:
+def invalid(field: str, message: str) -> Refused:
     """A 422 shaped like FastAPI's own validation errors, naming the body field."""
     detail = [{"type": "value_error", "loc": ["body", field], "msg": message}]
-    return HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail)
+    return Refused(status.HTTP_422_UNPROCESSABLE_CONTENT, detail)
 
 
 def known(session: Session, organisation_id: int) -> p.Known:
@@ -47,7 +48,7 @@ def refuse(found: p.Found, at: tuple[str, ...] = ()) -> None:
     (``models.problem.RECORD_CHECKS``)."""
     if found:
         detail = [{"type": "value_error", "loc": ["body", *at, *loc], "msg": msg} for loc, _value, msg in found]
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail)
+        raise Refused(status.HTTP_422_UNPROCESSABLE_CONTENT, detail)
 
 
 def get(session: Session, model: type[Row], organisation_id: int, ref: str, what: str) -> Row:
@@ -55,13 +56,13 @@ def get(session: Session, model: type[Row], organisation_id: int, ref: str, what
         select(model).where(model.organisation_id == organisation_id, model.ref == ref)  # type: ignore[attr-defined]
     ).first()
     if row is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no {what} {ref!r}")
+        raise Refused(status.HTTP_404_NOT_FOUND, f"no {what} {ref!r}")
     return row
 
 
 def ensure_free(session: Session, model: type[Any], organisation_id: int, ref: str, what: str) -> None:
     if session.exec(select(model).where(model.organisation_id == organisation_id, model.ref == ref)).first():
-        raise HTTPException(status.HTTP_409_CONFLICT, f"{what} {ref!r} exists already")
+        raise Refused(status.HTTP_409_CONFLICT, f"{what} {ref!r} exists already")
 
 
 def page(session: Session, query: Any, limit: int, offset: int, out: Callable[[Any], Out]) -> Page[Out]:

@@ -1,14 +1,18 @@
-"""Error responses: conflicts from the database become 409 with a message; nothing leaks a traceback."""
+"""Error responses: a service's refusal becomes the HTTP answer here (the one place it does), conflicts
+from the database become 409 with a message; nothing leaks a traceback."""
 
 from __future__ import annotations
 
 import logging
 
-from fastapi import FastAPI, Request, status
+from fastapi import FastAPI, HTTPException, Request, status
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError, OperationalError
+from starlette.responses import Response
+
+from api.core.refusals import Refused
 
 log = logging.getLogger("bemanna.api")
 
@@ -22,7 +26,18 @@ def invalid_json(exc: RequestValidationError) -> JSONResponse:
     return JSONResponse(status_code=status.HTTP_422_UNPROCESSABLE_CONTENT, content={"detail": jsonable_encoder(errors)})
 
 
+async def answer_refused(request: Request, exc: Refused) -> Response:
+    """A rule's no, answered as this app answers an HTTP error: JSON for the API, the error page for a
+    page (whichever handler the app holds for ``HTTPException``)."""
+    as_http = HTTPException(exc.status_code, exc.detail, exc.headers)
+    handlers = request.app.exception_handlers
+    handler = next(handlers[cls] for cls in type(as_http).__mro__ if cls in handlers)
+    return await handler(request, as_http)
+
+
 def install(app: FastAPI) -> None:
+    app.add_exception_handler(Refused, answer_refused)  # type: ignore[arg-type]
+
     @app.exception_handler(RequestValidationError)
     async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
         return invalid_json(exc)

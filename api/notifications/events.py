@@ -8,12 +8,10 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from api import offers
 from api.notifications import links, outbox
-from api.services.deciders import place_of
 from models import tables as t
 from models.enums import AssignmentStatus, Role
-from models.revisions import organisation_zone
+from models.rows import organisation_zone, place_of, span
 from models.settings import settings
 
 
@@ -25,7 +23,7 @@ def _account(session: Session, worker_id: int) -> t.User | None:
 
 def words(session: Session, a: t.Assignment, tz: ZoneInfo) -> tuple[str, str, str]:
     """The work in words: what and where, when (local, zone named), and the address."""
-    span = offers.span(session, a, tz)
+    at = span(session, a, tz)
     if a.shift_id is not None:
         shift = session.get(t.Shift, a.shift_id)
         place: t.Site | t.Farm | None = session.get(t.Site, shift.site_id) if shift else None
@@ -34,7 +32,7 @@ def words(session: Session, a: t.Assignment, tz: ZoneInfo) -> tuple[str, str, st
         job = session.get(t.Job, a.job_id)
         place = session.get(t.Farm, job.farm_id) if job else None
         title = job.title if job else "Farm work"
-    start, end = span.start.astimezone(tz), span.end.astimezone(tz)
+    start, end = at.start.astimezone(tz), at.end.astimezone(tz)
     when = f"{start:%a %d %b %Y, %H:%M}–{end:%H:%M} {end.tzname()}"
     return f"{title} at {place.name if place else ''}", when, place.address if place else ""
 

@@ -7,13 +7,14 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
-from fastapi import HTTPException, status
+from fastapi import status
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from api.core.refusals import Refused
 from api.core.security import digest
 from models import tables as t
-from models.revisions import utc
+from models.rows import utc
 from models.settings import settings
 
 ACTIONS = ("accept", "decline")
@@ -48,14 +49,14 @@ def make(session: Session, user: t.User, assignment: t.Assignment, action: str, 
 def find(session: Session, token: str, now: dt.datetime) -> t.ActionLink:
     """The link, if it may still be used: 404 for an unknown one, 410 for a used or expired one."""
     if not 20 <= len(token) <= 100:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "this link is not valid")
+        raise Refused(status.HTTP_404_NOT_FOUND, "this link is not valid")
     link = session.exec(select(t.ActionLink).where(t.ActionLink.digest == digest(token))).first()
     if link is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "this link is not valid")
+        raise Refused(status.HTTP_404_NOT_FOUND, "this link is not valid")
     if link.used_at is not None:
-        raise HTTPException(status.HTTP_410_GONE, "this link has been used already; it works once")
+        raise Refused(status.HTTP_410_GONE, "this link has been used already; it works once")
     if link.expires_at <= now:
-        raise HTTPException(status.HTTP_410_GONE, "this link has expired; answer under My work instead")
+        raise Refused(status.HTTP_410_GONE, "this link has expired; answer under My work instead")
     return link
 
 
@@ -67,4 +68,4 @@ def use(session: Session, link: t.ActionLink, now: dt.datetime) -> None:
         .values(used_at=now)
     )
     if won.rowcount != 1:  # type: ignore[attr-defined]
-        raise HTTPException(status.HTTP_410_GONE, "this link has been used already; it works once")
+        raise Refused(status.HTTP_410_GONE, "this link has been used already; it works once")

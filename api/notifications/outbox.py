@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from models import tables as t
-from models.revisions import organisation_zone
+from models.rows import organisation_zone
 from models.settings import settings
 
 EVENTS = {

@@ -18,7 +18,7 @@ from api.services.assignments import AssignmentOut
 from models import tables as t
 from models.enums import AssignmentStatus
 from models.problem import Day
-from models.revisions import organisation_zone
+from models.rows import organisation_zone
 
 router = APIRouter(prefix="/assignments", tags=["assignments and offers"])
 

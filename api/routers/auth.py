@@ -12,7 +12,7 @@ from api.core.throttle import Throttle
 from api.http.deps import CurrentUser, SessionDep, client_address, oauth2
 from api.http.schemas import Registration, RegistrationOut, TokenOut, UserOut
 from api.services import accounts
-from models.revisions import organisation_zone
+from models.rows import organisation_zone
 from models.tables import Organisation, User, Worker
 
 router = APIRouter(prefix="/auth", tags=["auth"])

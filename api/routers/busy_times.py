@@ -26,7 +26,7 @@ from calendars.busy import MAX_BYTES
 from calendars.imports import UPLOAD, URL
 from models import tables as t
 from models.problem import Day
-from models.revisions import organisation_zone
+from models.rows import organisation_zone
 
 router = APIRouter(prefix="/workers/{ref}/busy-times", tags=["busy times (calendar import)"])
 

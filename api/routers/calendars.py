@@ -18,6 +18,7 @@ from fastapi import APIRouter, HTTPException, Path, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import col, delete, select
 
+from api.core.refusals import Refused
 from api.core.security import digest
 from api.http.deps import CurrentUser, SessionDep
 from api.services import feeds
@@ -25,7 +26,7 @@ from calendars.events import feed
 from calendars.render import RenderCache, fingerprint
 from models import tables as t
 from models.enums import FeedKind
-from models.revisions import organisation_zone
+from models.rows import organisation_zone
 
 router = APIRouter(prefix="/calendars", tags=["calendar feeds"])
 
@@ -89,7 +90,7 @@ def list_feeds(user: CurrentUser, session: SessionDep) -> list[FeedInfo]:
         assert found is not None
         try:
             feeds.target(session, user, row.kind, found.ref)
-        except HTTPException:
+        except (HTTPException, Refused):
             continue
         out.append(FeedInfo(kind=row.kind, ref=found.ref, name=found.name, created_at=row.created_at.astimezone(zone)))
     return out

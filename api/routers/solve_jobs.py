@@ -19,7 +19,7 @@ from api.services.solve_jobs import SolveJobIn
 from api.services.solve_results import CoursePoint, SolveResult, course, gap_percent, result_of
 from models import tables as t
 from models.enums import JobState
-from models.revisions import organisation_zone
+from models.rows import organisation_zone
 
 router = APIRouter(prefix="/solve-jobs", tags=["solve jobs"])
 

@@ -13,7 +13,7 @@ from api.http.schemas import DecisionIn
 from api.services import time_off as service
 from api.services.time_off import TimeOffOut
 from models.problem import Moment, to_utc
-from models.revisions import organisation_zone
+from models.rows import organisation_zone
 
 router = APIRouter(prefix="/time-off", tags=["time off"])
 

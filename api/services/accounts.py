@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
-from fastapi import HTTPException, status
+from fastapi import status
 from sqlmodel import Session, col, select
 
 from api.core.crud import invalid
+from api.core.refusals import Refused
 from api.core.security import HashingBusy, digest, hash_password, new_token, new_user, password_problem, verify_password
 from api.core.throttle import Refusal, Throttle
 from api.http.schemas import Applicant, Registration
@@ -27,7 +28,7 @@ POOLS = 5  # accounts one e-mail may sign in to; more are not looked at
 MAX_PASSWORD = 200
 
 
-class SeveralPools(HTTPException):
+class SeveralPools(Refused):
     """The e-mail and password match accounts in several pools: the person names one (``pools``)."""
 
     def __init__(self, pools: list[str], choose: str) -> None:
@@ -35,16 +36,16 @@ class SeveralPools(HTTPException):
         self.pools = pools
 
 
-def too_many(refusal: Refusal) -> HTTPException:
-    return HTTPException(
+def too_many(refusal: Refusal) -> Refused:
+    return Refused(
         status.HTTP_429_TOO_MANY_REQUESTS,
         f"too many attempts; try again in {refusal.retry_after} s",
         headers={"Retry-After": str(refusal.retry_after)},
     )
 
 
-def busy(error: HashingBusy) -> HTTPException:
-    return HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(error), headers={"Retry-After": "5"})
+def busy(error: HashingBusy) -> Refused:
+    return Refused(status.HTTP_503_SERVICE_UNAVAILABLE, str(error), headers={"Retry-After": "5"})
 
 
 def authenticate(
@@ -78,9 +79,7 @@ def authenticate(
         raise busy(error) from None
     if not matching:
         throttle.count(config.sign_in_limit_per_email, "sign-in-failed", email)
-        raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED, "wrong email or password", headers={"WWW-Authenticate": "Bearer"}
-        )
+        raise Refused(status.HTTP_401_UNAUTHORIZED, "wrong email or password", headers={"WWW-Authenticate": "Bearer"})
     if len(matching) > 1:  # only someone who knows the password learns the pools
         raise SeveralPools(sorted(ref for _, ref in matching), choose)
     user_id = matching[0][0]
@@ -146,7 +145,7 @@ def register(session: Session, throttle: Throttle, client: str, body: Registrati
         raise too_many(refusal)
     org = session.exec(select(Organisation).where(Organisation.ref == body.organisation)).first()
     if org is None or org.id is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no organisation {body.organisation!r}")
+        raise Refused(status.HTTP_404_NOT_FOUND, f"no organisation {body.organisation!r}")
     email = body.email.strip().lower()
     weak = password_problem(body.password, email, body.worker.name)
     if weak:

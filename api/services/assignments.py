@@ -11,18 +11,18 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from fastapi import HTTPException, status
+from fastapi import status
 from pydantic import BaseModel, Field
 from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
-from api import offers
+from api.core.refusals import Refused
 from api.notifications import events
 from api.services import booking, cascade
 from api.services.postings import local_midnight
 from models import tables as t
 from models.enums import AssignmentStatus, ItemKind, Role
-from models.revisions import organisation_zone
+from models.rows import organisation_zone, span
 from models.work_items import job_item_id
 
 
@@ -54,7 +54,7 @@ class AssignmentOut(Work):
 def work(session: Session, a: t.Assignment) -> Work:
     """What ``a`` (saved or not) is on, and when in the organisation's local time."""
     tz = organisation_zone(session, a.organisation_id)
-    when = offers.span(session, a, tz)
+    when = span(session, a, tz)
     place: Any
     if a.shift_id is not None:
         shift = session.get(t.Shift, a.shift_id)
@@ -119,7 +119,7 @@ def get(session: Session, user: t.User, assignment_id: int) -> t.Assignment:
     """The assignment if ``user`` may see it; 404 otherwise (others' work stays unseen)."""
     a = session.exec(select(t.Assignment).where(t.Assignment.id == assignment_id, visible(user))).first()
     if a is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no assignment {assignment_id}")
+        raise Refused(status.HTTP_404_NOT_FOUND, f"no assignment {assignment_id}")
     return a
 
 
@@ -149,11 +149,11 @@ def offer(
     if ids is not None:
         query = query.where(col(t.Assignment.id).in_(ids))
     query = on_days(query, first, last, organisation_zone(session, user.organisation_id))
-    locked = offers.lock_assignments(session, session.exec(query).all())
+    locked = booking.lock_assignments(session, session.exec(query).all())
     rows = [a for _, a in sorted(locked.items()) if a.status == AssignmentStatus.proposed]  # as they are now
     now = dt.datetime.now(dt.UTC)
     for a in rows:
-        offers.open_offer(session, a, now)
+        booking.open_offer(session, a, now)
     events.offered(session, rows, now)  # the messages go out with the offers, or not at all
     session.commit()
     return rows
@@ -162,7 +162,7 @@ def offer(
 def _own_offer(session: Session, user: t.User, assignment_id: int) -> t.Assignment:
     a = get(session, user, assignment_id)
     if user.role != Role.worker:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "only the offered worker answers an offer")
+        raise Refused(status.HTTP_403_FORBIDDEN, "only the offered worker answers an offer")
     return a
 
 
@@ -176,7 +176,7 @@ def decline(session: Session, user: t.User, assignment_id: int) -> t.Assignment:
     """The offered worker says no: the place goes on to the next ranked candidates at once, and the
     place's managers or farmers hear to whom (``cascade.move_on``)."""
     a = _own_offer(session, user, assignment_id)
-    row = offers.move(session, a, (AssignmentStatus.offered,), AssignmentStatus.declined)
+    row = booking.move(session, a, (AssignmentStatus.offered,), AssignmentStatus.declined)
     cascade.move_on(session, row, "declined the offer", dt.datetime.now(dt.UTC))
     session.refresh(row)
     return row
@@ -190,8 +190,8 @@ def cancel(session: Session, user: t.User, assignment_id: int) -> t.Assignment:
         column = t.PlaceAccess.site_id if a.shift_id is not None else t.PlaceAccess.farm_id
         place = session.get(t.Shift, a.shift_id).site_id if a.shift_id else session.get(t.Job, a.job_id).farm_id  # type: ignore[union-attr]
         if session.exec(select(t.PlaceAccess).where(t.PlaceAccess.user_id == user.id, column == place)).first() is None:
-            raise HTTPException(status.HTTP_403_FORBIDDEN, "you may cancel work only at the places you run")
+            raise Refused(status.HTTP_403_FORBIDDEN, "you may cancel work only at the places you run")
     frm = (AssignmentStatus.offered, AssignmentStatus.accepted)
-    return offers.move(
+    return booking.move(
         session, a, frm, AssignmentStatus.cancelled, then=lambda row, was: events.cancelled(session, row, user, was)
     )

@@ -15,17 +15,17 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from fastapi import HTTPException, status
+from fastapi import status
 from sqlmodel import Session, select
 
-from api import offers
 from api.core import crud
+from api.core.refusals import Refused
 from api.services import booking, fill
 from api.services.cascade import target_of
 from models import tables as t
 from models.enums import AssignmentStatus, ItemKind, Role
 from models.problem import Problem
-from models.revisions import organisation_zone
+from models.rows import organisation_zone
 from models.work_items import WorkItem, split_item_id
 from solver.fill import Fixed, near_misses, ruled_out, takeable
 
@@ -51,9 +51,9 @@ def approved_worker(session: Session, user: t.User) -> t.Worker:
     """The signed-in worker, approved: what taking open work or a colleague's swap asks for (403 else)."""
     worker = session.get(t.Worker, user.worker_id) if user.worker_id and user.role == Role.worker else None
     if worker is None:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "only a worker of the pool takes open work")
+        raise Refused(status.HTTP_403_FORBIDDEN, "only a worker of the pool takes open work")
     if worker.pending:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "your registration waits for the coordinator's approval")
+        raise Refused(status.HTTP_403_FORBIDDEN, "your registration waits for the coordinator's approval")
     return worker
 
 
@@ -169,7 +169,7 @@ def work_of_item(session: Session, organisation_id: int, item_id: str) -> tuple[
     try:
         ref, day = split_item_id(item_id)
     except ValueError:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no work {item_id!r}") from None
+        raise Refused(status.HTTP_404_NOT_FOUND, f"no work {item_id!r}") from None
     if day:
         return crud.get(session, t.Job, organisation_id, ref, "job"), day
     return crud.get(session, t.Shift, organisation_id, ref, "shift"), None
@@ -181,7 +181,7 @@ def check(
     """Lock the worker and the work (the one lock order, before any row is written: no deadlock with a
     rival take), then check she may take a place on it by every hard rule: 409 saying why, else the
     number of places still open."""
-    offers.lock_in_order(
+    booking.lock_in_order(
         session,
         workers=[worker.id],  # type: ignore[list-item]
         shifts=[work.id] if isinstance(work, t.Shift) else [],  # type: ignore[list-item]
@@ -193,13 +193,13 @@ def check(
     item = fixed.items.get(item_id)
     me = next((w for w in problem.workers if w.id == worker.ref), None)
     if item is None or me is None or item.start <= now:
-        raise HTTPException(status.HTTP_409_CONFLICT, "this work is not open to take (it has begun or is not planned)")
+        raise Refused(status.HTTP_409_CONFLICT, "this work is not open to take (it has begun or is not planned)")
     places = fixed.open_places(item)
     if not places:
-        raise HTTPException(status.HTTP_409_CONFLICT, "every place on this work is taken already")
+        raise Refused(status.HTTP_409_CONFLICT, "every place on this work is taken already")
     why = ruled_out(problem, fixed, me, item)
     if why is not None:
-        raise HTTPException(status.HTTP_409_CONFLICT, f"{who} cannot take this work: {why}")
+        raise Refused(status.HTTP_409_CONFLICT, f"{who} cannot take this work: {why}")
     return places
 
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlsplit
 
-from fastapi import HTTPException, status
+from fastapi import status
 from sqlmodel import Session, col, select
 
 from api.core import crud
+from api.core.refusals import Refused
 from calendars import fetch, imports, sandbox
 from calendars.busy import MAX_HORIZON_DAYS, CalendarFileError
 from calendars.imports import UPLOAD
@@ -22,9 +23,7 @@ from models.enums import Role
 def worker_of(session: Session, user: t.User, ref: str) -> t.Worker:
     worker = crud.get(session, t.Worker, user.organisation_id, ref, "worker")
     if user.role != Role.coordinator and user.worker_id != worker.id:
-        raise HTTPException(
-            status.HTTP_403_FORBIDDEN, "busy times are seen and changed by the worker (or a coordinator)"
-        )
+        raise Refused(status.HTTP_403_FORBIDDEN, "busy times are seen and changed by the worker (or a coordinator)")
     return worker
 
 
@@ -32,9 +31,9 @@ def days(session: Session, worker: t.Worker, first: dt.date | None, last: dt.dat
     first = first or imports.default_days(session, worker)[0]
     last = last or first + dt.timedelta(days=imports.DEFAULT_DAYS)
     if last < first:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, [_loc("to", "must not be before from")])
+        raise Refused(status.HTTP_422_UNPROCESSABLE_CONTENT, [_loc("to", "must not be before from")])
     if (last - first).days + 1 > MAX_HORIZON_DAYS:
-        raise HTTPException(
+        raise Refused(
             status.HTTP_422_UNPROCESSABLE_CONTENT, [_loc("to", f"the horizon may be at most {MAX_HORIZON_DAYS} days")]
         )
     return first, last
@@ -44,10 +43,8 @@ def _loc(field: str, message: str) -> dict[str, object]:
     return {"type": "value_error", "loc": ["query", field], "msg": message}
 
 
-def _unreadable(error: CalendarFileError) -> HTTPException:
-    return HTTPException(
-        status.HTTP_422_UNPROCESSABLE_CONTENT, [{"type": "value_error", "loc": ["body"], "msg": str(error)}]
-    )
+def _unreadable(error: CalendarFileError) -> Refused:
+    return Refused(status.HTTP_422_UNPROCESSABLE_CONTENT, [{"type": "value_error", "loc": ["body"], "msg": str(error)}])
 
 
 def upload(
@@ -64,7 +61,7 @@ def upload(
     except CalendarFileError as error:
         raise _unreadable(error) from None
     except sandbox.CalendarBusy as error:
-        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(error), headers={"Retry-After": "30"}) from None
+        raise Refused(status.HTTP_503_SERVICE_UNAVAILABLE, str(error), headers={"Retry-After": "30"}) from None
     out = imports.replace(session, worker_id, UPLOAD, result, first, last)
     session.commit()
     return out

@@ -2,7 +2,7 @@
 to the next ranked candidate, until it is filled or nobody is left (the offer cascade).
 
 An offer stands for ``offer_hours`` (24), or half the time left before the work starts when that is
-sooner (``offers.open_offer``). Each expiry is decided under the assignment's row lock, so when several
+sooner (``booking.open_offer``). Each expiry is decided under the assignment's row lock, so when several
 servers run this pass only one of them expires an offer and offers the place on.
 """
 
@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fastapi import HTTPException
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from api import offers
+from api.core.refusals import Refused
 from api.notifications import events
-from api.services import fill
+from api.services import booking, fill
 from models import tables as t
 from models.enums import AssignmentStatus
-from models.revisions import organisation_zone, revise
+from models.revisions import revise
+from models.rows import organisation_zone, span
 from models.work_items import job_item_id
 
 
@@ -59,7 +59,7 @@ def expire(session: Session, assignment_id: int, now: dt.datetime) -> list[str]:
     found = session.get(t.Assignment, assignment_id)
     if found is None:
         return []
-    a = offers.lock_assignments(session, [found])[assignment_id]
+    a = booking.lock_assignments(session, [found])[assignment_id]
     if a.status != AssignmentStatus.offered or a.offer_expires_at is None or a.offer_expires_at > now:
         session.rollback()
         return []  # answered meanwhile, or another server expired it
@@ -75,12 +75,12 @@ def move_on(session: Session, a: t.Assignment, why: str, now: dt.datetime) -> li
     managers or farmers of the place hear to whom (``why``: what the worker did). The workers offered
     now; none once the work has begun. Commits."""
     target = target_of(session, a)
-    start = offers.span(session, a, organisation_zone(session, a.organisation_id)).start
+    start = span(session, a, organisation_zone(session, a.organisation_id)).start
     if target is None or start <= now:
         return []
     try:
         offered = fill.rank_and_offer(session, a.organisation_id, target, offer=True).offered
-    except HTTPException:  # the work breaks a rule now (a stored row left out): nobody to offer it to
+    except Refused:  # the work breaks a rule now (a stored row left out): nobody to offer it to
         session.rollback()
         offered = []
     events.passed_on(session, a, why, offered, now)

@@ -8,15 +8,15 @@ import datetime as dt
 from dataclasses import dataclass
 
 import phonenumbers
-from fastapi import HTTPException, status
+from fastapi import status
 from sqlmodel import Session, col, select
 
-from api import offers
 from api.core import crud
+from api.core.refusals import Refused
 from api.services import assignments
 from models import tables as t
 from models.enums import AssignmentStatus, Role
-from models.revisions import organisation_zone
+from models.rows import organisation_zone, span
 
 CHANNELS = {"email": "E-mail", "sms": "Text message (SMS)"}
 DEFAULT_REGION = "NO"  # a number without a country code is read as Norwegian
@@ -56,7 +56,7 @@ def _runs_her_work(session: Session, user: t.User, worker: t.Worker) -> bool:
         )
     )
     tz, now = organisation_zone(session, worker.organisation_id), dt.datetime.now(dt.UTC)
-    return any(offers.span(session, a, tz).end > now for a in rows)
+    return any(span(session, a, tz).end > now for a in rows)
 
 
 def _view(session: Session, worker: t.Worker) -> Contact:
@@ -73,7 +73,7 @@ def get(session: Session, user: t.User, ref: str) -> Contact:
         or user.role == Role.coordinator
         or (user.role in (Role.manager, Role.farmer) and _runs_her_work(session, user, worker))
     ):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "a worker's contact is for her own places and the coordinator")
+        raise Refused(status.HTTP_403_FORBIDDEN, "a worker's contact is for her own places and the coordinator")
     return _view(session, worker)
 
 
@@ -81,9 +81,7 @@ def put(session: Session, user: t.User, ref: str, phone: str, channel: str) -> C
     """Set the number and the channel (the worker herself, or the coordinator). Commits."""
     worker = crud.get(session, t.Worker, user.organisation_id, ref, "worker")
     if not (user.role == Role.coordinator or (user.role == Role.worker and user.worker_id == worker.id)):
-        raise HTTPException(
-            status.HTTP_403_FORBIDDEN, "only the worker herself (or the coordinator) changes her contact"
-        )
+        raise Refused(status.HTTP_403_FORBIDDEN, "only the worker herself (or the coordinator) changes her contact")
     if channel not in CHANNELS:
         raise crud.invalid("channel", "must be one of " + ", ".join(CHANNELS))
     worker.phone = normalised(phone)

@@ -11,19 +11,7 @@ from sqlmodel import Session, col, select
 
 from models import tables as t
 from models.enums import Role
-
-
-def place_of(session: Session, row: t.OnWork | t.Shift | t.Job) -> t.Site | t.Farm | None:
-    """The site of a shift, or the farm of a job (given, or the one the row is about)."""
-    if isinstance(row, t.Shift):
-        return session.get(t.Site, row.site_id)
-    if isinstance(row, t.Job):
-        return session.get(t.Farm, row.farm_id)
-    if row.shift_id is not None:
-        shift = session.get(t.Shift, row.shift_id)
-        return session.get(t.Site, shift.site_id) if shift is not None else None
-    job = session.get(t.Job, row.job_id)
-    return session.get(t.Farm, job.farm_id) if job is not None else None
+from models.rows import place_of
 
 
 def confirms(session: Session, row: t.OnWork | t.Shift | t.Job) -> bool:

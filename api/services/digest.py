@@ -19,7 +19,7 @@ from api.notifications import outbox
 from api.services import members, swaps, takes, time_off
 from models import tables as t
 from models.enums import Role
-from models.revisions import organisation_zone
+from models.rows import organisation_zone
 from models.settings import settings
 
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from fastapi import HTTPException, status
+from fastapi import status
 from sqlmodel import Session, delete, select
 
+from api.core.refusals import Refused
 from api.core.security import new_token
 from models import tables as t
 from models.enums import FeedKind, Role
@@ -27,11 +28,11 @@ def target(session: Session, user: t.User, kind: FeedKind, ref: str | None) -> t
     oid = user.organisation_id
     if kind == FeedKind.organisation:
         if user.role != Role.coordinator:
-            raise HTTPException(status.HTTP_403_FORBIDDEN, "only a coordinator subscribes to the organisation's feed")
+            raise Refused(status.HTTP_403_FORBIDDEN, "only a coordinator subscribes to the organisation's feed")
         org = session.get(t.Organisation, oid)
         assert org is not None
         if ref not in (None, org.ref):
-            raise HTTPException(status.HTTP_404_NOT_FOUND, f"no organisation {ref!r}")
+            raise Refused(status.HTTP_404_NOT_FOUND, f"no organisation {ref!r}")
         return {}, org.ref, org.name
     if kind == FeedKind.worker:
         if ref is None and user.worker_id is not None:
@@ -39,9 +40,9 @@ def target(session: Session, user: t.User, kind: FeedKind, ref: str | None) -> t
         else:
             worker = session.exec(select(t.Worker).where(t.Worker.organisation_id == oid, t.Worker.ref == ref)).first()
         if worker is None:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, f"no worker {ref!r}")
+            raise Refused(status.HTTP_404_NOT_FOUND, f"no worker {ref!r}")
         if user.role != Role.coordinator and user.worker_id != worker.id:
-            raise HTTPException(status.HTTP_403_FORBIDDEN, "a worker's feed is for that worker (or a coordinator)")
+            raise Refused(status.HTTP_403_FORBIDDEN, "a worker's feed is for that worker (or a coordinator)")
         return {"worker_id": worker.id}, worker.ref, worker.name
     model, column, runner = (
         (t.Site, t.PlaceAccess.site_id, Role.manager)
@@ -50,11 +51,11 @@ def target(session: Session, user: t.User, kind: FeedKind, ref: str | None) -> t
     )
     place = session.exec(select(model).where(model.organisation_id == oid, model.ref == ref)).first()
     if place is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no {kind} {ref!r}")
+        raise Refused(status.HTTP_404_NOT_FOUND, f"no {kind} {ref!r}")
     if user.role != Role.coordinator:
         runs = session.exec(select(t.PlaceAccess).where(t.PlaceAccess.user_id == user.id, column == place.id)).first()
         if user.role != runner or runs is None:
-            raise HTTPException(status.HTTP_403_FORBIDDEN, f"only a coordinator or a {runner} of this {kind} may")
+            raise Refused(status.HTTP_403_FORBIDDEN, f"only a coordinator or a {runner} of this {kind} may")
     return {f"{kind}_id": place.id}, place.ref, place.name
 
 

@@ -11,17 +11,18 @@ import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from fastapi import HTTPException, status
+from fastapi import status
 from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
-from api import offers
 from api.core import crud
+from api.core.refusals import Refused
 from api.notifications import events
+from api.services import booking
 from api.services.postings import JOBS, SHIFTS, may_post
 from models import tables as t
 from models.enums import AssignmentStatus
-from models.revisions import organisation_zone
+from models.rows import organisation_zone
 from models.store import Snapshot, kept_elsewhere, load_snapshot
 from models.work_items import job_item_id
 from solver.fill import fill
@@ -65,7 +66,7 @@ def job_target(session: Session, user: t.User, ref: str, day: dt.date) -> Target
     job = crud.get(session, t.Job, user.organisation_id, ref, "job")
     may_post(session, user, JOBS, job.farm_id)
     if not job.first_day <= day <= job.last_day:
-        raise HTTPException(
+        raise Refused(
             status.HTTP_422_UNPROCESSABLE_CONTENT,
             [
                 {
@@ -109,7 +110,7 @@ def rank_and_offer(session: Session, organisation_id: int, target: Target, offer
     loaded = near(session, organisation_id, day, day)
     if _start(loaded.problem, target) is None:
         why = [line for line in loaded.skipped if line.startswith((f"shift {row.ref!r}", f"job {row.ref!r}"))]
-        raise HTTPException(status.HTTP_409_CONFLICT, f"this work breaks a rule and cannot be filled: {'; '.join(why)}")
+        raise Refused(status.HTTP_409_CONFLICT, f"this work breaks a rule and cannot be filled: {'; '.join(why)}")
     result = fill(loaded.problem, target.item_id)
     offered = _offer(session, organisation_id, target, result.chosen) if offer and result.chosen else []
     return FillOut(
@@ -139,7 +140,7 @@ def _offer(session: Session, organisation_id: int, target: Target, chosen: list[
     ids = [w.id for ref in chosen if (w := workers[ref]).id is not None]
     same = _same_work(target)
     existing = session.exec(select(t.Assignment).where(same, col(t.Assignment.worker_id).in_(ids))).all()
-    offers.lock_in_order(  # the one order; the rows below are read again after it
+    booking.lock_in_order(  # the one order; the rows below are read again after it
         session,
         workers=ids,
         shifts=[row.id] if isinstance(row, t.Shift) else [],
@@ -165,7 +166,7 @@ def _offer(session: Session, organisation_id: int, target: Target, chosen: list[
             if a.status != AssignmentStatus.offered:
                 session.add(a)
                 session.flush()
-                offers.open_offer(session, a, now)
+                booking.open_offer(session, a, now)
                 new.append(a)
             offered.append(ref)
     events.offered(session, new, now)  # an offer made before was told of then

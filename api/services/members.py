@@ -8,10 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from fastapi import HTTPException, status
+from fastapi import status
 from sqlmodel import Session, col, delete, select
 
 from api.core import crud
+from api.core.refusals import Refused
 from models import tables as t
 
 EXPIRING_DAYS = 30  # licences running out this soon are listed for renewal
@@ -26,9 +27,7 @@ def decide_registration(session: Session, user: t.User, ref: str, approved: bool
         session.commit()
         return row
     if not row.pending:
-        raise HTTPException(
-            status.HTTP_409_CONFLICT, f"{ref!r} is a member already: DELETE /workers/{ref} removes them"
-        )
+        raise Refused(status.HTTP_409_CONFLICT, f"{ref!r} is a member already: DELETE /workers/{ref} removes them")
     session.execute(delete(t.User).where(col(t.User.worker_id) == row.id))
     session.delete(row)
     session.commit()
@@ -45,7 +44,7 @@ def decide_skill(
         select(t.Qualification).where(t.Qualification.worker_id == row.id, t.Qualification.skill_id == skill_row.id)
     ).first()
     if qual is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"worker {ref!r} has not registered skill {skill!r}")
+        raise Refused(status.HTTP_404_NOT_FOUND, f"worker {ref!r} has not registered skill {skill!r}")
     qual.approved, qual.valid_until = approved, valid_until
     session.add(qual)
     session.commit()

@@ -2,7 +2,7 @@
 
 The coordinator posts anywhere; a health manager only at the sites they run, a farmer only at their
 farms (``PlaceAccess``). An edit may not break what people accepted, and takes the booking locks in
-the one order (``api.offers``). ``Kind`` holds what differs between shifts and jobs.
+the one order (``api.services.booking``). ``Kind`` holds what differs between shifts and jobs.
 """
 
 from __future__ import annotations
@@ -12,17 +12,18 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from fastapi import HTTPException, status
+from fastapi import status
 from sqlmodel import Session, col, delete, select
 
-from api import offers
 from api.core import crud
+from api.core.refusals import Refused
 from api.notifications import events
 from api.services import booking
 from models import problem as p
 from models import tables as t
 from models.enums import AssignmentStatus, Role
-from models.revisions import bury_job_days, bury_shift, job_days, organisation_zone, revise, utc
+from models.revisions import bury_job_days, bury_shift, revise
+from models.rows import Span, job_days, local_days, organisation_zone, utc
 from models.store import job_data, job_row, shift_data, shift_row, skill_links
 
 REVISION = {"uid", "sequence", "updated_at"}  # an edit raises these (revise), never resets them
@@ -81,8 +82,8 @@ def may_post(session: Session, user: t.User, kind: Kind, place_id: int) -> None:
         column = t.PlaceAccess.site_id if kind.place_table is t.Site else t.PlaceAccess.farm_id
         if session.exec(select(t.PlaceAccess).where(t.PlaceAccess.user_id == user.id, column == place_id)).first():
             return
-        raise HTTPException(status.HTTP_403_FORBIDDEN, f"you may post {kind.what}s only at the places you run")
-    raise HTTPException(status.HTTP_403_FORBIDDEN, f"only a coordinator or a {kind.poster} may post {kind.what}s")
+        raise Refused(status.HTTP_403_FORBIDDEN, f"you may post {kind.what}s only at the places you run")
+    raise Refused(status.HTTP_403_FORBIDDEN, f"only a coordinator or a {kind.poster} may post {kind.what}s")
 
 
 SHIFTS = Kind(
@@ -100,8 +101,8 @@ def _refs(session: Session, model: Any, oid: int) -> dict[str, int]:
     return {r.ref: r.id for r in session.exec(select(model).where(model.organisation_id == oid))}
 
 
-def _error(loc: list[Any], message: str) -> HTTPException:
-    return HTTPException(
+def _error(loc: list[Any], message: str) -> Refused:
+    return Refused(
         status.HTTP_422_UNPROCESSABLE_CONTENT, [{"type": "value_error", "loc": ["body", *loc], "msg": message}]
     )
 
@@ -162,8 +163,8 @@ def replace(session: Session, user: t.User, kind: Kind, ref: str, given: p.Shift
         raise _error(["id"], f"{body.id!r} differs from the path's {ref!r}")
     fresh = kind.row(body, user.organisation_id, place_id, types)
     tz = organisation_zone(session, user.organisation_id)
-    booked = offers.lock_work(session, row)  # no accept can slip in between the check and the write
-    offers.ensure_bookings_fit(session, row.id, fresh, booked, tz)
+    booked = booking.lock_work(session, row)  # no accept can slip in between the check and the write
+    booking.ensure_bookings_fit(session, row.id, fresh, booked, tz)
     told = _told(session, row, tz)  # how the people on it know it now
     now = dt.datetime.now(dt.UTC)
     keep = set(job_days(fresh)) if isinstance(row, t.Job) else set()
@@ -196,7 +197,7 @@ def _days(work: t.Shift | t.Job, tz: ZoneInfo) -> list[dt.date]:
     """The first and last local day the work touches."""
     if isinstance(work, t.Job):
         return [work.first_day, work.last_day]
-    return list(offers.local_days(offers.Span(utc(work.start_utc), utc(work.end_utc)), tz))
+    return list(local_days(Span(utc(work.start_utc), utc(work.end_utc)), tz))
 
 
 def _told(session: Session, work: t.Shift | t.Job, tz: ZoneInfo) -> list[tuple[t.Assignment, tuple[str, str, str]]]:
@@ -210,7 +211,7 @@ def remove(session: Session, user: t.User, kind: Kind, ref: str) -> None:
     """Delete posted work; bookings on it are cancelled with it (their calendar events too)."""
     row = crud.get(session, kind.table, user.organisation_id, ref, kind.what)
     may_post(session, user, kind, getattr(row, kind.place_field))
-    offers.lock_work(session, row)  # accepted work on it is cancelled with it, not accepted meanwhile
+    booking.lock_work(session, row)  # accepted work on it is cancelled with it, not accepted meanwhile
     now = dt.datetime.now(dt.UTC)
     for a, _ in _told(session, row, organisation_zone(session, user.organisation_id)):
         events.cancelled(session, a, user, a.status, now)
@@ -235,7 +236,7 @@ def listing(
     """The query of the organisation's postings overlapping the local days, at a place, in a region, or
     needing a skill; in start order. Workers see their work as offers, not the postings (403)."""
     if user.role == Role.worker:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "workers see their work as offers and in their calendar")
+        raise Refused(status.HTTP_403_FORBIDDEN, "workers see their work as offers and in their calendar")
     oid = user.organisation_id
     query = select(kind.table).where(kind.table.organisation_id == oid)
     query = kind.overlapping(query, first, last, organisation_zone(session, oid))

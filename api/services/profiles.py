@@ -11,17 +11,18 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from fastapi import HTTPException, status
+from fastapi import status
 from pydantic import Field
 from sqlmodel import Session, col, delete, select
 
-from api import offers
 from api.core import crud
+from api.core.refusals import Refused
 from api.services import booking
 from models import problem as p
 from models import tables as t
 from models.enums import Role
-from models.revisions import before_worker_deleted, organisation_zone
+from models.revisions import before_worker_deleted
+from models.rows import kept_overlapping, local_days, organisation_zone
 from models.store import worker_children, worker_data, worker_row
 
 ORGANISATION_FIELDS = frozenset(
@@ -97,7 +98,7 @@ def checked(
 def own_or(user: t.User, worker: t.Worker, *roles: Role) -> None:
     if user.role in roles or (user.role == Role.worker and user.worker_id == worker.id):
         return
-    raise HTTPException(status.HTTP_403_FORBIDDEN, "workers may only see and change their own profile")
+    raise Refused(status.HTTP_403_FORBIDDEN, "workers may only see and change their own profile")
 
 
 def add_worker(
@@ -130,7 +131,7 @@ def replace(session: Session, user: t.User, ref: str, body: Profile) -> Profile:
     region_id, skills = checked(session, body, user.organisation_id)
     assert row.id is not None
     worker_id = row.id
-    offers.lock_in_order(session, workers=[worker_id])  # no booking of hers slips in between
+    booking.lock_in_order(session, workers=[worker_id])  # no booking of hers slips in between
     if user.role != Role.coordinator:
         held = {q.skill_id: q for q in session.exec(select(t.Qualification).where(t.Qualification.worker_id == row.id))}
         for q in body.qualifications:
@@ -154,10 +155,8 @@ def replace(session: Session, user: t.User, ref: str, body: Profile) -> Profile:
     now = dt.datetime.now(dt.UTC)
     tz = organisation_zone(session, user.organisation_id)
     today = now.astimezone(tz).date()
-    ahead = offers.kept_overlapping(
-        session, worker_id, user.organisation_id, now, dt.datetime.max.replace(tzinfo=dt.UTC)
-    )
-    last = max((offers.local_days(span, tz)[1] for _, span in ahead), default=today)
+    ahead = kept_overlapping(session, worker_id, user.organisation_id, now, dt.datetime.max.replace(tzinfo=dt.UTC))
+    last = max((local_days(span, tz)[1] for _, span in ahead), default=today)
     you = user.role == Role.worker
     refused = (
         "this change would take you away from accepted work"
@@ -184,7 +183,7 @@ def remove(session: Session, user: t.User, ref: str) -> None:
     the one lock order, so no booking of hers is half-way meanwhile. Commits."""
     row = crud.get(session, t.Worker, user.organisation_id, ref, "worker")
     assert row.id is not None
-    offers.lock_in_order(session, workers=[row.id])
+    booking.lock_in_order(session, workers=[row.id])
     before_worker_deleted(session, row)
     session.execute(delete(t.User).where(col(t.User.worker_id) == row.id))
     session.delete(row)

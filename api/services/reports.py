@@ -8,9 +8,10 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
-from fastapi import HTTPException, status
+from fastapi import status
 from sqlmodel import Session
 
+from api.core.refusals import Refused
 from models import tables as t
 from models.enums import AssignmentStatus
 from models.problem import Problem
@@ -38,7 +39,7 @@ def snapshot(
     session: Session, organisation_id: int, first: dt.date, last: dt.date, regions: list[str], basis: Basis
 ) -> tuple[Problem, Solution, int]:
     if last < first or (last - first).days >= MAX_DAYS:
-        raise HTTPException(
+        raise Refused(
             status.HTTP_422_UNPROCESSABLE_CONTENT,
             [
                 {

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import HTTPException, status
+from fastapi import status
 from sqlmodel import Session, select
 
 from api.core import crud
+from api.core.refusals import Refused
 from models import problem as p
 from models import tables as t
 from models.store import place_row
@@ -85,8 +86,6 @@ def remove(session: Session, user: t.User, table: type[Any], what: str, ref: str
     row = crud.get(session, table, user.organisation_id, ref, what)
     for column, nouns in USED_BY[what]:
         if session.exec(select(column).where(column == row.id)).first() is not None:
-            raise HTTPException(
-                status.HTTP_409_CONFLICT, f"{what} {ref!r} still has {nouns}; move or remove them first"
-            )
+            raise Refused(status.HTTP_409_CONFLICT, f"{what} {ref!r} still has {nouns}; move or remove them first")
     session.delete(row)
     session.commit()

@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fastapi import HTTPException, status
+from fastapi import status
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from api.core.refusals import Refused
 from models import tables as t
 from models.enums import JobState
 from models.problem import Day, Ref
@@ -38,7 +39,7 @@ class SolveJobIn(BaseModel):
 def get(session: Session, user: t.User, job_id: int) -> t.SolveJob:
     row = session.get(t.SolveJob, job_id)
     if row is None or row.organisation_id != user.organisation_id:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no solve job {job_id}")
+        raise Refused(status.HTTP_404_NOT_FOUND, f"no solve job {job_id}")
     return row
 
 
@@ -49,7 +50,7 @@ def create(
     known = {r.ref for r in session.exec(select(t.Region).where(t.Region.organisation_id == user.organisation_id))}
     for k, ref in enumerate(regions):
         if ref not in known:
-            raise HTTPException(
+            raise Refused(
                 status.HTTP_422_UNPROCESSABLE_CONTENT,
                 [{"type": "value_error", "loc": ["body", "regions", k], "msg": f"no region {ref!r}"}],
             )
@@ -59,7 +60,7 @@ def create(
         )
     ).one()
     if waiting >= MAX_QUEUED:
-        raise HTTPException(
+        raise Refused(
             status.HTTP_429_TOO_MANY_REQUESTS,
             f"{waiting} solve jobs of this organisation are waiting already (at most {MAX_QUEUED});"
             " wait for one to finish or cancel one",
@@ -83,7 +84,7 @@ def cancel(session: Session, user: t.User, job_id: int, runner: Any) -> t.SolveJ
     """Cancel a queued or running job (409 if it has ended); a running search stops within a second."""
     row = get(session, user, job_id)
     if row.state not in (JobState.queued, JobState.running):
-        raise HTTPException(status.HTTP_409_CONFLICT, f"solve job {job_id} is {row.state} already")
+        raise Refused(status.HTTP_409_CONFLICT, f"solve job {job_id} is {row.state} already")
     row.state, row.finished_at, row.message = JobState.cancelled, dt.datetime.now(dt.UTC), "cancelled on request"
     session.add(row)
     session.commit()

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fastapi import HTTPException, status
+from fastapi import status
 from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
-from api import offers
 from api.core import crud
+from api.core.refusals import Refused
 from api.notifications import events
 from api.services import assignments, booking, fill
 from api.services.board import approved_worker
@@ -23,7 +23,8 @@ from api.services.cascade import target_of
 from api.services.deciders import confirms, may_decide, of_work
 from models import tables as t
 from models.enums import AssignmentStatus
-from models.revisions import organisation_zone, revise
+from models.revisions import revise
+from models.rows import local_days, organisation_zone, span
 from solver.fill import Fixed, ruled_out
 
 OPEN, PENDING, DONE, WITHDRAWN, DECLINED = "open", "pending", "done", "withdrawn", "declined"
@@ -73,13 +74,13 @@ def offer(session: Session, user: t.User, assignment_id: int) -> t.Swap:
     me = approved_worker(session, user)
     a = session.get(t.Assignment, assignment_id)
     if a is None or a.worker_id != me.id or a.organisation_id != user.organisation_id:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no assignment {assignment_id}")
+        raise Refused(status.HTTP_404_NOT_FOUND, f"no assignment {assignment_id}")
     tz = organisation_zone(session, a.organisation_id)
-    if a.status != AssignmentStatus.accepted or offers.span(session, a, tz).start <= dt.datetime.now(dt.UTC):
-        raise HTTPException(status.HTTP_409_CONFLICT, "only accepted work that has not begun can be offered to others")
+    if a.status != AssignmentStatus.accepted or span(session, a, tz).start <= dt.datetime.now(dt.UTC):
+        raise Refused(status.HTTP_409_CONFLICT, "only accepted work that has not begun can be offered to others")
     offered = select(t.Swap).where(t.Swap.assignment_id == a.id, col(t.Swap.state).in_([OPEN, PENDING]))
     if session.exec(offered).first():
-        raise HTTPException(status.HTTP_409_CONFLICT, "this work is offered to colleagues already")
+        raise Refused(status.HTTP_409_CONFLICT, "this work is offered to colleagues already")
     row = t.Swap(organisation_id=a.organisation_id, assignment_id=a.id, giver_id=me.id)  # type: ignore[arg-type]
     session.add(row)
     session.commit()
@@ -90,11 +91,11 @@ def withdraw(session: Session, user: t.User, swap_id: int) -> t.Swap:
     """The giver keeps her work after all: while the swap is open or waits for approval. Commits."""
     row = get(session, user, swap_id)
     if row.giver_id != user.worker_id:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "only the worker who offered it withdraws it")
-    offers.lock_in_order(session, workers=[row.giver_id])
+        raise Refused(status.HTTP_403_FORBIDDEN, "only the worker who offered it withdraws it")
+    booking.lock_in_order(session, workers=[row.giver_id])
     session.refresh(row)
     if row.state not in (OPEN, PENDING):
-        raise HTTPException(status.HTTP_409_CONFLICT, f"this swap is {row.state} already")
+        raise Refused(status.HTTP_409_CONFLICT, f"this swap is {row.state} already")
     waiting = row.state == PENDING
     row.state = WITHDRAWN
     session.add(row)
@@ -108,14 +109,14 @@ def withdraw(session: Session, user: t.User, swap_id: int) -> t.Swap:
 def get(session: Session, user: t.User, swap_id: int) -> t.Swap:
     row = session.get(t.Swap, swap_id)
     if row is None or row.organisation_id != user.organisation_id:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no swap {swap_id}")
+        raise Refused(status.HTTP_404_NOT_FOUND, f"no swap {swap_id}")
     return row
 
 
 def _fits(session: Session, me: t.Worker, a: t.Assignment) -> str | None:
     """Why ``me`` may not take over ``a``'s work by the hard rules (in words), or None."""
     tz = organisation_zone(session, a.organisation_id)
-    day = offers.span(session, a, tz).start.astimezone(tz).date()
+    day = span(session, a, tz).start.astimezone(tz).date()
     problem = fill.near(session, a.organisation_id, day, day, workers=[me.id]).problem  # type: ignore[list-item]
     fixed = Fixed.of(problem)
     target = target_of(session, a)
@@ -141,7 +142,7 @@ def takeable(session: Session, user: t.User) -> list[t.Swap]:
         if a is None or a.status != AssignmentStatus.accepted:
             continue
         if (
-            offers.span(session, a, organisation_zone(session, a.organisation_id)).start > now
+            span(session, a, organisation_zone(session, a.organisation_id)).start > now
             and _fits(session, me, a) is None
         ):
             out.append(row)
@@ -160,7 +161,7 @@ def mine(session: Session, user: t.User) -> list[t.Swap]:
 
 def _lock(session: Session, row: t.Swap, given: t.Assignment, taker_id: int) -> None:
     """Both workers', the work's and the booking's locks, in the one order; then the swap as it stands."""
-    offers.lock_in_order(
+    booking.lock_in_order(
         session,
         workers=sorted({row.giver_id, taker_id}),
         shifts=[given.shift_id] if given.shift_id is not None else [],
@@ -178,17 +179,15 @@ def take(session: Session, user: t.User, swap_id: int) -> t.Swap:
     me = approved_worker(session, user)
     row = get(session, user, swap_id)
     if row.giver_id == me.id:
-        raise HTTPException(status.HTTP_409_CONFLICT, "this is your own work")
+        raise Refused(status.HTTP_409_CONFLICT, "this is your own work")
     given = session.get(t.Assignment, row.assignment_id)
     assert given is not None and me.id is not None
     _lock(session, row, given, me.id)
     if row.state != OPEN or given.status != AssignmentStatus.accepted:
-        raise HTTPException(
-            status.HTTP_409_CONFLICT, "this work is no longer offered: someone took it, or it was withdrawn"
-        )
+        raise Refused(status.HTTP_409_CONFLICT, "this work is no longer offered: someone took it, or it was withdrawn")
     why = _fits(session, me, given)
     if why is not None:
-        raise HTTPException(status.HTTP_409_CONFLICT, f"you cannot take this work: {why}")
+        raise Refused(status.HTTP_409_CONFLICT, f"you cannot take this work: {why}")
     now = dt.datetime.now(dt.UTC)
     row.taker_id, row.taken_at = me.id, now
     if confirms(session, given):
@@ -209,7 +208,7 @@ def _move(
     """The giver's booking becomes the taker's, the taker keeping every hard rule with it (409 ``refused:
     <the rules it breaks>`` else; the giver only loses work). The caller holds the locks and commits."""
     tz = organisation_zone(session, given.organisation_id)
-    days = offers.local_days(offers.span(session, given, tz), tz)
+    days = local_days(span(session, given, tz), tz)
     return booking.lawful(
         session,
         given.organisation_id,
@@ -270,14 +269,14 @@ def decide(session: Session, user: t.User, swap_id: int, approve: bool, note: st
     given = session.get(t.Assignment, row.assignment_id)
     assert given is not None
     if row.state != PENDING or row.taker_id is None:
-        raise HTTPException(status.HTTP_409_CONFLICT, f"this swap is {row.state}, not waiting for a decision")
+        raise Refused(status.HTTP_409_CONFLICT, f"this swap is {row.state}, not waiting for a decision")
     if not may_decide(session, user, row.organisation_id, [given]):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "only the coordinator or the manager of that work decides")
+        raise Refused(status.HTTP_403_FORBIDDEN, "only the coordinator or the manager of that work decides")
     if not approve and not note.strip():
         raise crud.invalid("note", "say why the swap is declined")
     _lock(session, row, given, row.taker_id)
     if row.state != PENDING or row.taker_id is None:
-        raise HTTPException(status.HTTP_409_CONFLICT, f"this swap is {row.state}, not waiting for a decision")
+        raise Refused(status.HTTP_409_CONFLICT, f"this swap is {row.state}, not waiting for a decision")
     now = dt.datetime.now(dt.UTC)
     row.decided_by, row.decided_at, row.note = user.id, now, note.strip()[:500]
     if not approve:
@@ -289,10 +288,10 @@ def decide(session: Session, user: t.User, swap_id: int, approve: bool, note: st
     taker = session.get(t.Worker, row.taker_id)
     assert taker is not None
     if given.status != AssignmentStatus.accepted:
-        raise HTTPException(status.HTTP_409_CONFLICT, "the giver's booking is gone: nothing is left to swap")
+        raise Refused(status.HTTP_409_CONFLICT, "the giver's booking is gone: nothing is left to swap")
     why = _fits(session, taker, given)
     if why is not None:
-        raise HTTPException(status.HTTP_409_CONFLICT, f"{taker.name} cannot take this work now: {why}")
+        raise Refused(status.HTTP_409_CONFLICT, f"{taker.name} cannot take this work now: {why}")
     taken = _move(session, row, given, row.taker_id, now, "the swap cannot be approved", you=False)
     events.swapped(session, given, taken, now)
     events.swap_approved(session, taken, now)

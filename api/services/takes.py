@@ -11,19 +11,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fastapi import HTTPException, status
+from fastapi import status
 from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
-from api import offers
 from api.core import crud
+from api.core.refusals import Refused
 from api.notifications import events
 from api.services import assignments, board, booking
 from api.services.cascade import target_of
 from api.services.deciders import confirms, may_decide, of_work
 from models import tables as t
 from models.enums import Role
-from models.revisions import organisation_zone
+from models.rows import organisation_zone
 
 PENDING, CONFIRMED, DECLINED, WITHDRAWN = "pending", "confirmed", "declined", "withdrawn"
 
@@ -79,7 +79,7 @@ def take(session: Session, user: t.User, item_id: str, now: dt.datetime | None =
         t.TakeRequest.state == PENDING,
     )
     if session.exec(asked).first() is not None:
-        raise HTTPException(status.HTTP_409_CONFLICT, "you asked for this work already; it waits for the manager")
+        raise Refused(status.HTTP_409_CONFLICT, "you asked for this work already; it waits for the manager")
     row = t.TakeRequest(
         organisation_id=worker.organisation_id,
         worker_id=worker.id,  # type: ignore[arg-type]
@@ -110,15 +110,15 @@ def visible(session: Session, user: t.User) -> list[t.TakeRequest]:
 def get(session: Session, user: t.User, row_id: int) -> t.TakeRequest:
     row = session.get(t.TakeRequest, row_id)
     if row is None or row.organisation_id != user.organisation_id:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no ask to take work {row_id}")
+        raise Refused(status.HTTP_404_NOT_FOUND, f"no ask to take work {row_id}")
     if user.role == Role.worker and row.worker_id != user.worker_id:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no ask to take work {row_id}")
+        raise Refused(status.HTTP_404_NOT_FOUND, f"no ask to take work {row_id}")
     return row
 
 
 def _pending(row: t.TakeRequest) -> None:
     if row.state != PENDING:
-        raise HTTPException(status.HTTP_409_CONFLICT, f"this ask is {row.state} already")
+        raise Refused(status.HTTP_409_CONFLICT, f"this ask is {row.state} already")
 
 
 def decide(session: Session, user: t.User, row_id: int, confirm: bool, note: str) -> t.TakeRequest:
@@ -127,7 +127,7 @@ def decide(session: Session, user: t.User, row_id: int, confirm: bool, note: str
     row = get(session, user, row_id)
     _pending(row)
     if not may_decide(session, user, row.organisation_id, [row]):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "only the coordinator or the manager of that work decides")
+        raise Refused(status.HTTP_403_FORBIDDEN, "only the coordinator or the manager of that work decides")
     if not confirm and not note.strip():
         raise crud.invalid("note", "say why the ask is declined")
     now = dt.datetime.now(dt.UTC)
@@ -141,7 +141,7 @@ def decide(session: Session, user: t.User, row_id: int, confirm: bool, note: str
     if confirm:  # the locks first (the same as a booking's), then the ask as it stands under them
         board.check(session, worker, work, target.item_id, now, who=worker.name)
     else:
-        offers.lock_in_order(session, workers=[row.worker_id])
+        booking.lock_in_order(session, workers=[row.worker_id])
     session.refresh(row)
     _pending(row)
     row.state = CONFIRMED if confirm else DECLINED
@@ -159,8 +159,8 @@ def withdraw(session: Session, user: t.User, row_id: int) -> t.TakeRequest:
     """She no longer asks for the work (409 once decided). Commits."""
     row = get(session, user, row_id)
     if row.worker_id != user.worker_id:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "only the worker who asked withdraws the ask")
-    offers.lock_in_order(session, workers=[row.worker_id])
+        raise Refused(status.HTTP_403_FORBIDDEN, "only the worker who asked withdraws the ask")
+    booking.lock_in_order(session, workers=[row.worker_id])
     session.refresh(row)
     _pending(row)
     row.state, row.decided_at = WITHDRAWN, dt.datetime.now(dt.UTC)

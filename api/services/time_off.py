@@ -11,19 +11,20 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fastapi import HTTPException, status
+from fastapi import status
 from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
-from api import offers
 from api.core import crud
+from api.core.refusals import Refused
 from api.notifications import events
-from api.services import fill
+from api.services import booking, fill
 from api.services.cascade import target_of
 from api.services.deciders import of_work
 from models import tables as t
 from models.enums import AssignmentStatus, AvailabilityKind, Role
-from models.revisions import organisation_zone, revise
+from models.revisions import revise
+from models.rows import kept_overlapping, organisation_zone
 
 MAX_DAYS = 92  # one request covers at most a quarter; longer leave is the coordinator's to enter
 PENDING, APPROVED, DECLINED = "pending", "approved", "declined"
@@ -60,9 +61,7 @@ def view(session: Session, row: t.TimeOff) -> TimeOffOut:
 
 def _kept_work(session: Session, row: t.TimeOff) -> list[t.Assignment]:
     """Her accepted (or pinned) work that overlaps the time off."""
-    return [
-        a for a, _ in offers.kept_overlapping(session, row.worker_id, row.organisation_id, row.start_utc, row.end_utc)
-    ]
+    return [a for a, _ in kept_overlapping(session, row.worker_id, row.organisation_id, row.start_utc, row.end_utc)]
 
 
 def deciders(session: Session, row: t.TimeOff) -> list[t.User]:
@@ -86,7 +85,7 @@ def ask(session: Session, user: t.User, start: dt.datetime, end: dt.datetime, re
     """The worker's request (times in UTC): granted at once, or pending for a person to decide. Commits."""
     worker = session.get(t.Worker, user.worker_id) if user.worker_id else None
     if worker is None or user.role != Role.worker:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "only a worker of the pool asks for time off")
+        raise Refused(status.HTTP_403_FORBIDDEN, "only a worker of the pool asks for time off")
     now = dt.datetime.now(dt.UTC)
     if end <= start:
         raise crud.invalid("end", "must be after the start")
@@ -96,7 +95,7 @@ def ask(session: Session, user: t.User, start: dt.datetime, end: dt.datetime, re
         raise crud.invalid(
             "end", f"time off asked at once may be at most {MAX_DAYS} days; ask the coordinator for more"
         )
-    offers.lock_in_order(session, workers=[worker.id])  # type: ignore[list-item]
+    booking.lock_in_order(session, workers=[worker.id])  # type: ignore[list-item]
     row = t.TimeOff(
         organisation_id=user.organisation_id,
         worker_id=worker.id,  # type: ignore[arg-type]
@@ -131,7 +130,7 @@ def visible(session: Session, user: t.User) -> list[t.TimeOff]:
 def get(session: Session, user: t.User, row_id: int) -> t.TimeOff:
     row = session.get(t.TimeOff, row_id)
     if row is None or row.organisation_id != user.organisation_id:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no time off {row_id}")
+        raise Refused(status.HTTP_404_NOT_FOUND, f"no time off {row_id}")
     return row
 
 
@@ -140,15 +139,15 @@ def decide(session: Session, user: t.User, row_id: int, approve: bool, note: str
     who may not decide, 409 once decided. Commits."""
     row = get(session, user, row_id)
     if row.state != PENDING:
-        raise HTTPException(status.HTTP_409_CONFLICT, f"this request is {row.state} already")
+        raise Refused(status.HTTP_409_CONFLICT, f"this request is {row.state} already")
     if user.id not in {d.id for d in deciders(session, row)}:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "only the coordinator or the manager of that work decides")
+        raise Refused(status.HTTP_403_FORBIDDEN, "only the coordinator or the manager of that work decides")
     if not approve and not note.strip():
         raise crud.invalid("note", "say why the time off is declined")
-    offers.lock_in_order(session, workers=[row.worker_id])
+    booking.lock_in_order(session, workers=[row.worker_id])
     session.refresh(row)
     if row.state != PENDING:
-        raise HTTPException(status.HTTP_409_CONFLICT, f"this request is {row.state} already")
+        raise Refused(status.HTTP_409_CONFLICT, f"this request is {row.state} already")
     now = dt.datetime.now(dt.UTC)
     released = _kept_work(session, row) if approve else []
     for a in released:

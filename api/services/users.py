@@ -3,11 +3,12 @@ they run), farmers (with their farms) and workers' sign-ins, and removes them.""
 
 from __future__ import annotations
 
-from fastapi import HTTPException, status
+from fastapi import status
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, col, select
 
 from api.core import crud
+from api.core.refusals import Refused
 from api.core.security import new_user, password_problem
 from models import tables as t
 from models.enums import Role
@@ -77,7 +78,7 @@ def create(session: Session, user: t.User, body: UserIn) -> t.User:
     if weak:
         raise crud.invalid("password", weak)
     if session.exec(select(t.User).where(t.User.email == email, t.User.organisation_id == oid)).first() is not None:
-        raise HTTPException(status.HTTP_409_CONFLICT, f"a user with email {email!r} exists already")
+        raise Refused(status.HTTP_409_CONFLICT, f"a user with email {email!r} exists already")
     if body.sites and body.role != Role.manager:
         raise crud.invalid("sites", "only a manager runs sites")
     if body.farms and body.role != Role.farmer:
@@ -109,8 +110,8 @@ def remove(session: Session, user: t.User, user_id: int) -> None:
     """Delete an account of the organisation (not one's own). Commits."""
     row = session.get(t.User, user_id)
     if row is None or row.organisation_id != user.organisation_id:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no user {user_id}")
+        raise Refused(status.HTTP_404_NOT_FOUND, f"no user {user_id}")
     if row.id == user.id:
-        raise HTTPException(status.HTTP_409_CONFLICT, "you cannot delete your own account")
+        raise Refused(status.HTTP_409_CONFLICT, "you cannot delete your own account")
     session.delete(row)
     session.commit()

@@ -22,16 +22,15 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from fastapi import HTTPException, status
+from fastapi import status
 from sqlmodel import Session, col, delete, select
 
-from api import offers
 from api.core import crud
-from api.services import deciders
+from api.core.refusals import Refused
 from models import problem as p
 from models import tables as t
 from models.enums import AvailabilityKind
-from models.revisions import organisation_zone
+from models.rows import kept_overlapping, organisation_zone, place_of, work_or_none
 from solver.eligibility import Calendar
 
 
@@ -234,7 +233,7 @@ def week(session: Session, worker: t.Worker, day: dt.date) -> Week:
     """The grid of the week holding ``day``, in the organisation's zone."""
     assert worker.id is not None
     if not FIRST_DAY <= day <= LAST_DAY:
-        raise HTTPException(
+        raise Refused(
             status.HTTP_422_UNPROCESSABLE_CONTENT,
             [{"type": "value_error", "loc": ["path", "day"], "msg": f"must be between {FIRST_DAY} and {LAST_DAY}"}],
         )
@@ -248,7 +247,7 @@ def week(session: Session, worker: t.Worker, day: dt.date) -> Week:
     cells = around[n:-n]
     booked: dict[dt.date, list[Booked]] = {}
     for a, when in sorted(
-        offers.kept_overlapping(session, worker.id, worker.organisation_id, cells[0].start, cells[-1].end),
+        kept_overlapping(session, worker.id, worker.organisation_id, cells[0].start, cells[-1].end),
         key=lambda found: found[1].start,
     ):
         start, end = when.start.astimezone(tz), when.end.astimezone(tz)
@@ -257,8 +256,8 @@ def week(session: Session, worker: t.Worker, day: dt.date) -> Week:
 
 
 def _title(session: Session, a: t.Assignment) -> str:
-    work = offers.work_or_none(session, a)
-    place = deciders.place_of(session, a)
+    work = work_or_none(session, a)
+    place = place_of(session, a)
     return " at ".join(x for x in ((work.title if work else ""), (place.name if place else "")) if x)
 
 
@@ -369,7 +368,7 @@ def save(session: Session, worker: t.Worker, day: dt.date, changes: dict[tuple[d
     old = _typed(session, worker.id, start, end)
     new = _joined(_cut(old, holes) + new)
     ids = [r.id for r in old]
-    for _, span in offers.kept_overlapping(session, worker.id, worker.organisation_id, start, end):
+    for _, span in kept_overlapping(session, worker.id, worker.organisation_id, start, end):
         around = [
             r
             for r in session.exec(

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
+from api.core.refusals import Refused
 from api.http.deps import SessionDep, client_address
 from api.notifications.outbox import EVENTS
 from api.services import accounts, preferences
@@ -89,7 +90,7 @@ def sign_in(
         user_id = accounts.authenticate(
             session, throttle, email, password, pool or None, client_address(request), choose="choose the pool below"
         )
-    except HTTPException as refused:
+    except (HTTPException, Refused) as refused:
         pools = refused.pools if isinstance(refused, accounts.SeveralPools) else []
         context = chrome(None, "")
         return page(
@@ -145,7 +146,7 @@ async def save_messages(request: Request, user: PageUser, session: SessionDep) -
     try:
         quiet = [dt.time.fromisoformat(form[k]) if form[k] else None for k in ("quiet_from", "quiet_until")]
         preferences.put(session, user, muted, quiet[0], quiet[1])
-    except (ValueError, HTTPException) as error:
+    except (ValueError, HTTPException, Refused) as error:
         code, problems = refusal(error, session, (422,), {"quiet_from": "Quiet from", "quiet_until": "Quiet until"})
         return _messages_page(request, session, user, code, problems=problems)
     return _messages_page(request, session, user, notice="Saved.")
@@ -166,7 +167,7 @@ def change_password(
 ) -> Response:
     try:
         accounts.change_password(session, user, current_password, new_password, keep=session_token(request))
-    except HTTPException as refused:
+    except (HTTPException, Refused) as refused:
         if refused.status_code != 422:
             raise
         detail: Any = refused.detail  # a 422 names its field: [{"loc": [..., field], "msg": ...}]

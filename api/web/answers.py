@@ -17,7 +17,7 @@ from api.services import assignments
 from api.web.render import page
 from api.web.session import guard_forms
 from models import tables as t
-from models.revisions import organisation_zone
+from models.rows import organisation_zone
 
 router = APIRouter(prefix="/a", include_in_schema=False, dependencies=[Depends(guard_forms)])
 MOVES = {"accept": assignments.accept, "decline": assignments.decline}

@@ -14,6 +14,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from api.core import crud
+from api.core.refusals import Refused
 from api.http.deps import SessionDep
 from api.services import assignments, members, solve_jobs
 from api.services.reports import Basis, open_places, snapshot
@@ -25,7 +26,7 @@ from api.web.session import guard_forms, page_for
 from models import tables as t
 from models.enums import AssignmentStatus, JobState, Role
 from models.problem import Day
-from models.revisions import organisation_zone, utc
+from models.rows import organisation_zone, utc
 from reports import tables
 from reports.export import spreadsheet_csv
 
@@ -195,7 +196,7 @@ def start_solve(
         return _solve_page(request, session, user, 422, form=form, problem="; ".join(problems))
     try:
         row = solve_jobs.create(session, user, body.first_day, body.last_day, body.regions, body.time_limit)
-    except HTTPException as refused:
+    except (HTTPException, Refused) as refused:
         detail = refused.detail if isinstance(refused.detail, str) else refused.detail[0]["msg"]
         return _solve_page(request, session, user, refused.status_code, form=form, problem=str(detail).capitalize())
     return RedirectResponse(f"/pool/solve/{row.id}", status_code=303)

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
+from api.core.refusals import Refused
 from api.http.deps import SessionDep
 from api.services import swaps, takes, time_off
 from api.web.account import chrome
@@ -20,7 +21,7 @@ from api.web.render import page
 from api.web.session import guard_forms, page_for
 from models import tables as t
 from models.enums import Role
-from models.revisions import organisation_zone
+from models.rows import organisation_zone
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(guard_forms)])
 Decider = Annotated[t.User, Depends(page_for(Role.coordinator, Role.manager, Role.farmer))]
@@ -71,7 +72,7 @@ async def decide(request: Request, what: str, row_id: int, user: Decider, sessio
     approve = form["answer"] == "approve"
     try:
         service(session, user, row_id, approve, form["note"])
-    except HTTPException as error:
+    except (HTTPException, Refused) as error:
         session.rollback()
         code, problems = refusal(error, session, (403, 404, 409, 422), LABELS)
         return _page(request, session, user, code, problems=problems)

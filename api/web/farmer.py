@@ -5,28 +5,26 @@ coordinator may use them for every farm."""
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import ValidationError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from api.core import crud
 from api.http.deps import SessionDep
-from api.services import assignments, fill, postings
+from api.services import fill, postings
 from api.services.postings import JOBS
 from api.web.account import chrome
-from api.web.forms import posted, refusal
 from api.web.places import fill_view, my_places, offered_notice, staffing
+from api.web.postings import Pages, called_off
 from api.web.render import page
 from api.web.session import guard_forms, page_for
 from models import problem as p
 from models import tables as t
 from models.enums import Role
 from models.problem import Day
-from models.revisions import job_days, organisation_zone
+from models.rows import job_days, organisation_zone
 
 router = APIRouter(prefix="/farm", include_in_schema=False, dependencies=[Depends(guard_forms)])
 
@@ -66,31 +64,11 @@ def jobs(request: Request, user: FarmerUser, session: SessionDep) -> Response:
     return page(request, "farmer/jobs.html", jobs=shown, farms=farms, zone=tz.key, **chrome(user, "/farm"))
 
 
-def _form_page(
-    request: Request,
-    session: Session,
-    user: t.User,
-    form: dict[str, Any],
-    editing: str | None = None,
-    status_code: int = 200,
-    **extra: Any,
-) -> Response:
-    tz = organisation_zone(session, user.organisation_id)
-    skills = session.exec(
-        select(t.Skill).where(t.Skill.organisation_id == user.organisation_id).order_by(col(t.Skill.ref))
-    )
-    return page(
-        request,
-        "farmer/job_form.html",
-        status_code,
-        form=form,
-        editing=editing,
-        farms=my_places(session, user, JOBS),
-        skills=list(skills),
-        zone=tz.key,
-        **chrome(user, "/farm"),
-        **extra,
-    )
+def _job_body(form: dict[str, Any], ref: str) -> p.Job:
+    return p.Job.model_validate({**form, "id": ref, "pay_per_hour": form["pay_per_hour"] or 0})
+
+
+PAGES = Pages(JOBS, "farmer/job_form.html", "/farm", JOB_FIELDS, _job_body, lambda _: "/farm", "j")
 
 
 @router.get("/jobs/new")
@@ -108,18 +86,14 @@ def new_job(request: Request, user: FarmerUser, session: SessionDep) -> Response
         "pay_per_hour": "",
         "required_skills": [],
     }
-    return _form_page(request, session, user, form)
-
-
-async def _posted_job(request: Request) -> dict[str, Any]:
-    return await posted(request, JOB_FIELDS, lists=("required_skills",))
+    return PAGES.form_page(request, session, user, form)
 
 
 @router.post("/jobs/new")
 def post_job(
-    request: Request, user: FarmerUser, session: SessionDep, form: Annotated[dict[str, Any], Depends(_posted_job)]
+    request: Request, user: FarmerUser, session: SessionDep, form: Annotated[dict[str, Any], Depends(PAGES.posted)]
 ) -> Response:
-    return _save(request, session, user, form, None)
+    return PAGES.save(request, session, user, form, None)
 
 
 @router.get("/jobs/{ref}/edit")
@@ -139,7 +113,7 @@ def edit_job(request: Request, ref: str, user: FarmerUser, session: SessionDep) 
         "pay_per_hour": f"{job.pay_per_hour:g}" if job.pay_per_hour else "",
         "required_skills": job.required_skills,
     }
-    return _form_page(request, session, user, form, ref)
+    return PAGES.form_page(request, session, user, form, ref)
 
 
 @router.post("/jobs/{ref}/edit")
@@ -148,33 +122,16 @@ def save_job(
     ref: str,
     user: FarmerUser,
     session: SessionDep,
-    form: Annotated[dict[str, Any], Depends(_posted_job)],
+    form: Annotated[dict[str, Any], Depends(PAGES.posted)],
 ) -> Response:
     crud.get(session, t.Job, user.organisation_id, ref, "job")
-    return _save(request, session, user, form, ref)
-
-
-def _save(request: Request, session: Session, user: t.User, form: dict[str, Any], ref: str | None) -> Response:
-    try:
-        body = p.Job.model_validate(
-            {**form, "id": ref or f"j-{secrets.token_hex(6)}", "pay_per_hour": form["pay_per_hour"] or 0}
-        )
-        if ref:
-            postings.replace(session, user, JOBS, ref, body)
-        else:
-            postings.create(session, user, JOBS, body)
-    except (ValidationError, HTTPException) as error:
-        code, problems = refusal(error, session, (403, 409, 422))
-        return _form_page(request, session, user, form, ref, code, problems=problems)
-    return RedirectResponse("/farm", status_code=303)
+    return PAGES.save(request, session, user, form, ref)
 
 
 @router.post("/bookings/{assignment_id}/cancel")
 def cannot_come(request: Request, assignment_id: int, user: FarmerUser, session: SessionDep) -> Response:
     """A booked picker cannot come that day: the booking is cancelled and the day opens for filling."""
-    if not 1 <= assignment_id < 2**31:
-        raise HTTPException(404, f"no assignment {assignment_id}")
-    a = assignments.cancel(session, user, assignment_id)
+    a = called_off(session, user, assignment_id)
     job = session.get(t.Job, a.job_id) if a.job_id else None
     if job is None or a.day is None:
         raise HTTPException(404, "this booking is not on a job")

@@ -8,6 +8,8 @@ from fastapi import HTTPException, Request
 from pydantic import ValidationError
 from sqlmodel import Session
 
+from api.core.refusals import Refused
+
 MAX_VALUE = 2000  # characters of any one form value; the services hold each field to its own rule
 
 LABELS = {
@@ -72,9 +74,9 @@ def field_problems(error: Exception, labels: dict[str, str] | None = None) -> li
     """Each problem as ``Label: what is wrong`` (``labels``: the page's own words for its fields)."""
     if isinstance(error, ValidationError):
         found = [(e["loc"], e["msg"]) for e in error.errors()]
-    elif isinstance(error, HTTPException) and isinstance(error.detail, list):
+    elif isinstance(error, (HTTPException, Refused)) and isinstance(error.detail, list):
         found = [(e.get("loc", ()), e.get("msg", "")) for e in error.detail]
-    elif isinstance(error, HTTPException):
+    elif isinstance(error, (HTTPException, Refused)):
         return [str(error.detail)[:1].upper() + str(error.detail)[1:]]
     else:
         return [f"The form: {error}"]
@@ -87,7 +89,7 @@ def refusal(
     """A refused form's status and problems: 422 for a field rule (or a value the browser let through),
     the service's status when it is one of ``shown`` (after a rollback: nothing half-written); any other
     error is raised again, for the app's handlers."""
-    if isinstance(error, HTTPException):
+    if isinstance(error, (HTTPException, Refused)):
         if error.status_code not in shown:
             raise error
         session.rollback()

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
+from api.core.refusals import Refused
 from api.http.deps import SessionDep, client_address
 from api.http.schemas import Registration
 from api.services import accounts
@@ -140,7 +141,7 @@ def register(request: Request, session: SessionDep, form: Annotated[dict[str, An
             }
         )
         message = accounts.register(session, request.app.state.throttle, client_address(request), body)
-    except (ValidationError, HTTPException) as error:
+    except (ValidationError, HTTPException, Refused) as error:
         code, problems = refusal(error, session, (404, 422, 429, 503), LABELS)
         return _form_page(request, session, org, form, code, problems=problems)
     return _form_page(request, session, org, form, 202, received=message)

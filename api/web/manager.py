@@ -5,28 +5,27 @@ one click. The coordinator may use them for every site."""
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from api.core import crud
 from api.http.deps import SessionDep
-from api.services import assignments, fill, postings
+from api.services import fill, postings
 from api.services.postings import SHIFTS
 from api.services.reports import Basis, open_places, snapshot
 from api.web.account import chrome
-from api.web.forms import posted, refusal
 from api.web.places import fill_view, my_places, offered_notice, staffing
+from api.web.postings import Pages, called_off
 from api.web.render import page
 from api.web.session import guard_forms, page_for
 from models import problem as p
 from models import tables as t
 from models.enums import Priority, Role
 from models.problem import Day
-from models.revisions import organisation_zone, utc
+from models.rows import organisation_zone, utc
 
 router = APIRouter(prefix="/manage", include_in_schema=False, dependencies=[Depends(guard_forms)])
 
@@ -86,38 +85,7 @@ def week(
     )
 
 
-def _skills(session: Session, user: t.User) -> list[t.Skill]:
-    return list(
-        session.exec(select(t.Skill).where(t.Skill.organisation_id == user.organisation_id).order_by(col(t.Skill.ref)))
-    )
-
-
-def _form_page(
-    request: Request,
-    session: Session,
-    user: t.User,
-    form: dict[str, Any],
-    editing: str | None,
-    status_code: int = 200,
-    **extra: Any,
-) -> Response:
-    tz = organisation_zone(session, user.organisation_id)
-    return page(
-        request,
-        "manager/shift_form.html",
-        status_code,
-        form=form,
-        editing=editing,
-        sites=my_places(session, user, SHIFTS),
-        skills=_skills(session, user),
-        priorities=[p.value for p in Priority],
-        zone=tz.key,
-        **chrome(user, "/manage"),
-        **extra,
-    )
-
-
-def _shift_body(session: Session, user: t.User, form: dict[str, Any], ref: str) -> p.Shift:
+def _shift_body(form: dict[str, Any], ref: str) -> p.Shift:
     """The form as the API's shift body: local date and times, an end past midnight on the next day."""
     day = dt.date.fromisoformat(form["day"])
     start = dt.datetime.combine(day, dt.time.fromisoformat(form["start_time"]))
@@ -138,6 +106,18 @@ def _shift_body(session: Session, user: t.User, form: dict[str, Any], ref: str) 
     )
 
 
+PAGES = Pages(
+    SHIFTS,
+    "manager/shift_form.html",
+    "/manage",
+    SHIFT_FIELDS,
+    _shift_body,
+    lambda saved: f"/manage?week={monday(saved.start.date()).isoformat()}",
+    "s",
+    lambda: {"priorities": [p.value for p in Priority]},
+)
+
+
 @router.get("/shifts/new")
 def new_shift(request: Request, user: ManagerUser, session: SessionDep) -> Response:
     tz = organisation_zone(session, user.organisation_id)
@@ -152,18 +132,14 @@ def new_shift(request: Request, user: ManagerUser, session: SessionDep) -> Respo
         "title": "",
         "site_id": "",
     }
-    return _form_page(request, session, user, form, None)
-
-
-async def _posted_shift(request: Request) -> dict[str, Any]:
-    return await posted(request, SHIFT_FIELDS, lists=("required_skills",))
+    return PAGES.form_page(request, session, user, form)
 
 
 @router.post("/shifts/new")
 def post_shift(
-    request: Request, user: ManagerUser, session: SessionDep, form: Annotated[dict[str, Any], Depends(_posted_shift)]
+    request: Request, user: ManagerUser, session: SessionDep, form: Annotated[dict[str, Any], Depends(PAGES.posted)]
 ) -> Response:
-    return _save(request, session, user, form, None)
+    return PAGES.save(request, session, user, form, None)
 
 
 @router.get("/shifts/{ref}/edit")
@@ -180,7 +156,7 @@ def edit_shift(request: Request, ref: str, user: ManagerUser, session: SessionDe
         "priority": shift.priority.value,
         "required_skills": shift.required_skills,
     }
-    return _form_page(request, session, user, form, ref)
+    return PAGES.form_page(request, session, user, form, ref)
 
 
 @router.post("/shifts/{ref}/edit")
@@ -189,30 +165,16 @@ def save_shift(
     ref: str,
     user: ManagerUser,
     session: SessionDep,
-    form: Annotated[dict[str, Any], Depends(_posted_shift)],
+    form: Annotated[dict[str, Any], Depends(PAGES.posted)],
 ) -> Response:
     crud.get(session, t.Shift, user.organisation_id, ref, "shift")
-    return _save(request, session, user, form, ref)
-
-
-def _save(request: Request, session: Session, user: t.User, form: dict[str, Any], ref: str | None) -> Response:
-    try:
-        body = _shift_body(session, user, form, ref or f"s-{secrets.token_hex(6)}")
-        saved = (
-            postings.replace(session, user, SHIFTS, ref, body) if ref else postings.create(session, user, SHIFTS, body)
-        )
-    except (ValueError, HTTPException) as error:  # a date or time the browser let through, or a rule
-        code, problems = refusal(error, session, (403, 409, 422))
-        return _form_page(request, session, user, form, ref, code, problems=problems)
-    return RedirectResponse(f"/manage?week={monday(saved.start.date()).isoformat()}", status_code=303)
+    return PAGES.save(request, session, user, form, ref)
 
 
 @router.post("/bookings/{assignment_id}/cancel")
 def sick_call(request: Request, assignment_id: int, user: ManagerUser, session: SessionDep) -> Response:
     """A booked person cannot come: the booking is cancelled and the place opens for gap filling."""
-    if not 1 <= assignment_id < 2**31:
-        raise HTTPException(404, f"no assignment {assignment_id}")
-    a = assignments.cancel(session, user, assignment_id)
+    a = called_off(session, user, assignment_id)
     shift = session.get(t.Shift, a.shift_id) if a.shift_id else None
     if shift is None:
         raise HTTPException(404, "this booking is not on a shift")

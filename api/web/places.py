@@ -21,7 +21,7 @@ from api.web.render import page
 from models import tables as t
 from models.enums import AssignmentStatus, Role
 from models.people import distinct_names
-from models.revisions import organisation_zone
+from models.rows import organisation_zone
 
 LIVE = (AssignmentStatus.proposed, AssignmentStatus.offered, AssignmentStatus.accepted)
 

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from api.web.session import csrf_token, remember_browser
-from models.revisions import utc
+from models.rows import utc
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 

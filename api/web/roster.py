@@ -21,7 +21,7 @@ from models import tables as t
 from models.enums import Role
 from models.people import distinct_names
 from models.problem import Day
-from models.revisions import organisation_zone
+from models.rows import organisation_zone
 from models.work_items import work_items
 
 router = APIRouter(prefix="/pool/roster", include_in_schema=False, dependencies=[Depends(guard_forms)])

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from api.core import crud
+from api.core.refusals import Refused
 from api.http.deps import SessionDep
 from api.http.schemas import NamedPatch
 from api.services import setup, users, working_time
@@ -159,7 +160,7 @@ def add_named_or_place(
             setup.add_place(session, user, table, noun, _place_body(schema, what, form))
         else:
             raise HTTPException(404, f"no list {what!r}")
-    except (ValidationError, HTTPException) as error:
+    except (ValidationError, HTTPException, Refused) as error:
         code, problems = refusal(error, session, (409, 422))
         return _setup_page(request, session, user, code, problems=problems, form={what: form})
     return _setup_page(request, session, user, notice=f"{form['name']} added.")
@@ -179,7 +180,7 @@ def remove_row(request: Request, what: str, ref: str, user: CoordinatorUser, ses
     table, noun = _table(what)
     try:
         setup.remove(session, user, table, noun, ref)
-    except HTTPException as error:
+    except (HTTPException, Refused) as error:
         code, problems = refusal(error, session, (404, 409))
         return _setup_page(request, session, user, code, problems=problems)
     return _setup_page(request, session, user, notice=f"The {noun} {ref} is removed.")
@@ -193,7 +194,7 @@ async def rename_named(request: Request, what: str, ref: str, user: CoordinatorU
     try:
         body = NamedPatch.model_validate(await posted(request, ("name",)))
         setup.rename_named(session, user, table, noun, ref, body.name)
-    except (ValidationError, HTTPException) as error:
+    except (ValidationError, HTTPException, Refused) as error:
         code, problems = refusal(error, session, (404,))
         return _setup_page(request, session, user, code, problems=problems)
     return _setup_page(request, session, user, notice=f"The {noun} {ref} is now called {body.name}.")
@@ -248,7 +249,7 @@ def save_place(
     table, schema, noun = PLACES[what]
     try:
         setup.replace_place(session, user, table, noun, ref, _place_body(schema, what, {**form, "id": ref}))
-    except (ValidationError, HTTPException) as error:
+    except (ValidationError, HTTPException, Refused) as error:
         code, problems = refusal(error, session, (404, 422))
         return _edit_page(request, session, user, what, {**form, "id": ref}, code, problems=problems)
     return _setup_page(request, session, user, notice=f"{form['name']} is saved.")
@@ -295,7 +296,7 @@ def add_user(
     try:
         body = UserIn.model_validate({**form, "worker": form["worker"] or None})
         users.create(session, user, body)
-    except (ValidationError, HTTPException) as error:
+    except (ValidationError, HTTPException, Refused) as error:
         code, problems = refusal(error, session, (404, 409, 422))
         return _users_page(request, session, user, code, problems=problems, form=shown)
     return _users_page(

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
+from api.core.refusals import Refused
 from api.http.deps import SessionDep
 from api.services import time_off as service
 from api.web.account import chrome
@@ -19,7 +20,7 @@ from api.web.session import guard_forms, page_for
 from models import tables as t
 from models.enums import Role
 from models.problem import to_utc
-from models.revisions import organisation_zone
+from models.rows import organisation_zone
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(guard_forms)])
 WorkerUser = Annotated[t.User, Depends(page_for(Role.worker))]
@@ -54,7 +55,7 @@ async def ask(request: Request, user: WorkerUser, session: SessionDep) -> Respon
     try:
         start, end = (to_utc(dt.datetime.fromisoformat(form[k]), tz) for k in ("start", "end"))
         row = service.ask(session, user, start, end, form["reason"])
-    except (ValueError, HTTPException) as error:
+    except (ValueError, HTTPException, Refused) as error:
         code, problems = refusal(error, session, (403, 422), LABELS)
         return _mine(request, session, user, code, problems=problems, form=form)
     notice = (

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import Response
 from sqlmodel import Session, select
 
+from api.core.refusals import Refused
 from api.http.deps import SessionDep
 from api.services import assignments, board, busy, contact, feeds, my_work, profiles, swaps, takes, week
 from api.web.account import chrome
@@ -68,7 +69,7 @@ def answer_offer(request: Request, assignment_id: int, answer: str, user: Worker
     )
     try:
         move(session, user, assignment_id)
-    except HTTPException as refused:
+    except (HTTPException, Refused) as refused:
         if refused.status_code not in (404, 409):
             raise
         session.rollback()
@@ -127,7 +128,7 @@ async def save_contact(request: Request, user: WorkerUser, session: SessionDep) 
     worker = _own_worker(session, user)
     try:
         contact.put(session, user, worker.ref, form["phone"], form["channel"] or "email")
-    except HTTPException as refused:
+    except (HTTPException, Refused) as refused:
         code, problems = refusal(refused, session, (422,), {"phone": "Phone number", "channel": "How to be told"})
         return _profile_page(request, session, user, code, problem="; ".join(problems))
     return _profile_page(request, session, user, notice="Saved: this is how the pool reaches you.")
@@ -230,7 +231,7 @@ def busy_file(
         return _busy_page(request, session, user, 422, problem="Choose an .ics file exported from your calendar.")
     try:
         result = busy.upload(session, _own_worker(session, user), data, None, None)
-    except HTTPException as refused:
+    except (HTTPException, Refused) as refused:
         if refused.status_code not in (413, 422, 503):
             raise
         words = refused.detail if isinstance(refused.detail, str) else refused.detail[0]["msg"]
@@ -246,7 +247,7 @@ def busy_url(
 ) -> Response:
     try:
         busy.register_url(session, _own_worker(session, user), url)
-    except HTTPException as refused:
+    except (HTTPException, Refused) as refused:
         if refused.status_code != 422:
             raise
         return _busy_page(request, session, user, 422, problem=f"Calendar address: {refused.detail[0]['msg']}")  # type: ignore[index]
@@ -308,7 +309,7 @@ async def save_week(request: Request, user: WorkerUser, session: SessionDep) -> 
     changes = {(c.day, c.block.key): form[n] for c, n in zip(grid.cells, names, strict=True) if n in form}
     try:
         saved = week.save(session, worker, grid.monday, changes)
-    except HTTPException as refused:
+    except (HTTPException, Refused) as refused:
         if refused.status_code != 422:
             raise
         session.rollback()
@@ -352,7 +353,7 @@ async def take_place(request: Request, user: WorkerUser, session: SessionDep) ->
     item = (await posted(request, ("item",)))["item"][:100]
     try:
         taken = takes.take(session, user, item)
-    except HTTPException as refused:
+    except (HTTPException, Refused) as refused:
         if refused.status_code not in (404, 409):
             raise
         session.rollback()
@@ -374,7 +375,7 @@ def withdraw_ask(request: Request, ask_id: int, user: WorkerUser, session: Sessi
         raise HTTPException(404, "no such page")
     try:
         takes.withdraw(session, user, ask_id)
-    except HTTPException as refused:
+    except (HTTPException, Refused) as refused:
         if refused.status_code not in (403, 404, 409):
             raise
         session.rollback()
@@ -388,7 +389,7 @@ async def offer_swap(request: Request, user: WorkerUser, session: SessionDep) ->
     raw = (await posted(request, ("assignment",)))["assignment"]
     try:
         swaps.offer(session, user, int(raw) if raw.isdigit() and len(raw) < 10 else 0)
-    except HTTPException as refused:
+    except (HTTPException, Refused) as refused:
         if refused.status_code not in (404, 409):
             raise
         session.rollback()
@@ -403,7 +404,7 @@ def answer_swap(request: Request, swap_id: int, move: str, user: WorkerUser, ses
         raise HTTPException(404, "no such page")
     try:
         row = (swaps.take if move == "take" else swaps.withdraw)(session, user, swap_id)
-    except HTTPException as refused:
+    except (HTTPException, Refused) as refused:
         if refused.status_code not in (403, 404, 409):
             raise
         session.rollback()
