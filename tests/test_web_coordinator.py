@@ -82,6 +82,10 @@ def test_a_plan_runs_shows_its_result_and_offers_its_proposals(sqlite_engine: En
         page = client.get(target).text
         assert "2 of 2 places filled" in page and "Every place is filled" in page
         assert "Bo Berg" in page and "Ada Lund" in page
+        evenly = page[page.index("How evenly the work falls") :]  # issue 34, defect 4: the API's spread, in words
+        health = r"<th scope=\"row\">Health workers</th><td>hours</td><td>2</td><td>7\.5</td><td>7\.5</td>"
+        assert re.search(health, evenly)
+        assert '<th scope="row">At Lia sykehjem</th><td>nights</td>' in evenly
         shown = re.sub(r"<script.*?</script>", "", page, flags=re.S)  # what a person reads
         assert not re.search(r"objective|score points|weighted", shown)
         assert re.search(r"08:00–15:30 CES?T", page)
