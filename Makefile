@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.synced-$(UV_VERSION)
 
-.PHONY: demo test fuzz lint typecheck format schema bench-demo bench-scale bench-board screenshots browser clean
+.PHONY: demo test fuzz lint typecheck format schema bench-demo bench-scale bench-board readme-demo screenshots browser clean
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +72,10 @@ bench-demo: $(STAMP)
 # 300 to 5,000 workers over 28 days and 300 over a year (about 17 minutes; benchmarks/README.md).
 bench-scale: $(STAMP)
 	$(BIN)/python -m benchmarks.scale
+
+# The README's demo figures, from a run of the demo's solve on this machine (about a minute).
+readme-demo: $(STAMP)
+	$(BIN)/python -m cli.readme_demo
 
 # The open board and the offer cascade on 2,000 workers with a year of history (benchmarks/README.md).
 bench-board: $(STAMP)
