@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
@@ -145,3 +146,35 @@ def test_deleting_work_while_it_is_accepted_or_called_off_never_fails(engine: En
             )
         )
     assert set(codes) <= {200, 204, 404, 409} and codes[204] == len(names), codes
+
+
+def test_work_deleted_right_after_a_sick_call_is_committed_answers_409_not_500(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The race the test above hit once in a while: the delete lands between the cancel's commit and the
+    answer built from the rows; the answer says the work is gone instead of a server error."""
+    from sqlmodel import Session, col, delete, select
+
+    from api.services import assignments as service
+    from models import tables as t
+
+    names, shifts = ["w0"], [shift("s0", 0, 7, 8)]
+    who = setup_pool(engine, names, shifts, [("w0", "s0")])
+    client, coord = who["client"], who["coord@oslo.no"]
+    client.post("/assignments/offer", json={}, headers=coord)
+    aid = offer_ids(client, coord)["w0", "s0"]
+    assert client.post(f"/assignments/{aid}/accept", headers=who["w0"]).status_code == 200
+    real = service.cancel
+
+    def cancel_then_deleted(*args: Any, **kwargs: Any) -> Any:
+        row = real(*args, **kwargs)
+        with Session(engine) as other:  # another request deletes the shift just after
+            shift_id = other.exec(select(t.Shift.id).where(t.Shift.ref == "s0")).one()
+            other.execute(delete(t.Assignment).where(col(t.Assignment.shift_id) == shift_id))
+            other.execute(delete(t.Shift).where(col(t.Shift.id) == shift_id))
+            other.commit()
+        return row
+
+    monkeypatch.setattr(service, "cancel", cancel_then_deleted)
+    r = TestClient(client.app, raise_server_exceptions=False).post(f"/assignments/{aid}/cancel", headers=coord)
+    assert r.status_code == 409 and "withdrawn" in r.json()["detail"], r.text

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from fastapi import status
 from pydantic import BaseModel, Field
 from sqlalchemy import and_, or_
+from sqlalchemy.orm.exc import ObjectDeletedError
 from sqlmodel import Session, col, select
 
 from api.core.refusals import Refused
@@ -22,7 +23,7 @@ from api.services import booking, cascade
 from api.services.postings import local_midnight
 from models import tables as t
 from models.enums import AssignmentStatus, ItemKind, Role
-from models.rows import organisation_zone, span
+from models.rows import organisation_zone, span, work_or_none
 from models.work_items import job_item_id
 
 
@@ -52,8 +53,11 @@ class AssignmentOut(Work):
 
 
 def work(session: Session, a: t.Assignment) -> Work:
-    """What ``a`` (saved or not) is on, and when in the organisation's local time."""
+    """What ``a`` (saved or not) is on, and when in the organisation's local time; 409 once its work was
+    deleted (a delete may land right after the change that is being shown)."""
     tz = organisation_zone(session, a.organisation_id)
+    if work_or_none(session, a) is None:
+        raise Refused(status.HTTP_409_CONFLICT, booking.GONE)
     when = span(session, a, tz)
     place: Any
     if a.shift_id is not None:
@@ -82,7 +86,12 @@ def work(session: Session, a: t.Assignment) -> Work:
 
 
 def view(session: Session, a: t.Assignment) -> AssignmentOut:
-    worker = session.get(t.Worker, a.worker_id)
+    """The assignment as the API shows it; 409 when it went with its work after the change was
+    committed (never a server error: a delete of the work may come between)."""
+    try:
+        worker = session.get(t.Worker, a.worker_id)
+    except ObjectDeletedError:
+        raise Refused(status.HTTP_409_CONFLICT, booking.GONE) from None
     assert worker is not None and a.id is not None
     tz = organisation_zone(session, a.organisation_id)
     return AssignmentOut(
