@@ -259,7 +259,7 @@ def _search(
     deadline: float,
     rng: random.Random,
     t0: float,
-    on_improvement: Callable[[int, float], None] | None,
+    on_improvement: Callable[[int, float, list[int]], None] | None,
     stop: Callable[[], bool] | None,
 ) -> None:
     """One thread of the search: its own sizes and random stream, each round its own small model."""
@@ -315,7 +315,7 @@ def _search(
                 shared.result.values, shared.result.objective = values, objective
                 shared.result.improved_at = time.perf_counter() - t0
                 if on_improvement:
-                    on_improvement(objective, shared.result.improved_at)
+                    on_improvement(objective, shared.result.improved_at, values)
             elif objective == shared.result.objective == base_objective:
                 shared.result.values = values  # a sideways move: same score, another roster to start from
 
@@ -330,7 +330,7 @@ def improve(
     workers: int,
     seed: int,
     t0: float,
-    on_improvement: Callable[[int, float], None] | None = None,
+    on_improvement: Callable[[int, float, list[int]], None] | None = None,
     stop: Callable[[], bool] | None = None,
 ) -> LnsResult:
     """Improve a complete assignment of ``v.model`` (``values`` by proto index) until ``deadline``.

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from models.enums import AssignmentStatus
@@ -65,12 +66,75 @@ class SolveOptions:
 
 
 @dataclass(frozen=True)
+class Course:
+    """The roster just found in a coordinator's terms, for the live course of a solve (the objective's
+    points mean nothing to her)."""
+
+    filled: int  # places filled
+    km: int  # travel from home, one way, summed over the assignments
+    nok: int  # pay at hourly rates
+
+
+@dataclass(frozen=True)
 class Progress:
     phase: str  # "construction", "coverage" or "quality"
     objective: float  # of the phase's own objective (coverage alone in phase 1)
     bound: float  # NaN where the phase has none
     seconds: float
     solutions: int
+    course: Course | None = None  # the roster found, in words a coordinator reads
+
+
+@dataclass(frozen=True)
+class _Measure:
+    """How a roster of the model reads as a ``Course``: from CP-SAT's callback (expressions it values
+    itself), or from the values of every variable by proto index (construction, neighbourhood search)."""
+
+    places: int
+    open_: Any  # LinearExpr: open places
+    km: Any
+    nok: Any
+    open_at: np.ndarray  # proto indices of the open-place variables
+    km_at: np.ndarray  # proto indices of the pairs' choices, and each pair's km (and NOK)
+    km_of: np.ndarray
+    nok_at: np.ndarray
+    nok_of: np.ndarray
+
+    @classmethod
+    def of(cls, inst: Instance, v: Vars) -> _Measure:
+        km = [(p, pair.travel) for p, pair in enumerate(inst.pairs) if pair.travel]
+        nok = [(p, pair.cost) for p, pair in enumerate(inst.pairs) if pair.cost]
+
+        def expr(terms: list[tuple[int, int]]) -> Any:
+            return cp_model.LinearExpr.weighted_sum([v.x[p] for p, _ in terms], [c for _, c in terms])
+
+        def at(terms: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+            return np.array([v.x[p].index for p, _ in terms], dtype=np.int64), np.array(
+                [c for _, c in terms], dtype=np.int64
+            )
+
+        return cls(
+            sum(it.headcount for it in inst.items),
+            cp_model.LinearExpr.sum(v.unfilled),
+            expr(km),
+            expr(nok),
+            np.array([u.index for u in v.unfilled], dtype=np.int64),
+            *at(km),
+            *at(nok),
+        )
+
+    def called(self, callback: cp_model.CpSolverSolutionCallback) -> Course:
+        return Course(
+            self.places - int(callback.value(self.open_)), int(callback.value(self.km)), int(callback.value(self.nok))
+        )
+
+    def valued(self, values: list[int]) -> Course:
+        got = np.asarray(values, dtype=np.int64)
+        return Course(
+            self.places - int(got[self.open_at].sum()),
+            int(got[self.km_at] @ self.km_of),
+            int(got[self.nok_at] @ self.nok_of),
+        )
 
 
 ProgressFn = Callable[[Progress], None]
@@ -93,9 +157,16 @@ class KeptAssignmentsInfeasible(ValueError):
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
-    def __init__(self, phase: str, t0: float, progress: ProgressFn | None, target: float | None) -> None:
+    def __init__(
+        self,
+        phase: str,
+        t0: float,
+        progress: ProgressFn | None,
+        target: float | None,
+        measure: _Measure | None = None,
+    ) -> None:
         super().__init__()
-        self.phase, self.t0, self.progress, self.target = phase, t0, progress, target
+        self.phase, self.t0, self.progress, self.target, self.measure = phase, t0, progress, target, measure
         self.count = 0
         self.first: float | None = None
         self.last: float | None = None  # when the phase's best last improved, seconds since t0
@@ -109,7 +180,9 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         if self.objective_value < self.best:
             self.best, self.last = self.objective_value, now
         if self.progress:
-            self.progress(Progress(self.phase, self.objective_value, self.best_objective_bound, now, self.count))
+            course = self.measure.called(self) if self.measure is not None else None
+            bound = self.best_objective_bound
+            self.progress(Progress(self.phase, self.objective_value, bound, now, self.count, course))
         if self.target is not None and self.objective_value <= self.target:
             self.stop_search()  # reached a bound known without search: nothing better exists
 
@@ -146,11 +219,12 @@ def _run(
     stop: StopFn | None,
     enough: EnoughFn | None = None,
     target: float | None = None,
+    measure: _Measure | None = None,
 ) -> tuple[cp_model.CpSolver, Any, _Reporter]:
     """CP-SAT on ``v.model`` until ``deadline``, a proof, ``target``, ``stop()`` or ``enough`` ends it."""
     solver = cp_model.CpSolver()
     _params(solver, options, deadline - time.perf_counter())
-    reporter = _Reporter(phase, t0, progress, target)
+    reporter = _Reporter(phase, t0, progress, target, measure)
     done = threading.Event()
     began = time.perf_counter()
 
@@ -269,6 +343,7 @@ def _solve(
     small = len(inst.pairs) <= options.small_model_pairs
     built = build_model(inst, run_networks=small)
     v, coverage, quality = built.v, built.coverage, built.quality
+    measure = _Measure.of(inst, v) if progress is not None else None
     build_seconds = time.perf_counter() - t0
     phases: list[PhaseRun] = []
     best = _Best()
@@ -295,7 +370,8 @@ def _solve(
             best = _Best(values, since(), "construction")
             first = best.found_at
             if progress:
-                progress(Progress("construction", objective_of(v.model, values), math.nan, since(), 1))
+                course = measure.valued(values) if measure is not None else None
+                progress(Progress("construction", objective_of(v.model, values), math.nan, since(), 1, course))
         elif _misses_minimum(inst, hint_x):
             note = "missed a minimum (hours or run of days): used as a hint for CP-SAT"
         else:
@@ -321,7 +397,16 @@ def _solve(
         began = since()
         floor = coverage_floor(inst)
         solver, cover_status, rep = _run(
-            v, options, deadline, "coverage", t0, progress, stop=stop, enough=coverage_enough, target=floor
+            v,
+            options,
+            deadline,
+            "coverage",
+            t0,
+            progress,
+            stop=stop,
+            enough=coverage_enough,
+            target=floor,
+            measure=measure,
         )
         found = cover_status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
         first = first if first is not None else rep.first
@@ -369,7 +454,9 @@ def _solve(
     status: Any = cp_model.UNKNOWN
     bound: float | None = None
     if not stopped() and left() > 0.05:
-        solver, status, rep = _run(v, options, deadline, "quality", t0, progress, stop=stop, enough=quality_enough)
+        solver, status, rep = _run(
+            v, options, deadline, "quality", t0, progress, stop=stop, enough=quality_enough, measure=measure
+        )
         first = first if first is not None else rep.first
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             objective = round(solver.objective_value)
@@ -400,10 +487,11 @@ def _solve(
         began = since()
         count = [0]
 
-        def report(objective: int, seconds: float) -> None:
+        def report(objective: int, seconds: float, values: list[int]) -> None:
             count[0] += 1
             if progress:
-                progress(Progress("quality", objective, cp_bound, seconds, count[0]))
+                course = measure.valued(values) if measure is not None else None
+                progress(Progress("quality", objective, cp_bound, seconds, count[0], course))
 
         lns = improve(
             inst,

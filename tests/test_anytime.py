@@ -126,6 +126,23 @@ def test_a_stop_ends_the_search_early_with_the_best_roster() -> None:
     assert validate_solution(p, sol) == []
 
 
+def test_every_roster_found_is_told_in_places_km_and_nok() -> None:
+    """The live course speaks a coordinator's terms (issue 34, defect 4): each roster a phase finds comes
+    with its places filled, km and NOK, reckoned as the result's own terms reckon them."""
+    from models.work_items import work_items
+
+    p = small_pool()
+    places = sum(it.headcount for it in work_items(p))
+    seen: list[solve_module.Progress] = []
+    sol = solve(p, SolveOptions(time_limit=4, workers=1, small_model_pairs=0), seen.append)
+    assert {e.phase for e in seen} >= {"construction", "quality"}
+    assert all(e.course is not None and 0 <= e.course.filled <= places for e in seen)
+    final = solve_module.Course(
+        places - sum(u.missing for u in sol.unfilled), sol.terms["travel"].raw, sol.terms["cost"].raw
+    )
+    assert final in [e.course for e in seen]
+
+
 def test_the_construction_gives_the_first_roster() -> None:
     """The greedy roster, completed by the model, is the first roster: right after the model is built."""
     p = small_pool()

@@ -180,6 +180,8 @@ def test_a_jobs_result_names_who_goes_where_and_why_places_stay_open(engine: Eng
         done = wait_for(client, coord, job["id"], {"succeeded", "failed"})
         assert done["state"] == "succeeded", done
         assert done["phase"] == "" and all(pt["phase"] for pt in done["course"])
+        # the course in a coordinator's terms (issue 34, defect 4): places filled, km and NOK, never points
+        assert done["course"] and all(pt["filled"] is not None and pt["nok"] is not None for pt in done["course"])
         r = client.get(f"/solve-jobs/{job['id']}/result", headers=coord)
         bergen = sign_in(client, "coord@bergen.no")
         assert client.get(f"/solve-jobs/{job['id']}/result", headers=bergen).status_code == 404

@@ -49,6 +49,7 @@ def test_the_coordinator_plans_watches_and_offers(desk, tmp_path: Path) -> None:
     expect(page.get_by_role("status").first).to_have_text("Done.", timeout=60_000)
     # the course came in by htmx's swaps, with no reload: its chart drew (issue 34 defect 4: it did not)
     expect(page.locator("canvas[data-chart='course'][data-drawn]")).to_have_count(1)
+    expect(page.get_by_text(re.compile(r"Now: [12] places filled, [\d ]+ km, "))).to_be_visible()
     expect(page.get_by_text("2 of 2 places filled")).to_be_visible()
     expect(page.get_by_role("table").first).to_contain_text("Pay at hourly rates")
     assert serious_violations(page) == []

@@ -283,6 +283,11 @@ class JobRunner:
                     "phase": p.phase,
                     "objective": round(p.objective) if math.isfinite(p.objective) else None,
                     "bound": p.bound if math.isfinite(p.bound) else None,
+                    **(
+                        {"filled": p.course.filled, "km": p.course.km, "nok": p.course.nok}
+                        if p.course is not None
+                        else {}
+                    ),
                 }
             )
             if len(trace) > TRACE:

@@ -99,11 +99,15 @@ class SolveResult(BaseModel):
 
 
 class CoursePoint(BaseModel):
-    """One moment of a running search. The score is shown as an index, 100 being the first roster of
-    the phase (lower is better), so a person sees the course without score points."""
+    """One moment of a running search, in a coordinator's terms: the places the roster found then fills,
+    the km its people travel and what it pays. The score is also given as an index, 100 being the
+    phase's first roster (lower is better), never in score points."""
 
     seconds: float
     phase: str
+    filled: int | None = Field(None, description="Places the roster found at this moment fills")
+    km: int | None = Field(None, description="Km its people travel from home, one way, in all")
+    nok: int | None = Field(None, description="What it pays at hourly rates, NOK")
     objective_index: float | None
     bound_index: float | None
 
@@ -120,6 +124,9 @@ def course(trace: list[dict[str, Any]]) -> list[CoursePoint]:
             CoursePoint(
                 seconds=p["seconds"],
                 phase=p["phase"],
+                filled=p.get("filled"),
+                km=p.get("km"),
+                nok=p.get("nok"),
                 objective_index=None if base is None or objective is None else round(100 * objective / base, 2),
                 bound_index=None if base is None or bound is None else round(100 * max(0.0, bound) / base, 2),
             )

@@ -215,8 +215,9 @@ def _job_context(session: Session, user: t.User, job: t.SolveJob) -> dict[str, A
     chart = {
         "seconds": [p.seconds for p in points],
         "phases": [p.phase for p in points],
-        "roster": [p.objective_index for p in points],
-        "bound": [p.bound_index for p in points],
+        "filled": [p.filled for p in points],
+        "km": [p.km for p in points],
+        "nok": [p.nok for p in points],
     }
     done = job.state == JobState.succeeded
     proposals = 0

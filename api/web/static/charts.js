@@ -35,13 +35,19 @@
       type: "line",
       data: {
         datasets: [
-          { label: "Roster score (100 = first roster of the phase)", data: points(d.roster), borderColor: COLOURS[2], pointRadius: 2, stepped: true },
-          { label: "Best possible, as proven", data: points(d.bound), borderColor: COLOURS[1], borderDash: [6, 4], pointRadius: 2, stepped: true }
+          { label: "Places filled", data: points(d.filled), borderColor: COLOURS[0], pointRadius: 2, stepped: true, yAxisID: "y" },
+          { label: "km travelled", data: points(d.km), borderColor: COLOURS[2], pointRadius: 2, stepped: true, yAxisID: "km" },
+          { label: "NOK paid", data: points(d.nok), borderColor: COLOURS[1], borderDash: [6, 4], pointRadius: 2, stepped: true, yAxisID: "nok" }
         ]
       },
       options: {
         animation: false, maintainAspectRatio: false, parsing: false,
-        scales: { x: { type: "linear", title: { display: true, text: "seconds" } }, y: { beginAtZero: true } },
+        scales: {
+          x: { type: "linear", title: { display: true, text: "seconds" } },
+          y: { position: "left", title: { display: true, text: "places filled" } },
+          km: { position: "right", title: { display: true, text: "km" }, grid: { drawOnChartArea: false } },
+          nok: { position: "right", title: { display: true, text: "NOK" }, grid: { drawOnChartArea: false } }
+        },
         plugins: { tooltip: { callbacks: { afterLabel: function (c) { return "phase: " + d.phases[c.dataIndex]; } } } }
       }
     });
