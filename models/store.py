@@ -23,6 +23,7 @@ from models import tables as t
 from models.enums import AssignmentStatus
 from models.law import limits
 from models.overtime import Ordinary, weekly_overtime
+from models.rows import utc
 from models.settings import settings
 from models.solution import Solution
 from models.window import AROUND, HISTORY, window
@@ -464,7 +465,7 @@ class _Near:
                 col(t.Shift.start_utc) < self.start,
             )
         ):
-            worked[wid].append((_aware(start).astimezone(self.tz).date(), int((end - start).total_seconds() // 60)))
+            worked[wid].append((utc(start).astimezone(self.tz).date(), int((end - start).total_seconds() // 60)))
         jobs = select(t.Assignment.worker_id, col(t.Assignment.day), t.Job.daily_hours).join(
             t.Job, col(t.Job.id) == t.Assignment.job_id
         )
@@ -479,10 +480,11 @@ class _Near:
             if day is not None:
                 worked[wid].append((day, int(dt.timedelta(hours=hours).total_seconds() // 60)))
         law = problem.settings.law
+        row_of = {ref: wid for wid, ref in refs.items()}
         out: dict[str, dict] = {}
         for worker in problem.workers:
             ordinary = Ordinary.of(limits(law, worker.working_time))
-            mine = worked.get(next((i for i, r in refs.items() if r == worker.id), -1), [])
+            mine = worked.get(row_of.get(worker.id, -1), [])
             if ordinary is None or not mine:
                 continue
             out[worker.id] = {
@@ -514,10 +516,6 @@ def kept_elsewhere(
         if day is not None:
             out[job_item_id(job, day)] += 1
     return dict(out)
-
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def _near(org: t.Organisation, first: dt.date, last: dt.date) -> _Near:
